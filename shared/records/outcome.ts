@@ -1,0 +1,41 @@
+import type { ClusterRef } from '../fleet/cluster';
+
+/** PRODUCT §10 `Outcome` values. */
+export type Outcome = 'Succeeded' | 'Failed' | 'Skipped' | 'Planned' | 'InProgress';
+
+/** PRODUCT §4 jobs, as they appear in the `Job` column. */
+export type JobName = 'power-schedule' | 'node-image' | 'version-support' | 'upgrade' | 'sweep' | 'events' | 'chatops';
+
+/**
+ * PRODUCT §10 `Actor`: `timer`, `eventgrid`, `http:<principal>`, `teams:<object id>`.
+ * The CLI runs as `timer` when it runs a job the timers run, else `cli:<user>` is not a contract value,
+ * so the CLI reports `timer` for `run JOB` (same job, same records).
+ */
+export type Actor = 'timer' | 'eventgrid' | `http:${string}` | `teams:${string}`;
+
+/** One action or finding on one cluster (and optionally one pool): a Log Analytics row, a card line. */
+export interface OutcomeRecord {
+  action: string; // stop | start | node-image-upgrade | upgrade | version-check | tag-check | ...
+  outcome: Outcome;
+  cluster: ClusterRef;
+  nodePool?: string;
+  fromVersion?: string;
+  toVersion?: string;
+  /** Why: AKS's error message, the skip reason, the finding. Never empty for Failed/Skipped. */
+  reason: string;
+  at: Date;
+  durationMs?: number;
+  details?: Record<string, unknown>;
+}
+
+export interface RunRecord {
+  runId: string;
+  job: JobName;
+  actor: Actor;
+  startedAt: Date;
+  endedAt?: Date;
+  dryRun: boolean;
+  outcomes: OutcomeRecord[];
+  /** Scheduled reports (version support) are posted even when nothing changed. */
+  alwaysReport?: boolean;
+}

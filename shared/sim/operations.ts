@@ -1,0 +1,340 @@
+/**
+ * The long-running-operation engine. An operation is a list of steps on the virtual clock (wait,
+ * control plane, pool roll in surge batches); it is evaluated lazily on every request and on a timer,
+ * applying each step's effect when virtual now passes its end and emitting the AKS node-pool events.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SimClock } from './clock';
+import { pdbDrainFailure, type ArmErrorDetail } from './errors';
+import { clusterKey, type ClusterState, type PoolState, type SimState } from './state';
+import { latestNodeImage } from './versions';
+
+export type OperationKind =
+  'stop' | 'start' | 'clusterUpdate' | 'clusterCreate' | 'poolUpdate' | 'poolCreate' | 'nodeImageUpgrade';
+/** Names used by `operationFailure` faults. */
+export type FaultableOperation = 'upgrade' | 'nodeImageUpgrade' | 'stop' | 'start' | 'update';
+
+export type AksEventType =
+  | 'NodePoolRollingStarted'
+  | 'NodePoolRollingSucceeded'
+  | 'NodePoolRollingFailed'
+  | 'ClusterSupportEnding'
+  | 'ClusterSupportEnded'
+  | 'NewKubernetesVersionAvailable';
+
+export type EmitEvent = (
+  type: AksEventType,
+  cluster: ClusterState,
+  data: Record<string, string>,
+  atMs: number,
+) => void;
+
+export interface InjectedFailure {
+  code: string;
+  message?: string;
+  afterSeconds?: number;
+  pool?: string;
+}
+
+export type FailureSource = (
+  cluster: ClusterState,
+  op: FaultableOperation,
+  pools: string[],
+) => InjectedFailure | undefined;
+
+interface Step {
+  kind: 'wait' | 'controlPlane' | 'poolRoll';
+  pool?: string;
+  nodeImage?: boolean;
+  targetVersion?: string;
+  targetImage?: string;
+  batches?: number;
+  startMs: number;
+  endMs: number;
+  failAtMs?: number;
+  failure?: ArmErrorDetail;
+  started: boolean;
+  done: boolean;
+}
+
+export interface SimOperation {
+  id: string;
+  kind: OperationKind;
+  /** AKS's name of it in 409 messages: `Upgrading`, or `nodepool1 - Upgrading` for a pool operation. */
+  displayName: string;
+  /** provisioningState shown while it runs. */
+  state: string;
+  scope: 'cluster' | 'pool';
+  pool?: string;
+  clusterKey: string;
+  subscriptionId: string;
+  location: string;
+  startMs: number;
+  endMs: number;
+  endedMs?: number;
+  status: 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
+  error?: ArmErrorDetail;
+  steps: Step[];
+  /** Pools whose provisioningState this operation drives. */
+  pools: string[];
+  finalPowerState?: 'Running' | 'Stopped';
+}
+
+export interface PoolChange {
+  pool: string;
+  targetVersion?: string;
+  nodeImage?: boolean;
+}
+
+export interface OperationSpec {
+  kind: OperationKind;
+  state: string;
+  scope: 'cluster' | 'pool';
+  pool?: string;
+  controlPlaneTo?: string;
+  poolChanges?: PoolChange[];
+  /** A plain wait of this many virtual seconds (stop, start, update, create). */
+  waitSeconds?: number;
+  finalPowerState?: 'Running' | 'Stopped';
+}
+
+/** Surge nodes per batch: integer or percent of count, rounded up; default 10%; at least 1. */
+export function surgeNodes(p: PoolState): number {
+  const raw = p.upgradeSettings?.maxSurge ?? '10%';
+  const n = raw.endsWith('%') ? Math.ceil((p.count * Number(raw.slice(0, -1))) / 100) : Number(raw);
+  return Math.max(1, Number.isFinite(n) ? n : 1);
+}
+
+export function batchesOf(p: PoolState): number {
+  return Math.max(1, Math.ceil(p.count / surgeNodes(p)));
+}
+
+function faultableOf(spec: OperationSpec): FaultableOperation {
+  if (spec.kind === 'stop' || spec.kind === 'start' || spec.kind === 'nodeImageUpgrade') return spec.kind;
+  if (spec.controlPlaneTo || spec.poolChanges?.some((c) => c.targetVersion)) return 'upgrade';
+  return 'update';
+}
+
+export class OperationEngine {
+  readonly operations = new Map<string, SimOperation>();
+  private timer?: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly state: SimState,
+    private readonly clock: SimClock,
+    private readonly emit: EmitEvent,
+    private readonly failures: FailureSource,
+  ) {}
+
+  active(): SimOperation[] {
+    return [...this.operations.values()].filter((o) => o.status === 'InProgress');
+  }
+
+  activeOn(c: ClusterState): SimOperation | undefined {
+    const op = c.activeOperationId ? this.operations.get(c.activeOperationId) : undefined;
+    return op?.status === 'InProgress' ? op : undefined;
+  }
+
+  begin(c: ClusterState, spec: OperationSpec): SimOperation {
+    const now = this.clock.nowMs();
+    const t = this.state.timings;
+    const loc = this.state.location(c.location);
+    const steps: Step[] = [];
+    let at = now;
+    const push = (s: Omit<Step, 'started' | 'done' | 'startMs' | 'endMs'>, seconds: number): Step => {
+      const step: Step = { ...s, startMs: at, endMs: at + seconds * 1000, started: false, done: false };
+      at = step.endMs;
+      steps.push(step);
+      return step;
+    };
+    if (spec.waitSeconds !== undefined) push({ kind: 'wait' }, spec.waitSeconds);
+    if (spec.controlPlaneTo)
+      push({ kind: 'controlPlane', targetVersion: spec.controlPlaneTo }, t.controlPlaneUpgradeSeconds);
+    for (const ch of spec.poolChanges ?? []) {
+      const p = c.pools.find((x) => x.name === ch.pool);
+      if (!p) continue;
+      const batches = batchesOf(p);
+      const soak = (p.upgradeSettings?.nodeSoakDurationInMinutes ?? 0) * 60;
+      const perBatch = (ch.nodeImage ? t.nodeImagePerBatchSeconds : t.perBatchSeconds) + soak;
+      const targetImage = loc ? latestNodeImage(loc, p.nodeImageVersion) : p.nodeImageVersion;
+      const step = push(
+        {
+          kind: 'poolRoll',
+          pool: p.name,
+          nodeImage: ch.nodeImage,
+          targetVersion: ch.targetVersion,
+          targetImage,
+          batches,
+        },
+        p.count === 0 ? t.updateSeconds : batches * perBatch,
+      );
+      const pdb = c.pdbs.find((d) => d.blocksDrain && (!d.pools || d.pools.includes(p.name)));
+      if (pdb && p.count > 0) {
+        step.failAtMs = step.startMs + (p.upgradeSettings?.drainTimeoutInMinutes ?? 30) * 60_000;
+        step.failure = pdbDrainFailure(
+          p.name,
+          0,
+          pdb.namespace,
+          pdb.pod ?? `${pdb.name.replace(/-pdb$/, '')}-7d9c5b6f4-x2k8q`,
+          pdb.name,
+        );
+        // A blocked drain never finishes: the step lasts until the drain timeout fails it.
+        step.endMs = Math.max(step.endMs, step.failAtMs);
+        at = step.endMs;
+      }
+    }
+    if (steps.length === 0) push({ kind: 'wait' }, t.updateSeconds);
+
+    const pools =
+      spec.scope === 'pool' && spec.pool
+        ? [spec.pool]
+        : spec.kind === 'stop' || spec.kind === 'start'
+          ? c.pools.map((p) => p.name)
+          : (spec.poolChanges ?? []).map((x) => x.pool);
+    const injected = this.failures(c, faultableOf(spec), pools);
+    if (injected) {
+      const target =
+        steps.find((s) => s.kind === 'poolRoll' && (!injected.pool || s.pool === injected.pool)) ??
+        steps[steps.length - 1]!;
+      const failAt =
+        target.startMs +
+        (injected.afterSeconds !== undefined
+          ? injected.afterSeconds * 1000
+          : (target.endMs - target.startMs) / 2);
+      if (target.failAtMs === undefined || failAt < target.failAtMs) {
+        target.failAtMs = failAt;
+        target.failure = {
+          code: injected.code,
+          message:
+            injected.message ??
+            (target.pool && injected.code === 'UpgradeFailed'
+              ? pdbDrainFailure(target.pool, 1, 'default', 'app-7d9c5b6f4-x2k8q', 'app-pdb').message
+              : `The operation failed with code ${injected.code} (injected by the simulator).`),
+        };
+      }
+    }
+
+    const op: SimOperation = {
+      id: randomUUID(),
+      kind: spec.kind,
+      displayName: spec.scope === 'pool' && spec.pool ? `${spec.pool} - ${spec.state}` : spec.state,
+      state: spec.state,
+      scope: spec.scope,
+      pool: spec.pool,
+      clusterKey: clusterKey(c.subscriptionId, c.resourceGroup, c.name),
+      subscriptionId: c.subscriptionId,
+      location: c.location,
+      startMs: now,
+      endMs: at,
+      status: 'InProgress',
+      steps,
+      pools,
+      finalPowerState: spec.finalPowerState,
+    };
+    this.operations.set(op.id, op);
+    c.activeOperationId = op.id;
+    c.lastOperation = { name: spec.state, startedAt: now };
+    c.provisioningState = spec.state;
+    for (const name of pools) {
+      const p = c.pools.find((x) => x.name === name);
+      if (p) p.provisioningState = spec.state;
+    }
+    this.evaluate();
+    return op;
+  }
+
+  /** Applies everything virtual now has passed. Cheap when nothing runs. */
+  evaluate(): void {
+    const now = this.clock.nowMs();
+    for (const op of this.operations.values()) {
+      if (op.status !== 'InProgress') continue;
+      const c = this.state.clusters.get(op.clusterKey);
+      if (!c) {
+        op.status = 'Canceled';
+        continue;
+      }
+      for (const step of op.steps) {
+        if (now < step.startMs) break;
+        if (!step.started) {
+          step.started = true;
+          if (step.kind === 'poolRoll' && step.pool)
+            this.emit('NodePoolRollingStarted', c, { nodePoolName: step.pool }, step.startMs);
+        }
+        if (step.failAtMs !== undefined && step.failure && now >= step.failAtMs) {
+          this.fail(op, c, step, step.failAtMs);
+          break;
+        }
+        if (now < step.endMs) break;
+        if (!step.done) this.complete(c, step);
+      }
+      if (op.status === 'InProgress' && op.steps.every((s) => s.done)) this.succeed(op, c);
+    }
+    this.schedule();
+  }
+
+  private complete(c: ClusterState, step: Step): void {
+    step.done = true;
+    if (step.kind === 'controlPlane' && step.targetVersion) {
+      c.currentKubernetesVersion = step.targetVersion;
+      c.kubernetesVersion = step.targetVersion;
+    }
+    if (step.kind === 'poolRoll' && step.pool) {
+      const p = c.pools.find((x) => x.name === step.pool);
+      if (p) {
+        if (step.targetVersion) {
+          p.currentOrchestratorVersion = step.targetVersion;
+          p.orchestratorVersion = step.targetVersion;
+        }
+        if (step.targetImage) p.nodeImageVersion = step.targetImage;
+        p.provisioningState = 'Succeeded';
+      }
+      this.emit('NodePoolRollingSucceeded', c, { nodePoolName: step.pool }, step.endMs);
+    }
+  }
+
+  private fail(op: SimOperation, c: ClusterState, step: Step, atMs: number): void {
+    op.status = 'Failed';
+    op.error = step.failure;
+    op.endedMs = atMs;
+    c.provisioningState = 'Failed';
+    c.activeOperationId = undefined;
+    for (const name of op.pools) {
+      const p = c.pools.find((x) => x.name === name);
+      if (p && p.provisioningState !== 'Succeeded')
+        p.provisioningState = name === step.pool ? 'Failed' : 'Succeeded';
+    }
+    if (step.kind === 'poolRoll' && step.pool)
+      this.emit('NodePoolRollingFailed', c, { nodePoolName: step.pool }, atMs);
+  }
+
+  private succeed(op: SimOperation, c: ClusterState): void {
+    op.status = 'Succeeded';
+    op.endedMs = op.endMs;
+    c.provisioningState = 'Succeeded';
+    c.activeOperationId = undefined;
+    if (op.finalPowerState) c.powerState = op.finalPowerState;
+    for (const name of op.pools) {
+      const p = c.pools.find((x) => x.name === name);
+      if (!p) continue;
+      p.provisioningState = 'Succeeded';
+      if (op.finalPowerState) p.powerState = op.finalPowerState;
+    }
+  }
+
+  /** A real timer so that operations finish (and events are pushed) without requests. */
+  private schedule(): void {
+    if (this.closed || this.timer || this.active().length === 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.evaluate();
+    }, 50);
+    this.timer.unref();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,45 @@
+/** A local HTTP endpoint that records Event Grid deliveries (headers + parsed body), for tests. */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Delivery {
+  headers: http.IncomingHttpHeaders;
+  body: unknown;
+}
+
+export interface EventReceiver {
+  url: string;
+  deliveries: Delivery[];
+  /** Status to answer the next N requests with (default 200). */
+  failNext(status: number, count: number): void;
+  close(): Promise<void>;
+}
+
+export async function startEventReceiver(): Promise<EventReceiver> {
+  const deliveries: Delivery[] = [];
+  const failures: number[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const fail = failures.shift();
+      if (fail) {
+        res.writeHead(fail).end();
+        return;
+      }
+      deliveries.push({
+        headers: req.headers,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown,
+      });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/api/events`,
+    deliveries,
+    failNext: (status, count) => failures.push(...Array.from({ length: count }, () => status)),
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
