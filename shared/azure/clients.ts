@@ -1,0 +1,57 @@
+import type { TokenCredential } from '@azure/core-auth';
+import { ContainerServiceClient } from '@azure/arm-containerservice';
+import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
+import type { Settings } from '../config/settings';
+import { createCredential, tlsOptionsFor } from './credential';
+
+/**
+ * The one factory for Azure clients. Every job gets its clients from here, so the endpoint, the
+ * credential, TLS trust and retry options are decided in one place. The SDK pipeline retries 429 and
+ * 5xx (honouring Retry-After); callers do not wrap it in a second retry loop.
+ */
+export interface AzureClients {
+  credential: TokenCredential;
+  /** ContainerServiceClient for one subscription (cached). */
+  aks(subscriptionId: string): ContainerServiceClient;
+  subscriptions(): SubscriptionClient;
+}
+
+export interface ClientTuning {
+  /** Delay before the first SDK retry (ms). Tests lower it; Azure's default is 800 ms. */
+  retryDelayInMs?: number;
+  maxRetryDelayInMs?: number;
+  maxRetries?: number;
+}
+
+export function createAzureClients(
+  settings: Pick<Settings, 'armEndpoint' | 'auth' | 'localCaCert'>,
+  tuning: ClientTuning = {},
+  credential: TokenCredential = createCredential(settings),
+): AzureClients {
+  const options = {
+    endpoint: settings.armEndpoint,
+    ...tlsOptionsFor(settings),
+    retryOptions: {
+      ...(tuning.retryDelayInMs !== undefined ? { retryDelayInMs: tuning.retryDelayInMs } : {}),
+      ...(tuning.maxRetryDelayInMs !== undefined ? { maxRetryDelayInMs: tuning.maxRetryDelayInMs } : {}),
+      ...(tuning.maxRetries !== undefined ? { maxRetries: tuning.maxRetries } : {}),
+    },
+  };
+  const aksClients = new Map<string, ContainerServiceClient>();
+  let subs: SubscriptionClient | undefined;
+  return {
+    credential,
+    aks(subscriptionId) {
+      let c = aksClients.get(subscriptionId);
+      if (!c) {
+        c = new ContainerServiceClient(credential, subscriptionId, options);
+        aksClients.set(subscriptionId, c);
+      }
+      return c;
+    },
+    subscriptions() {
+      subs ??= new SubscriptionClient(credential, options);
+      return subs;
+    },
+  };
+}
