@@ -16,6 +16,7 @@ function flatten(wire: { properties?: Record<string, unknown> } & Record<string,
 
 function clusterBodies(): Array<[string, Record<string, unknown>]> {
   const out: Array<[string, Record<string, unknown>]> = [];
+  if (!haveExamples) return out;
   for (const file of fs.readdirSync(EXAMPLES).filter((f) => f.startsWith('ManagedClusters') && f.endsWith('.json'))) {
     const ex = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as { responses: Record<string, { body?: unknown }> };
     for (const [status, r] of Object.entries(ex.responses)) {

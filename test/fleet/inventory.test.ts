@@ -51,7 +51,7 @@ describe('fleet discovery through the real SDK against the simulator', () => {
 
   it('goes on with the other subscriptions and reports the one that fails', async () => {
     app = await startTestApp();
-    const [bad, ...good] = Object.values(DEMO_SUBSCRIPTIONS);
+    const [bad, ...good]: string[] = Object.values(DEMO_SUBSCRIPTIONS);
     await simAdmin(app.sim, 'POST', '/faults', {
       type: 'httpStatus',
       status: 403,

@@ -1,0 +1,14 @@
+import { benchInventory } from '../bench/inventoryBench';
+import { renderTable } from './table';
+
+/** `npm run bench`: prints the benchmark figures as tables (no assertions: figures to compare). */
+export async function runBench(out: (line: string) => void): Promise<number> {
+  out('Inventory (subscriptions listed once, one paged ManagedClusters list per subscription)');
+  const rows: string[][] = [];
+  for (const [clusters, subs] of [[50, 5], [500, 20], [5000, 50]] as const) {
+    const r = await benchInventory(clusters, subs);
+    rows.push([String(r.clusters), String(r.subscriptions), String(r.armRequests), String(r.listRequests), String(r.clusters + 1), r.wallMs.toFixed(0)]);
+  }
+  out(renderTable(['CLUSTERS', 'SUBSCRIPTIONS', 'ARM REQUESTS', 'LIST PAGES', 'NAIVE (1 GET/cluster + 1)', 'WALL MS'], rows));
+  return 0;
+}

@@ -1,0 +1,37 @@
+import type { ClusterSnapshot } from '../fleet/cluster';
+import type { Inventory } from '../fleet/inventory';
+import { describePolicy, parseClusterPolicy } from '../policy/tags';
+import { renderTable } from './table';
+
+function poolsCell(c: ClusterSnapshot): string {
+  return c.pools.map((p) => `${p.name}:${p.count}${p.osType === 'Windows' ? 'w' : ''} ${p.nodeImageVersion ?? '?'}`).join(', ');
+}
+
+/**
+ * `aks-day2 plan` (inventory form): every cluster with its subscription, region, version, power state,
+ * pools (node count, node image) and its parsed tag policy; tag errors listed under the table.
+ */
+export function formatInventoryPlan(inv: Inventory, defaults: { defaultTimezone: string }): string {
+  const errors: string[] = [];
+  const rows = inv.clusters.map((c) => {
+    const policy = parseClusterPolicy(c.tags, defaults);
+    for (const e of policy.errors) errors.push(`${c.name}: tag ${e.tag}="${e.value}": ${e.reason}`);
+    return [
+      c.name,
+      c.subscriptionId.slice(0, 8),
+      c.location,
+      c.kubernetesVersion,
+      c.provisioningState === 'Succeeded' ? c.powerState : `${c.powerState} (${c.provisioningState})`,
+      poolsCell(c),
+      describePolicy(policy),
+    ];
+  });
+  const out = [
+    `Fleet: ${inv.clusters.length} clusters in ${inv.subscriptions.length} subscriptions`,
+    '',
+    renderTable(['CLUSTER', 'SUB', 'REGION', 'VERSION', 'POWER', 'POOLS (nodes, node image)', 'POLICY (tags)'], rows),
+  ];
+  if (errors.length) out.push('', 'Tag errors (the feature is off for that cluster until fixed):', ...errors.map((e) => `  - ${e}`));
+  for (const f of inv.failures) out.push('', `Subscription ${f.subscriptionId} could not be listed: ${f.error.message}`);
+  return out.join('\n');
+}
