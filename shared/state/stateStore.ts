@@ -1,0 +1,18 @@
+import { EdgeStore } from './edgeStore';
+import { EventStore } from './eventStore';
+import { OperationStore } from './operationStore';
+import { SnoozeStore } from './snoozeStore';
+import { Tables } from './tables';
+
+/** The app's durable state in Table storage (AzureWebJobsStorage). */
+export interface StateStore {
+  edges: EdgeStore;
+  snoozes: SnoozeStore;
+  operations: OperationStore;
+  events: EventStore;
+}
+
+export function createStateStore(connectionString: string, prefix = 'day2'): StateStore {
+  const tables = new Tables(connectionString, prefix);
+  return { edges: new EdgeStore(tables), snoozes: new SnoozeStore(tables), operations: new OperationStore(tables), events: new EventStore(tables) };
+}

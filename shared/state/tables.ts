@@ -1,0 +1,49 @@
+import { TableClient, type TableEntityResult, RestError } from '@azure/data-tables';
+import { Day2Error } from '../errors';
+
+/**
+ * Table storage for the app's state (AzureWebJobsStorage: Azurite locally). Tables are created on
+ * first use; `prefix` isolates tests (and lets two deployments share an account).
+ */
+export class Tables {
+  private readonly clients = new Map<string, Promise<TableClient>>();
+  constructor(private readonly connectionString: string, private readonly prefix = 'day2') {}
+
+  table(name: string): Promise<TableClient> {
+    const full = `${this.prefix}${name}`;
+    let c = this.clients.get(full);
+    if (!c) {
+      const client = TableClient.fromConnectionString(this.connectionString, full, {
+        allowInsecureConnection: /^(UseDevelopmentStorage=true|.*http:\/\/127\.0\.0\.1)/.test(this.connectionString),
+      });
+      c = client.createTable().then(() => client, (err: unknown) => {
+        this.clients.delete(full);
+        throw new Day2Error('StorageFailed', `cannot create table ${full}: ${(err as Error).message}`, { operation: 'storage', cause: err });
+      });
+      this.clients.set(full, c);
+    }
+    return c;
+  }
+}
+
+/** Table keys may not contain / \ # ? : cluster ids are encoded (reversibly) as base64url of the lower-cased id. */
+export function keyOf(id: string): string {
+  return Buffer.from(id.toLowerCase()).toString('base64url');
+}
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof RestError && err.statusCode === 404;
+}
+
+export function isConflict(err: unknown): boolean {
+  return err instanceof RestError && (err.statusCode === 409 || err.statusCode === 412);
+}
+
+export async function getOrUndefined<T extends object>(t: TableClient, pk: string, rk: string): Promise<TableEntityResult<T> | undefined> {
+  try {
+    return await t.getEntity<T>(pk, rk);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
