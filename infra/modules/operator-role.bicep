@@ -1,0 +1,71 @@
+// Custom role definitions for aks-day2, deployed once (into the first opted-in subscription) and
+// assignable in every opted-in subscription. Actions are exactly the least-privilege list of
+// shared/reference/platform-facts.md; test/infra/appSettings.test.ts checks them against that list.
+targetScope = 'subscription'
+
+param environmentName string
+@description('Subscriptions the roles may be assigned in (the opted-in subscriptions).')
+param subscriptionIds array
+@description('Also define the separate, powerful run-command role.')
+param enableRunCommand bool = false
+
+var operatorActions = [
+  'Microsoft.ContainerService/managedClusters/read'
+  'Microsoft.ContainerService/managedClusters/agentPools/read'
+  'Microsoft.ContainerService/managedClusters/start/action'
+  'Microsoft.ContainerService/managedClusters/stop/action'
+  'Microsoft.ContainerService/managedClusters/upgradeProfiles/read'
+  'Microsoft.ContainerService/managedClusters/agentPools/upgradeProfiles/read'
+  'Microsoft.ContainerService/managedClusters/write'
+  'Microsoft.ContainerService/managedClusters/agentPools/write'
+  'Microsoft.ContainerService/managedClusters/agentPools/upgradeNodeImageVersion/action'
+  'Microsoft.ContainerService/managedClusters/maintenanceConfigurations/read'
+  'Microsoft.ContainerService/locations/kubernetesVersions/read'
+]
+
+var runCommandActions = [
+  'Microsoft.ContainerService/managedClusters/runCommand/action'
+  'Microsoft.ContainerService/managedClusters/commandResults/read'
+]
+
+var assignableScopes = [for id in subscriptionIds: '/subscriptions/${id}']
+
+resource operatorRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(tenant().tenantId, 'aks-day2 operator', environmentName)
+  properties: {
+    roleName: 'aks-day2 operator (${environmentName})'
+    description: 'aks-day2: read AKS clusters and pools, start/stop clusters, upgrade clusters, pools and node images. Nothing else.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: operatorActions
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+    assignableScopes: assignableScopes
+  }
+}
+
+resource runCommandRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (enableRunCommand) {
+  name: guid(tenant().tenantId, 'aks-day2 run-command', environmentName)
+  properties: {
+    roleName: 'aks-day2 run-command (${environmentName})'
+    description: 'aks-day2: run commands inside AKS clusters (powerful: kubectl with cluster-admin reach). Only with enableRunCommand.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: runCommandActions
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+    assignableScopes: assignableScopes
+  }
+}
+
+// Role definition GUIDs; callers build the id in the subscription they assign in.
+output operatorRoleGuid string = operatorRole.name
+output runCommandRoleGuid string = enableRunCommand ? runCommandRole.name : ''

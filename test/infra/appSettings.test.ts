@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { SETTING_DEFAULTS, SETTING_NAMES } from '../../shared/config/settings';
+
+// App settings are the contract between infra/ and loadSettings (STYLE.md, Habits). These tests read the
+// Bicep as text: no Bicep CLI is needed, and a renamed setting on either side fails here.
+
+const INFRA = path.join(__dirname, '..', '..', 'infra');
+const read = (rel: string): string => fs.readFileSync(path.join(INFRA, rel), 'utf8');
+
+/** Settings the app reads only against the local simulator; never set in Azure. */
+const LOCAL_ONLY = ['DAY2_AUTH', 'DAY2_LOCAL_CA_CERT'];
+
+/** Settings that belong to the Functions host / Azure SDK, not to loadSettings. */
+const HOST_SETTINGS = ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', 'AZURE_CLIENT_ID'];
+
+/** Flex Consumption deprecations: set elsewhere (functionAppConfig) or by the platform, or unsupported. */
+const FLEX_FORBIDDEN = [
+  'FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'FUNCTIONS_WORKER_RUNTIME_VERSION', 'WEBSITE_RUN_FROM_PACKAGE',
+  'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING', 'WEBSITE_CONTENTSHARE', 'WEBSITE_NODE_DEFAULT_VERSION', 'WEBSITE_TIME_ZONE', 'TZ',
+];
+
+/** Least-privilege actions, copied from shared/reference/platform-facts.md ("Least-privilege actions"). */
+const OPERATOR_ALLOW_LIST = [
+  'Microsoft.ContainerService/managedClusters/read',
+  'Microsoft.ContainerService/managedClusters/agentPools/read',
+  'Microsoft.ContainerService/managedClusters/start/action',
+  'Microsoft.ContainerService/managedClusters/stop/action',
+  'Microsoft.ContainerService/managedClusters/upgradeProfiles/read',
+  'Microsoft.ContainerService/managedClusters/agentPools/upgradeProfiles/read',
+  'Microsoft.ContainerService/managedClusters/write',
+  'Microsoft.ContainerService/managedClusters/agentPools/write',
+  'Microsoft.ContainerService/managedClusters/agentPools/upgradeNodeImageVersion/action',
+  'Microsoft.ContainerService/managedClusters/maintenanceConfigurations/read',
+  'Microsoft.ContainerService/locations/kubernetesVersions/read',
+];
+/** "only where used … keep it separate". */
+const RUN_COMMAND_ALLOW_LIST = [
+  'Microsoft.ContainerService/managedClusters/runCommand/action',
+  'Microsoft.ContainerService/managedClusters/commandResults/read',
+];
+
+/** Text of the bracketed block that opens at `opener` (e.g. "appSettings: ["), brackets balanced. */
+function blockAfter(text: string, opener: string): string {
+  const start = text.indexOf(opener);
+  if (start < 0) throw new Error(`"${opener}" not found`);
+  const open = start + opener.length - 1;
+  const closeChar = text[open] === '[' ? ']' : '}';
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === text[open]) depth++;
+    else if (text[i] === closeChar && --depth === 0) return text.slice(open + 1, i);
+  }
+  throw new Error(`unbalanced block after "${opener}"`);
+}
+
+const stripComments = (bicep: string): string => bicep.replace(/^\s*\/\/.*$/gm, '');
+
+function appSettingNames(): string[] {
+  const block = stripComments(blockAfter(read('modules/functionapp.bicep'), 'appSettings: ['));
+  return [...block.matchAll(/\bname:\s*'([^']+)'/g)].map((m) => m[1]!);
+}
+
+/** Parameters of main.bicep tagged `@metadata({ appSetting: 'X' })`, with their default literal. */
+function appSettingParams(): Map<string, { param: string; default?: string }> {
+  const main = read('main.bicep');
+  const out = new Map<string, { param: string; default?: string }>();
+  const re = /@metadata\(\{\s*appSetting:\s*'([^']+)'\s*\}\)[\s\S]*?\nparam\s+(\w+)\s+\w+(?:\s*=\s*('([^']*)'|-?\d+|true|false|\{\}))?/g;
+  for (const m of main.matchAll(re)) {
+    const literal = m[4] ?? m[3];
+    out.set(m[1]!, { param: m[2]!, default: literal });
+  }
+  return out;
+}
+
+function roleActions(varName: string): string[] {
+  const block = stripComments(blockAfter(read('modules/operator-role.bicep'), `var ${varName} = [`));
+  return [...block.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+}
+
+describe('infra app settings', () => {
+  it('sets every setting the app reads in Azure, and nothing else besides the host settings', () => {
+    const expected = [...SETTING_NAMES.filter((n) => !LOCAL_ONLY.includes(n)), ...HOST_SETTINGS].sort();
+    expect([...appSettingNames()].sort()).toEqual(expected);
+  });
+
+  it('sets each app setting once', () => {
+    const names = appSettingNames();
+    expect(names.length).toBe(new Set(names).size);
+  });
+
+  it('leaves DAY2_AUTH and DAY2_LOCAL_CA_CERT out because they are for the local simulator only', () => {
+    expect(SETTING_NAMES).toEqual(expect.arrayContaining(LOCAL_ONLY));
+    for (const name of LOCAL_ONLY) expect(appSettingNames()).not.toContain(name);
+  });
+
+  it('sets none of the settings that Flex Consumption deprecates', () => {
+    for (const name of FLEX_FORBIDDEN) expect(appSettingNames()).not.toContain(name);
+  });
+
+  it('declares the Node 22 runtime in functionAppConfig rather than in app settings', () => {
+    const runtime = blockAfter(read('modules/functionapp.bicep'), 'runtime: {');
+    expect(runtime).toMatch(/name:\s*'node'/);
+    expect(runtime).toMatch(/version:\s*'22'/);
+  });
+
+  it('gives every documented default a Bicep parameter whose default is the same value', () => {
+    const params = appSettingParams();
+    const defaults = Object.entries(SETTING_DEFAULTS).filter(([name]) => name !== 'DAY2_LOGS_STREAM');
+    for (const [name, value] of defaults) {
+      expect({ name, default: params.get(name)?.default }).toEqual({ name, default: value });
+    }
+  });
+
+  it('sends to the stream the DCR declares, which is the documented default stream', () => {
+    const dcr = JSON.parse(read('logs/dcr-stream.json')) as { streamDeclarations: Record<string, unknown>; dataFlows: { streams: string[] }[] };
+    expect(dcr.dataFlows[0]!.streams[0]).toBe(SETTING_DEFAULTS.DAY2_LOGS_STREAM);
+    expect(Object.keys(dcr.streamDeclarations)).toEqual([SETTING_DEFAULTS.DAY2_LOGS_STREAM]);
+    expect(read('modules/monitoring.bicep')).toMatch(/var logsStream = dcrParts\.dataFlows\[0\]\.streams\[0\]/);
+  });
+
+  it('ties each parameter tag to a real setting name', () => {
+    for (const name of appSettingParams().keys()) expect(SETTING_NAMES).toContain(name);
+  });
+
+  it('starts a new deployment in dry-run, the one default that deliberately differs from the app', () => {
+    expect(appSettingParams().get('DAY2_DRY_RUN')?.default).toBe('true');
+    expect(read('main.bicep')).toMatch(/dryRun: dryRun \? 'true' : 'false'/);
+  });
+
+  it('keeps the Teams secrets in Key Vault and passes only Key Vault references to the app', () => {
+    const main = read('main.bicep');
+    expect(main).toMatch(/@secure\(\)\s*\n(?:@description\([^\n]*\)\s*\n)?param teamsWebhookUrl string/);
+    expect(main).toMatch(/@secure\(\)\s*\n(?:@description\([^\n]*\)\s*\n)?param teamsOutgoingSecret string/);
+    expect(main).toMatch(/teamsWebhookUrlRef: [^\n]*'@Microsoft\.KeyVault\(SecretUri=\$\{storage\.outputs\.teamsWebhookSecretUri\}\)'/);
+    expect(main).toMatch(/teamsOutgoingSecretRef: [^\n]*'@Microsoft\.KeyVault\(SecretUri=\$\{storage\.outputs\.teamsOutgoingSecretUri\}\)'/);
+    expect(main).toMatch(/storageConnectionRef: '@Microsoft\.KeyVault\(SecretUri=/);
+  });
+});
+
+describe('infra custom roles', () => {
+  it('gives the operator role only actions from the platform-facts allow-list', () => {
+    const actions = roleActions('operatorActions');
+    for (const a of actions) expect(OPERATOR_ALLOW_LIST).toContain(a);
+    expect([...actions].sort()).toEqual([...OPERATOR_ALLOW_LIST].sort());
+  });
+
+  it('keeps run-command out of the operator role and in its own role behind enableRunCommand', () => {
+    expect(roleActions('operatorActions')).not.toEqual(expect.arrayContaining([RUN_COMMAND_ALLOW_LIST[0]]));
+    expect([...roleActions('runCommandActions')].sort()).toEqual([...RUN_COMMAND_ALLOW_LIST].sort());
+    expect(read('modules/operator-role.bicep')).toMatch(/resource runCommandRole '[^']+' = if \(enableRunCommand\)/);
+  });
+
+  it('uses no wildcard and no Microsoft.ContainerService/* in any role', () => {
+    for (const a of [...roleActions('operatorActions'), ...roleActions('runCommandActions')]) {
+      expect(a).not.toContain('*');
+      expect(a.startsWith('Microsoft.ContainerService/')).toBe(true);
+    }
+  });
+
+  it('names every role assignment guid(scope, principal, role)', () => {
+    const files = ['modules/monitoring.bicep', 'modules/storage-keyvault.bicep', 'modules/operator-assignment.bicep'];
+    for (const f of files) {
+      const text = read(f);
+      const assignments = [...text.matchAll(/roleAssignments@[^']+' = (?:if \([^)]*\) )?\{[\s\S]*?\n\s*name: ([^\n]+)/g)];
+      expect(assignments.length).toBeGreaterThan(0);
+      for (const m of assignments) {
+        expect({ file: f, name: m[1] }).toEqual({ file: f, name: expect.stringMatching(/^guid\((\w+\.id|subscription\(\)\.id), principalId, [\w.]+\)$/) });
+      }
+    }
+  });
+});
