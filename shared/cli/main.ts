@@ -1,57 +1,38 @@
 import { Day2Error } from '../errors';
-import { consoleLogger } from '../log';
-import { discoverFleet } from '../fleet/inventory';
 import { runSimCommand } from '../sim/cli';
-import { flagString, parseArgs } from './args';
-import { withAppContext } from './appContext';
 import { runBench } from './bench';
+import type { Command } from './command';
+import { planCommand } from './commands/plan';
 import { runDemo } from './demo';
-import { formatInventoryPlan } from './inventoryPlan';
 
-const USAGE = `usage: aks-day2 <command>
-  sim [--fleet FILE] [--port N] [--speed X]     start the AKS fleet simulator (prints one JSON line)
-  plan [--sim] [--fleet FILE] [--job NAME]      what each job would do now; changes nothing
-  demo                                          the app on the simulated fleet (npm run demo)
-  bench                                         benchmarks (npm run bench)
-Without --sim, commands use DefaultAzureCredential and the settings in the environment (see README).`;
+/** Every sub-command; a job adds its commands here. */
+const COMMANDS: Command[] = [
+  { name: 'sim', usage: 'sim [--fleet FILE] [--port N] [--speed X]    start the AKS fleet simulator (prints one JSON line)', run: (argv) => runSimCommand(argv) },
+  planCommand,
+  { name: 'demo', usage: 'demo    the app on the simulated fleet over a simulated day (npm run demo)', run: (argv, out) => runDemo(argv, out) },
+  { name: 'bench', usage: 'bench    benchmarks (npm run bench)', run: (_argv, out) => runBench(out) },
+];
+
+const usage = (): string =>
+  ['usage: aks-day2 <command>', ...COMMANDS.map((c) => `  ${c.usage}`),
+    'Without --sim, commands use DefaultAzureCredential and the settings in the environment (see README).'].join('\n');
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 
-async function plan(argv: string[]): Promise<number> {
-  const usage = 'usage: aks-day2 plan [--sim] [--fleet FILE] [--job NAME]';
-  const a = parseArgs(argv, { value: ['job', 'fleet'], bool: ['sim'] }, usage);
-  const job = flagString(a, 'job');
-  if (job !== undefined) throw new Day2Error('BadRequest', `--job ${job}: no such job\n${usage}`);
-  return withAppContext({ sim: a.flags.has('sim'), fleet: flagString(a, 'fleet'), log: consoleLogger }, async (ctx) => {
-    const inv = await discoverFleet(ctx.azure, ctx.settings.subscriptions, { ...ctx.log, info: () => undefined });
-    out(formatInventoryPlan(inv, ctx.settings));
-    return inv.failures.length ? 1 : 0;
-  });
-}
-
 /** The `aks-day2` command line. Returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    out(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    process.stderr.write(`unknown command "${name}"\n${usage()}\n`);
+    return 2;
+  }
   try {
-    switch (cmd) {
-      case 'sim':
-        return await runSimCommand(rest);
-      case 'plan':
-        return await plan(rest);
-      case 'demo':
-        return await runDemo(rest, out);
-      case 'bench':
-        return await runBench(out);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        out(USAGE);
-        return cmd === undefined ? 2 : 0;
-      default:
-        process.stderr.write(`unknown command "${cmd}"\n${USAGE}\n`);
-        return 2;
-    }
+    return await cmd.run(rest, out);
   } catch (err) {
     if (err instanceof Day2Error) {
       process.stderr.write(`error (${err.code}): ${err.message}\n`);

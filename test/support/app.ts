@@ -1,13 +1,32 @@
 import { createAzureClients, type AzureClients } from '../../shared/azure/clients';
+import { createDeps, type Deps } from '../../shared/deps';
+import type { Logger } from '../../shared/log';
 import { startLocalEnvironment, type LocalEnvOptions, type LocalEnvironment } from '../../shared/local/localEnv';
-import { azuriteConnectionString } from './storage';
+import { azuriteConnectionString, uniqueName } from './storage';
 
 /** The app wired to a fresh simulator and the run's Azurite, with fast SDK retries. */
 export interface TestApp extends LocalEnvironment {
   azure: AzureClients;
+  /** Deps on the simulator's virtual clock, with this test's own tables; `logs` collects what jobs logged. */
+  deps: Deps;
+  logs: string[];
 }
 
 export async function startTestApp(opts: LocalEnvOptions = {}): Promise<TestApp> {
   const env = await startLocalEnvironment({ storageConnectionString: azuriteConnectionString(), ...opts });
-  return { ...env, azure: createAzureClients(env.settings, { retryDelayInMs: 20, maxRetryDelayInMs: 2000 }) };
+  const logs: string[] = [];
+  const log: Logger = {
+    info: (m) => void logs.push(`info: ${m}`),
+    warn: (m) => void logs.push(`warn: ${m}`),
+    error: (m) => void logs.push(`error: ${m}`),
+  };
+  const tuning = { retryDelayInMs: 20, maxRetryDelayInMs: 2000 };
+  const deps = createDeps(env.settings, {
+    log,
+    clock: { now: () => env.sim.clock.now() },
+    tuning,
+    tablePrefix: uniqueName('t'),
+    notifier: { teamsPaceMs: 0, outbox: { backoff: { baseMs: 10, maxMs: 200 } } },
+  });
+  return { ...env, azure: createAzureClients(env.settings, tuning), deps, logs };
 }
