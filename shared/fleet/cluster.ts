@@ -35,6 +35,8 @@ export interface ClusterSnapshot extends ClusterRef {
   powerState: 'Running' | 'Stopped';
   upgradeChannel?: string;
   nodeOSUpgradeChannel?: string;
+  /** `KubernetesOfficial` or `AKSLongTermSupport`. */
+  supportPlan?: string;
   pools: PoolSnapshot[];
 }
 
@@ -70,6 +72,7 @@ export function toClusterSnapshot(mc: ManagedCluster): ClusterSnapshot {
     powerState: mc.powerState?.code === 'Stopped' ? 'Stopped' : 'Running',
     upgradeChannel: mc.autoUpgradeProfile?.upgradeChannel ?? undefined,
     nodeOSUpgradeChannel: mc.autoUpgradeProfile?.nodeOSUpgradeChannel ?? undefined,
+    supportPlan: mc.supportPlan ?? undefined,
     pools: (mc.agentPoolProfiles ?? []).map((p) => ({
       name: p.name,
       count: p.count ?? 0,
