@@ -1,7 +1,7 @@
 import type { InvocationContext } from '@azure/functions';
 import { createAzureClients, type AzureClients, type ClientTuning } from './azure/clients';
 import { systemClock, type Clock } from './clock';
-import { loadSettings, type Settings } from './config/settings';
+import { loadSettings, SETTING_NAMES, type Settings } from './config/settings';
 import { loggerFromContext, type Logger } from './log';
 import { createNotifier, type Notifier, type NotifierDeps } from './notify/notifier';
 import { createStateStore, type StateStore } from './state/stateStore';
@@ -42,13 +42,14 @@ export function createDeps(settings: Settings, opts: DepsOptions): Deps {
   };
 }
 
-let cachedSettings: Settings | undefined;
+let cached: { key: string; settings: Settings } | undefined;
 
 /**
- * Deps for a Functions invocation. Settings are read and validated once per process (a bad setting
- * fails the first invocation with one message naming every bad setting); the logger is the invocation's.
+ * Deps for a Functions invocation. Settings are read and validated once per configuration (a bad
+ * setting fails the invocation with one message naming every bad setting); the logger is the invocation's.
  */
-export function depsFor(ctx: InvocationContext): Deps {
-  cachedSettings ??= loadSettings(process.env);
-  return createDeps(cachedSettings, { log: loggerFromContext(ctx) });
+export function depsFor(ctx: InvocationContext, env: NodeJS.ProcessEnv = process.env): Deps {
+  const key = SETTING_NAMES.map((n) => env[n] ?? '').join('\u0000');
+  if (cached?.key !== key) cached = { key, settings: loadSettings(env) };
+  return createDeps(cached.settings, { log: loggerFromContext(ctx) });
 }

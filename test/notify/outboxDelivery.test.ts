@@ -1,0 +1,45 @@
+import { InvocationContext, type Timer } from '@azure/functions';
+import { outboxDelivery } from '../../functions/outboxDelivery';
+import { azuriteConnectionString } from '../support/storage';
+import { notifyWorld, RULE_ID, type NotifyWorld } from './helpers';
+import { nodeImageRun } from './runs';
+
+const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+
+describe('outboxDelivery timer function', () => {
+  let w: NotifyWorld;
+  const saved = { ...process.env };
+  beforeEach(async () => {
+    // The function reads its settings from the environment and uses the default table prefix:
+    // this test owns those tables by starting from an empty outbox of its own simulator.
+    w = await notifyWorld();
+    Object.assign(process.env, {
+      AzureWebJobsStorage: azuriteConnectionString(),
+      DAY2_ARM_ENDPOINT: w.sim.arm,
+      DAY2_AUTH: 'local',
+      DAY2_LOCAL_CA_CERT: w.sim.caCertPath,
+      DAY2_TEAMS_WEBHOOK_URL: w.sim.teamsWebhookUrl,
+      DAY2_LOGS_ENDPOINT: w.sim.logsEndpoint,
+      DAY2_LOGS_RULE_ID: RULE_ID,
+    });
+  });
+  afterEach(async () => {
+    process.env = { ...saved };
+    await w.close();
+  });
+
+  it('delivers what a job left in the outbox and says so in the invocation log', async () => {
+    const run = nodeImageRun('20261005T060000000Z-f0f0f0f0');
+    // A job stored its records (default tables, as the app uses) but stopped before delivering them.
+    await w.notifier({ tablePrefix: undefined, deliverOnReport: false, clock: { now: () => new Date() } }).report(run);
+
+    const logs: string[] = [];
+    const ctx = new InvocationContext({ functionName: 'outboxDelivery', logHandler: (level, ...args) => logs.push(`${level}: ${args.map(String).join(' ')}`) });
+    await outboxDelivery(timer, ctx);
+
+    expect(await w.teamsPosts()).toHaveLength(1);
+    expect((await w.logRows()).filter((r) => r.row.RunId === run.runId)).toHaveLength(run.outcomes.length);
+    expect(logs).toContainEqual(expect.stringMatching(/^information: outbox: delivered \d+, parked 0, waiting 0$/) as unknown as string);
+    expect(logs.join('\n')).not.toContain('sig=');
+  });
+});
