@@ -3,12 +3,18 @@ import { runSimCommand } from '../sim/cli';
 import { runBench } from './bench';
 import type { Command } from './command';
 import { planCommand } from './commands/plan';
+import { runsCommand } from './commands/runs';
+import { runCommand } from './commands/run';
+import { snoozeCommand } from './commands/snooze';
 import { runDemo } from './demo';
 
 /** Every sub-command; a job adds its commands here. */
 const COMMANDS: Command[] = [
   { name: 'sim', usage: 'sim [--fleet FILE] [--port N] [--speed X]    start the AKS fleet simulator (prints one JSON line)', run: (argv) => runSimCommand(argv) },
   planCommand,
+  runsCommand,
+  runCommand,
+  snoozeCommand,
   { name: 'demo', usage: 'demo    the app on the simulated fleet over a simulated day (npm run demo)', run: (argv, out) => runDemo(argv, out) },
   { name: 'bench', usage: 'bench    benchmarks (npm run bench)', run: (_argv, out) => runBench(out) },
 ];
