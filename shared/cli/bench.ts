@@ -1,4 +1,5 @@
 import { benchInventory } from '../bench/inventoryBench';
+import { benchPowerTick } from '../bench/powerBench';
 import { renderTable } from './table';
 
 /** `npm run bench`: prints the benchmark figures as tables (no assertions: figures to compare). */
@@ -10,5 +11,10 @@ export async function runBench(out: (line: string) => void): Promise<number> {
     rows.push([String(r.clusters), String(r.subscriptions), String(r.armRequests), String(r.listRequests), String(r.clusters + 1), r.wallMs.toFixed(0)]);
   }
   out(renderTable(['CLUSTERS', 'SUBSCRIPTIONS', 'ARM REQUESTS', 'LIST PAGES', 'NAIVE (1 GET/cluster + 1)', 'WALL MS'], rows));
+  out('');
+  out('Power schedule: one tick (settle, discover, plan, re-read + stop/start the clusters due), Azurite state');
+  const power = (await benchPowerTick(5000, 50)).map((r) => [r.tick, String(r.clusters), String(r.subscriptions), String(r.armRequests), String(r.listRequests),
+    String(r.getRequests), String(r.powerCalls), String(r.throttled), String(r.naiveRequests), r.wallMs.toFixed(0)]);
+  out(renderTable(['TICK', 'CLUSTERS', 'SUBSCRIPTIONS', 'ARM REQUESTS', 'LIST PAGES', 'RE-READ GETS', 'STOP/START', '429s', 'NAIVE (1 GET/cluster + 1 + calls)', 'WALL MS'], power));
   return 0;
 }

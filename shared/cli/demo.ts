@@ -2,6 +2,7 @@ import { discoverFleet } from '../fleet/inventory';
 import { consoleLogger, silentLogger } from '../log';
 import { withAppContext } from './appContext';
 import { formatInventoryPlan } from './inventoryPlan';
+import { runPowerDemoDay } from '../power/demoDay';
 
 /**
  * `npm run demo`: the app on the embedded simulated fleet (simulator + Azurite, no Azure).
@@ -13,6 +14,7 @@ export async function runDemo(_argv: string[], out: (line: string) => void): Pro
     const inv = await discoverFleet(ctx.azure, ctx.settings.subscriptions, silentLogger);
     out('');
     out(formatInventoryPlan(inv, ctx.settings));
+    await runPowerDemoDay(ctx, out);
     return 0;
   });
 }

@@ -1,7 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { ClusterRef } from '../fleet/cluster';
 import type { Actor, JobName } from '../records/outcome';
-import { getOrUndefined, isConflict, keyOf, Tables } from './tables';
+import { getOrUndefined, isConflict, isNotFound, keyOf, Tables } from './tables';
 
 /** An operation aks-day2 started on AKS (stop, start, upgrade, node-image upgrade) and its outcome. */
 export interface OperationRecord {
@@ -108,6 +108,26 @@ export class OperationStore {
   }
 
   /**
+   * Gives up a lock taken with `start` for an operation that was never started on AKS (the re-read showed
+   * it was not needed or not possible now): deletes its in-flight record and the lock it holds.
+   */
+  async release(op: Pick<OperationRecord, 'id' | 'cluster'>): Promise<void> {
+    const ops = await this.ops();
+    const e = await getOrUndefined<OperationEntity>(ops, 'op', op.id);
+    if (e?.status === 'InProgress') {
+      await ops.deleteEntity('op', op.id, { etag: e.etag }).catch((err: unknown) => { if (!isConflict(err) && !isNotFound(err)) throw err; });
+    }
+    await this.unlock(op.id, op.cluster.id);
+  }
+
+  private async unlock(operationId: string, clusterId: string): Promise<void> {
+    const locks = await this.locks();
+    const lock = await getOrUndefined<{ operationId: string }>(locks, 'lock', keyOf(clusterId));
+    if (lock?.operationId !== operationId) return;
+    await locks.deleteEntity('lock', keyOf(clusterId), { etag: lock.etag }).catch((err: unknown) => { if (!isConflict(err) && !isNotFound(err)) throw err; });
+  }
+
+  /**
    * Records the outcome of an in-flight operation once and releases the cluster's lock. Returns the
    * finished record, or undefined when the outcome was already recorded (a repeat never reverses it).
    */
@@ -122,9 +142,7 @@ export class OperationStore {
       if (isConflict(err)) return undefined; // someone else recorded it first
       throw err;
     }
-    const locks = await this.locks();
-    const lock = await getOrUndefined<{ operationId: string }>(locks, 'lock', keyOf(done.cluster.id));
-    if (lock?.operationId === id) await locks.deleteEntity('lock', keyOf(done.cluster.id), { etag: lock.etag }).catch((err: unknown) => { if (!isConflict(err)) throw err; });
+    await this.unlock(id, done.cluster.id);
     return done;
   }
 }

@@ -1,5 +1,6 @@
 import { EdgeStore } from './edgeStore';
 import { EventStore } from './eventStore';
+import { FindingStore } from './findingStore';
 import { OperationStore } from './operationStore';
 import { SnoozeStore } from './snoozeStore';
 import { Tables } from './tables';
@@ -10,9 +11,11 @@ export interface StateStore {
   snoozes: SnoozeStore;
   operations: OperationStore;
   events: EventStore;
+  /** Findings (bad tags) already reported, so each is reported once. */
+  findings: FindingStore;
 }
 
 export function createStateStore(connectionString: string, prefix = 'day2'): StateStore {
   const tables = new Tables(connectionString, prefix);
-  return { edges: new EdgeStore(tables), snoozes: new SnoozeStore(tables), operations: new OperationStore(tables), events: new EventStore(tables) };
+  return { edges: new EdgeStore(tables), snoozes: new SnoozeStore(tables), operations: new OperationStore(tables), events: new EventStore(tables), findings: new FindingStore(tables) };
 }

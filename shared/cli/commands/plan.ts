@@ -5,9 +5,16 @@ import { flagString, parseArgs } from '../args';
 import { withAppContext } from '../appContext';
 import type { Command } from '../command';
 import { formatInventoryPlan } from '../inventoryPlan';
+import { nodeImagePlan } from '../../nodeimage/cliPlan';
+import { versionSupportPlan } from '../../versions/cliPlan';
+import { powerSchedulePlan } from './powerPlan';
 
 /** Job plans that `plan --job NAME` can show; each job registers its own formatter here. */
-export const JOB_PLANS: Record<string, (ctx: Parameters<Parameters<typeof withAppContext>[1]>[0]) => Promise<string>> = {};
+export const JOB_PLANS: Record<string, (ctx: Parameters<Parameters<typeof withAppContext>[1]>[0]) => Promise<string>> = {
+  'power-schedule': powerSchedulePlan,
+  'node-image': nodeImagePlan,
+  'version-support': versionSupportPlan,
+};
 
 const usage = 'plan [--sim] [--fleet FILE] [--job NAME]';
 

@@ -1,0 +1,19 @@
+import { app, type InvocationContext } from '@azure/functions';
+import { depsFor, type Deps } from '../shared/deps';
+import { handleAksEvents } from '../shared/events/handleAksEvents';
+import { parseAksEvents } from '../shared/events/parse';
+
+/** The handler over a Deps factory (the Functions host uses `depsFor`; tests point it at the simulator). */
+export function aksEventsHandler(deps: (ctx: InvocationContext) => Deps = depsFor) {
+  return async (event: unknown, ctx: InvocationContext): Promise<void> => {
+    await handleAksEvents(deps(ctx), parseAksEvents(event));
+  };
+}
+
+/**
+ * PRODUCT §4/§8 `aksEvents`: one AKS system event from Event Grid (Event Grid or CloudEvents schema; the
+ * trigger answers the subscription handshake itself).
+ */
+export const aksEvents = aksEventsHandler();
+
+app.eventGrid<unknown>('aksEvents', { handler: aksEvents });

@@ -1,0 +1,10 @@
+import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { depsFor } from '../shared/deps';
+import { runNodeImage } from '../shared/nodeimage/runNodeImage';
+
+/** PRODUCT §4 `nodeImageUpgrade`: hourly, upgrades node images of `auto` pools inside their window, ring by ring. */
+export async function nodeImageUpgrade(_timer: Timer, ctx: InvocationContext): Promise<void> {
+  await runNodeImage(depsFor(ctx), { actor: 'timer' });
+}
+
+app.timer('nodeImageUpgrade', { schedule: '%DAY2_NODE_IMAGE_CRON%', handler: nodeImageUpgrade });

@@ -1,0 +1,94 @@
+import type { Deps } from '../deps';
+import type { ClusterRef, ClusterSnapshot } from '../fleet/cluster';
+import { newRunId } from '../records/newRunId';
+import type { Actor, OutcomeRecord, RunRecord } from '../records/outcome';
+import { applyNodeImageUpgrade } from './applyNodeImage';
+import { readNodeImageFacts, type NodeImageFacts, type NodeImagePlanDeps } from './facts';
+import { findingKind, NodeImageFindings } from './findings';
+import { planNodeImage, type NodeImageDecision } from './plan';
+
+export interface NodeImagePlanResult {
+  facts: NodeImageFacts;
+  decisions: NodeImageDecision[];
+}
+
+/** Facts, then the pure plan. What `plan --job node-image` and the job share. */
+export async function planNodeImageRun(deps: NodeImagePlanDeps): Promise<NodeImagePlanResult> {
+  const facts = await readNodeImageFacts(deps);
+  const decisions = planNodeImage({ clusters: facts.clusters, history: facts.history, now: facts.now, soakHours: deps.settings.ringSoakHours });
+  return { facts, decisions };
+}
+
+export interface NodeImageRunOptions {
+  actor?: Actor;
+}
+
+export interface NodeImageRunResult extends NodeImagePlanResult {
+  run: RunRecord;
+}
+
+const refOf = (c: ClusterSnapshot): ClusterRef => ({ id: c.id, name: c.name, subscriptionId: c.subscriptionId, resourceGroup: c.resourceGroup });
+
+/**
+ * Outcome of a notify/skip decision. Findings (see `findingKind`) are told once per (cluster, pool,
+ * image, kind) with `details.finding`, so the card shows them; repeats and routine waits are plain
+ * `Skipped` rows (no card).
+ */
+function decisionOutcome(d: NodeImageDecision, findings: NodeImageFindings, at: Date): OutcomeRecord {
+  const kind = findingKind(d);
+  const isNew = kind !== undefined && findings.isNew(kind, d.cluster.id, d.pool, d.to || d.from);
+  return {
+    action: d.kind === 'notify' ? 'node-image-available' : 'node-image-upgrade',
+    outcome: 'Skipped',
+    cluster: d.cluster,
+    nodePool: d.pool,
+    fromVersion: d.from || undefined,
+    toVersion: d.to || undefined,
+    reason: d.reason,
+    at,
+    details: { ring: d.ring, osKey: d.osKey, imageVersion: d.to, ...(kind ? { findingKind: kind } : {}), ...(isNew ? { finding: true } : {}) },
+  };
+}
+
+/**
+ * The `nodeImageUpgrade` job (PRODUCT §4): plan every pool's node image, start the `upgrade` decisions
+ * (one pool per cluster, never waiting for completion), report the rest, one run.
+ */
+export async function runNodeImage(deps: Deps, opts: NodeImageRunOptions = {}): Promise<NodeImageRunResult> {
+  const startedAt = deps.clock.now();
+  const runId = newRunId(startedAt);
+  const actor = opts.actor ?? 'timer';
+  const { facts, decisions } = await planNodeImageRun(deps);
+  const findings = await NodeImageFindings.load(deps.state.findings, deps.settings.dryRun);
+  const outcomes: OutcomeRecord[] = [];
+
+  for (const f of facts.inventory.failures) {
+    outcomes.push({
+      action: 'node-image-check', outcome: 'Failed', reason: f.error.message, at: facts.now,
+      cluster: { id: `/subscriptions/${f.subscriptionId}`, name: `subscription ${f.subscriptionId}`, subscriptionId: f.subscriptionId, resourceGroup: '' },
+    });
+  }
+  for (const f of facts.readFailures) {
+    outcomes.push({ action: 'node-image-check', outcome: 'Failed', cluster: refOf(f.cluster), reason: f.error.message, at: facts.now, details: { errorCode: f.error.code } });
+  }
+  for (const t of facts.tagErrors) {
+    // A tag-check is always a finding on the card: told once per tag value, logged on every run.
+    deps.log.warn(`node-image: ${t.cluster.name}: tag ${t.error.tag}="${t.error.value}": ${t.error.reason}`);
+    if (!findings.isNew('tag', t.cluster.id, t.error.tag, t.error.value)) continue;
+    outcomes.push({
+      action: 'tag-check', outcome: 'Skipped', cluster: refOf(t.cluster), at: facts.now,
+      reason: `tag ${t.error.tag}="${t.error.value}": ${t.error.reason}`,
+      details: { tag: t.error.tag, value: t.error.value },
+    });
+  }
+  // Upgrades one after the other: at most one per cluster, each a lock, a re-read and a POST.
+  for (const d of decisions) {
+    outcomes.push(d.kind === 'upgrade' ? await applyNodeImageUpgrade(deps, d, { runId, actor }) : decisionOutcome(d, findings, facts.now));
+  }
+  await findings.save(facts.clusters.map((c) => c.cluster.id), deps.clock.now());
+  const run: RunRecord = { runId, job: 'node-image', actor, startedAt, endedAt: deps.clock.now(), dryRun: deps.settings.dryRun, outcomes };
+  const started = outcomes.filter((o) => o.outcome === 'InProgress').length;
+  deps.log.info(`node-image: ${decisions.length} pools behind, ${started} upgrades started, ${outcomes.filter((o) => o.outcome === 'Failed').length} failed`);
+  await deps.notifier.report(run);
+  return { run, facts, decisions };
+}

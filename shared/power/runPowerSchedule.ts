@@ -1,0 +1,84 @@
+import type { Deps } from '../deps';
+import { Day2Error, errorMessage } from '../errors';
+import { discoverFleet, type Inventory } from '../fleet/inventory';
+import { settleOperations } from '../operations/settle';
+import { newRunId } from '../records/newRunId';
+import type { Actor, OutcomeRecord, RunRecord } from '../records/outcome';
+import { mapLimit } from '../util/mapLimit';
+import { applyAction } from './applyAction';
+import { planPowerSchedule } from './plan';
+import { skipOutcomes, tagFindings } from './planOutcomes';
+import { JOB, type Tick } from './tick';
+
+export interface PowerRunOptions {
+  actor?: Actor;
+  /** Plan and report, change nothing (also when DAY2_DRY_RUN=true). */
+  dryRun?: boolean;
+  /** The Functions timer fired late (missed edges inside the catch-up window are caught up anyway). */
+  pastDue?: boolean;
+}
+
+/** Stop/start calls in flight at most this many at a time (ARM writes are throttled per subscription). */
+export const APPLY_CONCURRENCY = 8;
+
+function listingFailures(inv: Inventory, at: Date): OutcomeRecord[] {
+  return inv.failures.map((f) => ({
+    action: 'list-clusters',
+    outcome: 'Failed' as const,
+    cluster: { id: `/subscriptions/${f.subscriptionId}`, name: `subscription ${f.subscriptionId}`, subscriptionId: f.subscriptionId, resourceGroup: '' },
+    reason: `its clusters were not planned this tick: ${f.error.message}`,
+    at,
+    details: { errorCode: f.error.code },
+  }));
+}
+
+async function planAndApply(tick: Tick, run: RunRecord): Promise<void> {
+  const { deps } = tick;
+  const inv = await discoverFleet(deps.azure, deps.settings.subscriptions, deps.log);
+  const [snoozes, handledEdges] = await Promise.all([deps.state.snoozes.all(tick.now), deps.state.edges.all()]);
+  const { catchupMinutes, defaultTimezone } = deps.settings;
+  const plan = planPowerSchedule({ now: tick.now, clusters: inv.clusters, defaultTimezone, catchupMinutes, snoozes, handledEdges });
+  const acts = plan.decisions.filter((d) => d.kind === 'act');
+  const applied = await mapLimit(acts, APPLY_CONCURRENCY, async (d) => {
+    const o = await applyAction(tick, d);
+    const message = `${JOB}: ${d.action} ${d.cluster.name}: ${o.outcome}: ${o.reason}`;
+    if (o.outcome === 'Failed') deps.log.error(message);
+    else deps.log.info(message);
+    return o;
+  });
+  run.outcomes.push(
+    ...applied,
+    ...(await skipOutcomes(tick, plan.decisions, handledEdges, catchupMinutes)),
+    ...(await tagFindings(tick, plan.tagErrors, inv.clusters)),
+    ...listingFailures(inv, deps.clock.now()),
+  );
+}
+
+/**
+ * One power-schedule tick (PRODUCT §2, §4): record how the operations of earlier ticks ended, discover
+ * the fleet at the request floor, plan, and apply (stop/start accepted by AKS, not awaited). One run
+ * record, reported once (the notifier decides whether a card is posted).
+ */
+export async function runPowerSchedule(deps: Deps, opts: PowerRunOptions = {}): Promise<RunRecord> {
+  const startedAt = deps.clock.now();
+  const dryRun = deps.settings.dryRun || opts.dryRun === true;
+  const run: RunRecord = { runId: newRunId(startedAt), job: JOB, actor: opts.actor ?? 'timer', startedAt, dryRun, outcomes: [] };
+  const tick: Tick = { deps, runId: run.runId, actor: run.actor, dryRun, now: startedAt };
+  deps.log.info(`${JOB}: run ${run.runId} at ${startedAt.toISOString()}${dryRun ? ' (dry run: nothing is changed)' : ''}${opts.pastDue ? ' (timer past due)' : ''}`);
+  let failure: unknown;
+  try {
+    run.outcomes.push(...(await settleOperations(deps, JOB)).outcomes);
+    await planAndApply(tick, run);
+  } catch (err) {
+    failure = err;
+    deps.log.error(`${JOB}: run ${run.runId} failed: ${errorMessage(err)}`);
+  }
+  run.endedAt = deps.clock.now();
+  await deps.notifier.report(run);
+  if (failure !== undefined) {
+    throw failure instanceof Day2Error ? failure : new Day2Error('Internal', `${JOB} run ${run.runId} failed: ${errorMessage(failure)}`, { cause: failure });
+  }
+  const counts = run.outcomes.reduce<Record<string, number>>((m, o) => ({ ...m, [o.outcome]: (m[o.outcome] ?? 0) + 1 }), {});
+  deps.log.info(`${JOB}: run ${run.runId} done: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ') || 'nothing to do'}`);
+  return run;
+}
