@@ -21,6 +21,8 @@ export interface AppContextOptions {
   /** Fleet file for `--sim` (default: the built-in demo fleet). */
   fleet?: string;
   dryRun?: boolean;
+  /** Virtual clock start of the embedded simulator (default: now). */
+  startTime?: string;
   log: Logger;
   env?: NodeJS.ProcessEnv;
 }
@@ -35,7 +37,7 @@ export async function withAppContext<T>(opts: AppContextOptions, fn: (ctx: AppCo
     const settings = loadSettings({ ...(opts.env ?? process.env), ...dry });
     return fn({ settings, azure: createAzureClients(settings), clock: systemClock, log: opts.log });
   }
-  const local = await startLocalEnvironment({ fleet: opts.fleet ?? demoFleet(), env: dry });
+  const local = await startLocalEnvironment({ fleet: opts.fleet ?? demoFleet(), env: dry, startTime: opts.startTime });
   try {
     return await fn({
       settings: local.settings,

@@ -1,20 +1,60 @@
+import path from 'node:path';
+import { createDeps } from '../deps';
 import { discoverFleet } from '../fleet/inventory';
+import { simAdmin } from '../local/simAdmin';
 import { consoleLogger, silentLogger } from '../log';
+import type { TeamsMessage } from '../notify/card';
+import type { AksDay2OpsRow } from '../notify/logRows';
+import { demoNodeImageWave } from '../nodeimage/demoWave';
+import { DEMO_DAY_START, runPowerDemoDay } from '../power/demoDay';
+import { writeHtmlReport } from '../report/htmlReport';
+import type { LogRow, TeamsPost } from '../sim/receivers';
+import { demoVersionReport } from '../versions/demoReport';
+import { flagString, parseArgs } from './args';
 import { withAppContext } from './appContext';
 import { formatInventoryPlan } from './inventoryPlan';
-import { runPowerDemoDay } from '../power/demoDay';
+
+const usage = 'usage: aks-day2 demo [--report FILE]';
 
 /**
- * `npm run demo`: the app on the embedded simulated fleet (simulator + Azurite, no Azure).
- * Prints the fleet plan; each job adds its part of the simulated day.
+ * `npm run demo`: the whole app on the embedded simulated fleet (simulator + Azurite, no Azure) over a
+ * simulated day: the inventory, the power schedule (three zones, the prod guard, a snooze), the daily
+ * version-support report, a ring-ordered node-image wave with a failure that halts the next ring; then
+ * every Teams card and Log Analytics row the simulator received, written to an HTML report.
  */
-export async function runDemo(_argv: string[], out: (line: string) => void): Promise<number> {
-  return withAppContext({ sim: true, log: consoleLogger }, async (ctx) => {
-    out(`aks-day2 demo: simulator at ${ctx.local!.sim.arm}, Azurite storage, virtual clock ${ctx.clock.now().toISOString()}`);
-    const inv = await discoverFleet(ctx.azure, ctx.settings.subscriptions, silentLogger);
+export async function runDemo(argv: string[], out: (line: string) => void): Promise<number> {
+  const a = parseArgs(argv, { value: ['report'] }, usage);
+  const reportFile = path.resolve(flagString(a, 'report') ?? 'out/demo-report.html');
+  return withAppContext({ sim: true, log: consoleLogger, startTime: DEMO_DAY_START }, async (ctx) => {
+    const sim = ctx.local!.sim;
+    out(`aks-day2 demo: AKS fleet simulator at ${sim.arm}, Azurite storage, virtual clock ${ctx.clock.now().toISOString()}`);
     out('');
-    out(formatInventoryPlan(inv, ctx.settings));
+    out(formatInventoryPlan(await discoverFleet(ctx.azure, ctx.settings.subscriptions, silentLogger), ctx.settings));
+
     await runPowerDemoDay(ctx, out);
+
+    const deps = createDeps(ctx.settings, { log: silentLogger, clock: ctx.clock, notifier: { teamsPaceMs: 0 } });
+    out('');
+    out(`Version support at ${ctx.clock.now().toISOString()} (the daily 06:00 UTC report)`);
+    await demoVersionReport(deps, out);
+
+    out('');
+    await demoNodeImageWave(deps, sim, out);
+
+    const pending = await deps.notifier.deliverPending();
+    const teams = await simAdmin<{ posts: TeamsPost[] }>(sim, 'GET', '/teams');
+    const logs = await simAdmin<{ rows: LogRow[] }>(sim, 'GET', '/logs');
+    const runs = await deps.notifier.runs.list({ limit: 1000 });
+    await writeHtmlReport(reportFile, {
+      title: 'aks-day2 demo: a simulated day on the demo fleet',
+      runs,
+      cards: teams.posts.map((p) => p.body as TeamsMessage),
+      rows: logs.rows.map((r) => r.row as AksDay2OpsRow),
+    });
+    out('');
+    out(`Delivered: ${teams.posts.length} Teams cards and ${logs.rows.length} Log Analytics rows reached the simulator's receivers` +
+      `${pending.pending ? ` (${pending.pending} still waiting in the outbox)` : ''}; ${runs.length} runs recorded.`);
+    out(`Report (every card as Teams renders it, and the rows): ${reportFile}`);
     return 0;
   });
 }

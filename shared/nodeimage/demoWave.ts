@@ -29,16 +29,6 @@ export async function demoNodeImageWave(deps: Deps, sim: Pick<SimHandle, 'clock'
   const stamp = () => sim.clock.now().toISOString().slice(0, 16).replace('T', ' ');
   const say = (text: string) => out(`[${stamp()}] ${text}`);
 
-  // A stopped ring-0 cluster has not run the new image, so it holds ring 1: start it first.
-  const stopped = (await planNodeImageRun(d)).facts.clusters
-    .filter((c) => c.policy.nodeImage === 'auto' && c.policy.ring === 0 && c.cluster.powerState === 'Stopped');
-  for (const c of stopped) {
-    const poller = d.azure.aks(c.cluster.subscriptionId).managedClusters.start(c.cluster.resourceGroup, c.cluster.name);
-    await poller.submitted();
-    say(`${c.cluster.name} is stopped and in ring 0: started so ring 1 is not held by it`);
-  }
-  if (stopped.length) sim.clock.advance(5 * MINUTE);
-
   sim.clock.set(nextWindow(sim.clock.now()));
   say(`maintenance window ${WINDOW} UTC opens; soak ${d.settings.ringSoakHours}h between rings`);
   for (let i = 0; i < 16; i++) {

@@ -118,12 +118,15 @@ function ringGate(
       reason: `halted: ring ${failed.ring} failed on ${nameOf(failed.clusterId)}/${failed.pool} with image ${image}`,
     };
 
-  // The nearest lower ring that has clusters running this image family.
+  // The nearest lower ring that has clusters running this image family. A stopped cluster runs no
+  // nodes, so it cannot soak an image: it is not waited for (it is reported as stopped on its own line),
+  // otherwise one dev cluster left stopped would hold every later ring forever.
   const members = (r: number) =>
     all.filter(
       (c) =>
         c.policy.ring === r &&
         rollsAutomatically(c) &&
+        c.cluster.powerState !== 'Stopped' &&
         c.cluster.pools.some((p) => p.nodeImageVersion !== undefined && osKey(p.nodeImageVersion) === family),
     );
   let prevRing: number | undefined;

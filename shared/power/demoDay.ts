@@ -11,10 +11,13 @@ import { localTime } from './format';
 import { runPowerSchedule } from './runPowerSchedule';
 import { snoozeCluster } from './snoozeCluster';
 
-/** Monday 8 June 2026, 00:00 UTC: the simulated day starts here. */
-export const DEMO_DAY_START = '2026-06-08T00:00:00Z';
+/**
+ * Monday 12 January 2026, 00:00 UTC: the simulated day starts here. The demo fleet's regions offer
+ * what AKS offered then (1.31 LTS only … 1.35 preview), so the version report agrees with the calendar.
+ */
+export const DEMO_DAY_START = '2026-01-12T00:00:00Z';
 const TICK_MS = 5 * 60_000;
-const SNOOZE = { at: '2026-06-08T16:00:00Z', cluster: 'aks-dev-weu-01', until: '21:00' };
+const SNOOZE = { at: '2026-01-12T17:00:00Z', cluster: 'aks-dev-weu-01', until: '21:00' };
 
 interface TeamsState { posts: unknown[] }
 interface LogsState { rows: Array<{ row: { Action?: string; Outcome?: string } }> }

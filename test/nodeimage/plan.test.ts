@@ -295,6 +295,14 @@ describe('planNodeImage', () => {
       ]);
     });
 
+    it('does not hold ring 1 for a stopped ring-0 cluster, which runs no nodes to soak the image', () => {
+      const stopped0 = entry('aks-dev2', [pool('nodepool1', OLD)], { policy: { ring: 0 }, cluster: { powerState: 'Stopped' } });
+      expect(plan([ring0, stopped0, ring1], [rollout(ring0, 'nodepool1', 'Succeeded', 48)])).toEqual([
+        'aks-dev2/nodepool1 skip: cluster is stopped',
+        `aks-test/nodepool1 upgrade: ${OLD} → ${NEW} (ring 1, inside ${OPEN.description})`,
+      ]);
+    });
+
     it('says a lower-ring pool is still upgrading', () => {
       expect(plan([ring0, ring1], [rollout(ring0, 'nodepool1', 'InProgress', undefined)])).toContain(
         `aks-test/nodepool1 skip: waiting for ring 0 to run ${NEW} for 24h: aks-dev/nodepool1 is still upgrading`,
