@@ -44,6 +44,9 @@ import {
 } from './outboxTypes';
 import { redactSecrets } from './redact';
 
+/** A stored string property; an absent one is ''. */
+const text = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
+
 export interface OutboxTuning {
   /** Failed attempts before an entry is parked. Default 8. */
   maxAttempts?: number;
@@ -222,11 +225,11 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       actor: e.actor as Actor,
       status: e.status === 'sending' ? 'sending' : 'pending',
       attempts: Number(e.attempts ?? 0),
-      createdAt: String(e.createdAt ?? ''),
-      nextAttemptAt: String(e.nextAttemptAt ?? ''),
-      leaseUntil: String(e.leaseUntil ?? ''),
-      leaseOwner: String(e.leaseOwner ?? ''),
-      lastError: String(e.lastError ?? ''),
+      createdAt: text(e.createdAt),
+      nextAttemptAt: text(e.nextAttemptAt),
+      leaseUntil: text(e.leaseUntil),
+      leaseOwner: text(e.leaseOwner),
+      lastError: text(e.lastError),
       lastStatus: Number(e.lastStatus ?? 0),
       payload: textFrom(e),
     };
@@ -241,7 +244,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     const filter = odata`PartitionKey eq ${destination} and RowKey ge ${ENTRY_FROM} and RowKey lt ${ENTRY_TO}`;
     for await (const page of t.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: 1 })) {
       const first = page[0];
-      if (first) return toStored(first as Record<string, unknown> & { etag: string });
+      if (first) return toStored(first);
       // An empty page with a continuation token can happen: keep reading.
     }
     return undefined;
@@ -388,7 +391,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     const dead = await deadTable.client();
     const out: ParkedEntry[] = [];
     for await (const e of dead.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${destination}` } })) {
-      const s = toStored(e as Record<string, unknown> & { etag: string });
+      const s = toStored(e);
       out.push({
         destination,
         seq: s.seq,

@@ -43,7 +43,7 @@ export function invertedTime(d: Date): string {
 
 /** A table key from free text: lower case, without the characters keys may not hold. */
 function keyPart(text: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   return text.toLowerCase().replace(/[/\\#?\u0000-\u001f\u007f-\u009f]/g, '_');
 }
 

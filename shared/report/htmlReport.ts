@@ -34,7 +34,7 @@ function rendererSource(): string {
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  return esc(typeof v === 'object' ? JSON.stringify(v) : String(v));
+  return esc(typeof v === 'string' ? v : JSON.stringify(v));
 }
 
 export function renderHtmlReport(input: ReportInput): string {

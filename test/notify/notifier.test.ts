@@ -51,7 +51,7 @@ describe('notifier: a run reported to Teams and Log Analytics', () => {
       TimeGenerated: '2026-10-05T06:16:00.000Z',
     });
     expect(failed?.Reason).toContain('blocked by pdb payments-api-pdb');
-    expect(failed?.Details).toMatchObject({ dryRun: false, rowId: `${run.runId}/0`, deliveryId: expect.any(String) as unknown as string });
+    expect(failed?.Details).toMatchObject({ dryRun: false, rowId: `${run.runId}/0`, deliveryId: expect.any(String) });
 
     expect(await w.notifier().runs.get(run.runId)).toEqual(run);
   });

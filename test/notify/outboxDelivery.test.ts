@@ -39,7 +39,7 @@ describe('outboxDelivery timer function', () => {
 
     expect(await w.teamsPosts()).toHaveLength(1);
     expect((await w.logRows()).filter((r) => r.row.RunId === run.runId)).toHaveLength(run.outcomes.length);
-    expect(logs).toContainEqual(expect.stringMatching(/^information: outbox: delivered \d+, parked 0, waiting 0$/) as unknown as string);
+    expect(logs).toContainEqual(expect.stringMatching(/^information: outbox: delivered \d+, parked 0, waiting 0$/));
     expect(logs.join('\n')).not.toContain('sig=');
   });
 });
