@@ -79,7 +79,7 @@ function sections(run: RunRecord): Sections {
     else s.changes.push(o);
   }
   s.failed.sort(byCluster);
-  s.findings.sort(byCluster);
+  // Findings keep the job's order: the version report lists them worst first.
   s.changes.sort(byCluster);
   s.skipped.sort((a, b) => a.reason.localeCompare(b.reason) || byCluster(a, b));
   return s;

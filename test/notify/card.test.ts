@@ -99,3 +99,20 @@ describe('whether a run is posted to Teams', () => {
     expect(shouldPost(run)).toBe(expected);
   });
 });
+
+describe('findings order', () => {
+  it('keeps the job\'s order of findings, so the version report reads worst first', () => {
+    const at = new Date('2026-01-12T06:00:00Z');
+    const finding = (name: string, status: string): OutcomeRecord => ({
+      action: 'version-check', outcome: 'Skipped', cluster: cluster(name), reason: `${status}: ${name}`, at, details: { finding: true, status },
+    });
+    const run: RunRecord = {
+      runId: '20260112T060000000Z-00000001', job: 'version-support', actor: 'timer', startedAt: at, endedAt: at, dryRun: false, alwaysReport: true,
+      outcomes: [finding('aks-z-unsupported', 'unsupported'), finding('aks-m-ending', 'ending'), finding('aks-a-behind', 'behind-patch')],
+    };
+    const text = JSON.stringify(content(run).body);
+    const pos = ['unsupported: aks-z-unsupported', 'ending: aks-m-ending', 'behind-patch: aks-a-behind'].map((s) => text.indexOf(s));
+    expect(pos.every((p) => p >= 0)).toBe(true);
+    expect([...pos].sort((a, b) => a - b)).toEqual(pos);
+  });
+});
