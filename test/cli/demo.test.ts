@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { renderedReport } from '../support/chromium';
 
 const BIN = path.resolve(__dirname, '../../bin/aks-day2.js');
 
@@ -43,5 +44,12 @@ describe('npm run demo', () => {
     const html = fs.readFileSync(report, 'utf8');
     expect(html).toContain('AksDay2Ops_CL');
     expect(html).toContain('aks-test-weu-01');
+  });
+
+  it('writes a report page in which Chromium renders every card the receivers got, without renderer errors', async () => {
+    const delivered = Number(/Delivered: (\d+) Teams cards/.exec(r.stdout)?.[1]);
+    const { dom, cardsRendered } = await renderedReport(report);
+    expect(cardsRendered).toBe(delivered);
+    expect(dom).toContain('halted: ring 1 failed on aks-test-weu-01/payments');
   });
 });
