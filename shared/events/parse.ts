@@ -74,7 +74,8 @@ export interface ParsedEventsResult {
 
 export const AKS_EVENT_PREFIX = 'Microsoft.ContainerService.';
 export const SUBSCRIPTION_VALIDATION_EVENT = 'Microsoft.EventGrid.SubscriptionValidationEvent';
-const KNOWN: readonly AksEventType[] = [
+/** The six `Microsoft.ContainerService.*` event types AKS publishes (PRODUCT §8). */
+export const AKS_EVENT_TYPES: ReadonlyArray<Exclude<AksEventType, 'Unknown'>> = [
   'NewKubernetesVersionAvailable',
   'ClusterSupportEnding',
   'ClusterSupportEnded',
@@ -180,7 +181,7 @@ function dataFor(type: AksEventType, data: unknown): { data: unknown } | { field
 function shortType(fullType: string): AksEventType {
   if (!fullType.startsWith(AKS_EVENT_PREFIX)) return 'Unknown';
   const short = fullType.slice(AKS_EVENT_PREFIX.length);
-  return KNOWN.find((k) => k === short) ?? 'Unknown';
+  return AKS_EVENT_TYPES.find((k) => k === short) ?? 'Unknown';
 }
 
 function parseEntry(entry: unknown, index: number, result: ParsedEventsResult): void {

@@ -1,16 +1,9 @@
-import type { Actor, JobName, Outcome, OutcomeRecord, RunRecord } from './outcome';
+import type { Outcome, OutcomeRecord, RunRecord } from './outcome';
 
 export const OUTCOMES: readonly Outcome[] = ['Failed', 'Succeeded', 'InProgress', 'Planned', 'Skipped'];
 
 /** What `aks-day2 runs` and the run index show about a run, without its (possibly thousands of) outcomes. */
-export interface RunSummary {
-  runId: string;
-  job: JobName;
-  actor: Actor;
-  startedAt: Date;
-  endedAt?: Date;
-  dryRun: boolean;
-  alwaysReport?: boolean;
+export interface RunSummary extends Omit<RunRecord, 'outcomes'> {
   /** Outcomes of the run by value. */
   counts: Record<Outcome, number>;
   /** Distinct clusters the run has an outcome for. */

@@ -8,6 +8,7 @@ import type { RequestCounters } from './counters';
 import { ArmError, badRequest, notFound } from './errors';
 import type { EventGridEmitter, EventSchema } from './eventGrid';
 import { isRecord, route, type Route, type SimRequest } from './http';
+import { AKS_EVENT_TYPES } from '../events/parse';
 import type { AksEventType } from './operations';
 import type { LogsReceiver, TeamsReceiver } from './receivers';
 import type { ClusterState } from './state';
@@ -41,14 +42,6 @@ function clockBody(clock: SimClock): Record<string, unknown> {
   return { now: clock.now().toISOString(), speed: clock.speed };
 }
 
-const EVENT_TYPES: AksEventType[] = [
-  'NewKubernetesVersionAvailable',
-  'ClusterSupportEnding',
-  'ClusterSupportEnded',
-  'NodePoolRollingStarted',
-  'NodePoolRollingSucceeded',
-  'NodePoolRollingFailed',
-];
 
 /** Default data of an admin-emitted event, from the cluster and its region's versions. */
 export function defaultEventData(
@@ -211,8 +204,8 @@ export function adminRoutes(d: AdminDeps): Route[] {
         /^Microsoft\.ContainerService\./,
         '',
       ) as AksEventType;
-      if (!EVENT_TYPES.includes(type))
-        throw badRequest('InvalidRequestContent', `type must be one of ${EVENT_TYPES.join(', ')}`);
+      if (!AKS_EVENT_TYPES.includes(type))
+        throw badRequest('InvalidRequestContent', `type must be one of ${AKS_EVENT_TYPES.join(', ')}`);
       const name = typeof b.cluster === 'string' ? b.cluster : '';
       const c = ctx.state.findCluster(name);
       if (!c) throw notFound(`no cluster ${name}`);

@@ -1,13 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-
-const BIN = path.resolve(__dirname, '../../bin/aks-day2.js');
-
-/** Runs the real `aks-day2` command (bin + tsx) the way a user does. */
-function aksDay2(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DAY2_SUBSCRIPTIONS: '' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { aksDay2, BIN } from '../support/cli';
 
 describe('the aks-day2 command', () => {
   it('prints the simulated fleet inventory with each cluster\'s tag policy and tag errors', () => {

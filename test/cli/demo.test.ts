@@ -1,14 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { renderedReport } from '../support/chromium';
-
-const BIN = path.resolve(__dirname, '../../bin/aks-day2.js');
+import { aksDay2 } from '../support/cli';
 
 describe('npm run demo', () => {
   const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aks-day2-demo-')), 'report.html');
-  const r = spawnSync(process.execPath, [BIN, 'demo', '--report', report], { encoding: 'utf8', timeout: 120_000 });
+  const r = aksDay2('demo', '--report', report);
 
   it('runs the whole simulated day without an error', () => {
     expect(r.stderr).toBe('');

@@ -1,13 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-
-const BIN = path.resolve(__dirname, '../../bin/aks-day2.js');
-
-/** The real `aks-day2` command (bin + tsx) on the embedded simulator and Azurite. */
-function aksDay2(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DAY2_SUBSCRIPTIONS: '' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { aksDay2 } from '../support/cli';
 
 describe('the aks-day2 power-schedule commands', () => {
   it('shows the power plan: zone, policy, next stop and start in local time and UTC, and the decision now', () => {
