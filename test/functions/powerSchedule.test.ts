@@ -21,7 +21,7 @@ describe('the powerSchedule function', () => {
 
   it('runs one power-schedule tick with the app settings and logs through the invocation context', async () => {
     // A stop edge every minute: whatever the wall clock says, the latest edge is less than a minute old.
-    app = await startTestApp({ fleet: powerFleet([{ name: 'aks-fn', tags: { 'day2-stop': '* * * * *' } }]) });
+    app = await startTestApp({ fleet: powerFleet([{ name: 'aks-fn', tags: { 'day2-stop': '* * * * *' } }]), isolatedStorage: true });
     Object.assign(process.env, app.env);
     const logs: string[] = [];
     const ctx = new InvocationContext({

@@ -1,6 +1,6 @@
 import { InvocationContext, type Timer } from '@azure/functions';
 import { outboxDelivery } from '../../functions/outboxDelivery';
-import { azuriteConnectionString } from '../support/storage';
+import { startAzurite, type AzuriteHandle } from '../../shared/local/azurite';
 import { notifyWorld, RULE_ID, type NotifyWorld } from './helpers';
 import { nodeImageRun } from './runs';
 
@@ -8,13 +8,15 @@ const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, sche
 
 describe('outboxDelivery timer function', () => {
   let w: NotifyWorld;
+  let azurite: AzuriteHandle;
   const saved = { ...process.env };
   beforeEach(async () => {
-    // The function reads its settings from the environment and uses the default table prefix:
-    // this test owns those tables by starting from an empty outbox of its own simulator.
-    w = await notifyWorld();
+    // The function reads its settings from the environment and uses the app's default table names:
+    // this test has an Azurite of its own, so no other test file shares that outbox.
+    azurite = await startAzurite();
+    w = await notifyWorld({ AzureWebJobsStorage: azurite.connectionString });
     Object.assign(process.env, {
-      AzureWebJobsStorage: azuriteConnectionString(),
+      AzureWebJobsStorage: azurite.connectionString,
       DAY2_ARM_ENDPOINT: w.sim.arm,
       DAY2_AUTH: 'local',
       DAY2_LOCAL_CA_CERT: w.sim.caCertPath,
@@ -26,6 +28,7 @@ describe('outboxDelivery timer function', () => {
   afterEach(async () => {
     process.env = { ...saved };
     await w.close();
+    await azurite.close();
   });
 
   it('delivers what a job left in the outbox and says so in the invocation log', async () => {

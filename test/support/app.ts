@@ -12,8 +12,13 @@ export interface TestApp extends LocalEnvironment {
   logs: string[];
 }
 
-export async function startTestApp(opts: LocalEnvOptions = {}): Promise<TestApp> {
-  const env = await startLocalEnvironment({ storageConnectionString: azuriteConnectionString(), ...opts });
+/**
+ * `isolatedStorage`: an Azurite of its own instead of the run's shared one, for tests of function handlers,
+ * which read settings from process.env and so use the app's default table names.
+ */
+export async function startTestApp(opts: LocalEnvOptions & { isolatedStorage?: boolean } = {}): Promise<TestApp> {
+  const { isolatedStorage, ...rest } = opts;
+  const env = await startLocalEnvironment({ storageConnectionString: isolatedStorage ? undefined : azuriteConnectionString(), ...rest });
   const logs: string[] = [];
   const log: Logger = {
     info: (m) => void logs.push(`info: ${m}`),
