@@ -43,6 +43,9 @@ interface Candidate {
   label: string;
 }
 
+/** A stop and a start closer than this are not both carried out (the later wins). */
+const SUPERSEDE_WINDOW_MS = 30 * 60_000;
+
 const handledKey = (idLower: string, action: PowerAction): string => `${idLower}|${action}`;
 
 function refOf(c: ClusterSnapshot): ClusterRef {
@@ -122,7 +125,17 @@ function planCluster(c: ClusterSnapshot, p: ClusterPolicy, input: PowerPlanInput
   if (first && second) {
     decide(first, 'skip', `superseded by the later ${second.label}, ${minutesBetween(first.edge, second.edge)} min later`);
   }
-  if (chosen) {
+  // A stop and a start less than 30 minutes apart are not both carried out: the later wins. When the
+  // opposite action's next edge follows this one within the window (and would not itself be skipped),
+  // this edge is consumed without acting, whatever tick it is decided on.
+  const opposite = chosen && (chosen.action === 'stop' ? 'start' : 'stop');
+  const oppSpec = opposite && p[opposite];
+  const oppNext = chosen && oppSpec ? nextEdgeAfter(oppSpec, zone, chosen.edge) : undefined;
+  const oppSkipped = (edge: Date): boolean =>
+    p.skipDates.includes(localDate(edge, zone)) || (opposite === 'stop' && p.prod);
+  if (chosen && oppNext && oppNext.getTime() - chosen.edge.getTime() < SUPERSEDE_WINDOW_MS && !oppSkipped(oppNext)) {
+    decide(chosen, 'skip', `superseded by the later ${opposite} edge ${localTime(oppNext, zone, now)}, ${minutesBetween(chosen.edge, oppNext)} min later: a stop and a start less than 30 min apart are not both carried out (${chosen.label})`);
+  } else if (chosen) {
     const target = chosen.action === 'stop' ? 'Stopped' : 'Running';
     const late = minutesBetween(chosen.edge, now);
     if (c.powerState === target) decide(chosen, 'skip', `already ${target.toLowerCase()} (${chosen.label})`);

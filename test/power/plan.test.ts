@@ -249,13 +249,27 @@ describe('planPowerSchedule: a stop and a start both pending', () => {
     ]);
   });
 
-  it('acts on both in turn when every tick runs', () => {
+  it('does not carry out both when every tick runs on time: the earlier stop is superseded, the cluster stays up', () => {
     const c = cluster('dev', tags);
     const { log } = simulate([c], '2026-06-08T16:55:00Z', '2026-06-08T17:30:00Z', { handledEdges: warm([c], '2026-06-08T16:50:00Z') });
     expect(brief(log)).toEqual([
-      '2026-06-08T17:00Z dev stop act: stop edge 19:00 Europe/Paris',
-      '2026-06-08T17:20Z dev start act: start edge 19:20 Europe/Paris',
+      '2026-06-08T17:00Z dev stop skip: superseded by the later start edge 19:20 Europe/Paris, 20 min later: a stop and a start less than 30 min apart are not both carried out (stop edge 19:00 Europe/Paris)',
+      '2026-06-08T17:20Z dev start skip: already running (start edge 19:20 Europe/Paris)',
     ]);
+  });
+
+  it('lets a stopped cluster start 20 minutes before its stop edge stay stopped only once: the later stop wins', () => {
+    const c = cluster('dev', { 'day2-start': '40 18 * * *', 'day2-stop': '0 19 * * *', 'day2-timezone': 'Europe/Paris' }, { powerState: 'Stopped' });
+    const { log } = simulate([c], '2026-06-08T16:35:00Z', '2026-06-08T17:10:00Z', { handledEdges: warm([c], '2026-06-08T16:30:00Z') });
+    expect(brief(log)).toEqual([
+      '2026-06-08T16:40Z dev start skip: superseded by the later stop edge 19:00 Europe/Paris, 20 min later: a stop and a start less than 30 min apart are not both carried out (start edge 18:40 Europe/Paris)',
+      '2026-06-08T17:00Z dev stop skip: already stopped (stop edge 19:00 Europe/Paris)',
+    ]);
+  });
+
+  it('still acts on an edge whose opposite edge 20 minutes later falls on a skip date', () => {
+    const c = cluster('dev', { 'day2-stop': '50 23 * * *', 'day2-start': '10 0 * * *', 'day2-timezone': 'UTC', 'day2-skip': '2026-06-09' });
+    expect(decide([c], '2026-06-08T23:50:00Z', { upTo: '2026-06-08T23:45:00Z' })).toEqual(['dev stop act: stop edge 23:50 UTC']);
   });
 });
 
