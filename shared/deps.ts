@@ -29,27 +29,32 @@ export interface DepsOptions {
   notifier?: Pick<NotifierDeps, 'outbox' | 'teamsPaceMs' | 'deliverOnReport'>;
 }
 
-export function createDeps(settings: Settings, opts: DepsOptions): Deps {
+export function createDeps(settings: Settings, opts: DepsOptions, shared?: Pick<Deps, 'azure' | 'state'>): Deps {
   const clock = opts.clock ?? systemClock;
-  const azure = createAzureClients(settings, opts.tuning);
+  const azure = shared?.azure ?? createAzureClients(settings, opts.tuning);
   return {
     settings,
     azure,
     clock,
     log: opts.log,
-    state: createStateStore(settings.storageConnectionString, opts.tablePrefix),
+    state: shared?.state ?? createStateStore(settings.storageConnectionString, opts.tablePrefix),
     notifier: createNotifier({ settings, credential: azure.credential, log: opts.log, clock, tablePrefix: opts.tablePrefix, ...opts.notifier }),
   };
 }
 
-let cached: { key: string; settings: Settings } | undefined;
+let cached: { key: string; settings: Settings; shared: Pick<Deps, 'azure' | 'state'> } | undefined;
 
 /**
  * Deps for a Functions invocation. Settings are read and validated once per configuration (a bad
- * setting fails the invocation with one message naming every bad setting); the logger is the invocation's.
+ * setting fails the invocation with one message naming every bad setting); the credential (and its
+ * token cache), the Azure clients and the state store are kept across invocations; the logger is the
+ * invocation's.
  */
 export function depsFor(ctx: InvocationContext, env: NodeJS.ProcessEnv = process.env): Deps {
   const key = SETTING_NAMES.map((n) => env[n] ?? '').join('\u0000');
-  if (cached?.key !== key) cached = { key, settings: loadSettings(env) };
-  return createDeps(cached.settings, { log: loggerFromContext(ctx) });
+  if (cached?.key !== key) {
+    const settings = loadSettings(env);
+    cached = { key, settings, shared: { azure: createAzureClients(settings), state: createStateStore(settings.storageConnectionString) } };
+  }
+  return createDeps(cached.settings, { log: loggerFromContext(ctx) }, cached.shared);
 }

@@ -68,7 +68,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   });
 
   async function deliverPending(): Promise<DeliveryReport> {
-    return outbox.deliverPending();
+    const report = await outbox.deliverPending();
+    if (report.delivered > 0 || report.parked > 0 || report.pending > 0) {
+      log.info(`outbox: delivered ${report.delivered}, parked ${report.parked}, waiting ${report.pending}`);
+    }
+    return report;
   }
 
   async function report(run: RunRecord): Promise<void> {
