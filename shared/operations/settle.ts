@@ -18,7 +18,13 @@ export interface SettleResult {
 }
 
 type Ended = { status: 'Succeeded' | 'Failed'; reason: string; power?: string };
-type Verdict = Ended | { status: 'running' } | { status: 'unknown'; reason: string };
+type Verdict = Ended | { status: 'running' } | { status: 'unknown'; reason: string } | { status: 'never-submitted' };
+
+/**
+ * An operation recorded but never accepted by AKS (no poller: the instance crashed between the lock and
+ * the submit) is given up after this long: its lock is released, no outcome is recorded.
+ */
+export const NEVER_SUBMITTED_MS = 5 * 60_000;
 
 interface Resource { provisioningState: string; powerState?: string }
 
@@ -55,8 +61,9 @@ async function verdictOf(client: ContainerServiceClient, op: OperationRecord): P
     return { status: 'unknown', reason: e.message };
   }
   if (isBusy(r)) return { status: 'running' };
-  if (!op.poller) return fromResource(op, r);
-  const poller = restoreOperation(client, op.poller);
+  // No poller: AKS never accepted it, so the resource's state says nothing about it (never Succeeded).
+  if (!op.poller) return { status: 'never-submitted' };
+  const poller = restoreOperation(client, op.poller); // throws Internal for a poller it cannot restore
   try {
     await poller.poll();
   } catch (err) {
@@ -74,6 +81,44 @@ function describe(op: OperationRecord, v: Ended, now: Date): string {
   return `${v.reason} after ${minutes} min${v.power ? `; ${target(op)} is ${v.power}` : ''}`;
 }
 
+function outcomeOf(op: OperationRecord, done: OperationRecord, now: Date): OutcomeRecord {
+  return {
+    action: op.action,
+    outcome: done.status,
+    cluster: op.cluster,
+    ...(op.nodePool ? { nodePool: op.nodePool } : {}),
+    ...(op.fromVersion ? { fromVersion: op.fromVersion } : {}),
+    ...(op.toVersion ? { toVersion: op.toVersion } : {}),
+    reason: done.reason ?? done.status,
+    at: now,
+    durationMs: now.getTime() - op.startedAt.getTime(),
+    details: { ...op.details, operationId: op.id, startedByRun: op.runId },
+  };
+}
+
+/** One operation: recorded when it ended; `running` when not (or when it could not be checked). */
+async function settleOne(deps: Pick<Deps, 'azure' | 'state' | 'clock' | 'log'>, job: JobName, op: OperationRecord): Promise<OutcomeRecord | 'running' | 'gone'> {
+  const v = await verdictOf(deps.azure.aks(op.cluster.subscriptionId), op);
+  const now = deps.clock.now();
+  if (v.status === 'never-submitted') {
+    if (now.getTime() - op.startedAt.getTime() < NEVER_SUBMITTED_MS) return 'running';
+    await deps.state.operations.release(op);
+    deps.log.warn(`${job}: ${op.action} on ${target(op)} (operation ${op.id}) was never submitted to AKS; its lock is released, no outcome recorded`);
+    return 'gone';
+  }
+  if (v.status === 'running' || v.status === 'unknown') {
+    if (v.status === 'unknown') deps.log.warn(`${job}: ${op.action} on ${target(op)} still counted in flight; could not check it: ${v.reason}`);
+    return 'running';
+  }
+  const reason = describe(op, v, now);
+  const done = await deps.state.operations.finish(op.id, v.status, reason, now);
+  if (!done) return 'gone'; // recorded by someone else first
+  const message = `${job}: ${op.action} on ${target(op)} ${v.status}: ${reason}`;
+  if (v.status === 'Failed') deps.log.error(message);
+  else deps.log.info(message);
+  return outcomeOf(op, done, now);
+}
+
 /**
  * Settles a job's operations started by earlier runs (power schedule ticks, upgrade runs): each one that
  * ended is recorded once in the OperationStore (which releases the cluster's lock) and returned as an
@@ -84,32 +129,16 @@ export async function settleOperations(deps: Pick<Deps, 'azure' | 'state' | 'clo
   const outcomes: OutcomeRecord[] = [];
   const running: OperationRecord[] = [];
   await mapLimit(ops, SETTLE_CONCURRENCY, async (op) => {
-    const client = deps.azure.aks(op.cluster.subscriptionId);
-    const v = await verdictOf(client, op);
-    const now = deps.clock.now();
-    if (v.status === 'running' || v.status === 'unknown') {
+    try {
+      const r = await settleOne(deps, job, op);
+      if (r === 'running') running.push(op);
+      else if (r !== 'gone') outcomes.push(r);
+    } catch (err) {
+      // One bad record (a poller that cannot be restored, a storage failure) never stops the others.
+      const e = toDay2Error(err, { cluster: op.cluster.name, operation: `settle ${op.action}` });
+      deps.log.error(`${job}: ${op.action} on ${target(op)} (operation ${op.id}) still counted in flight; settling it failed: ${e.code}: ${e.message}`);
       running.push(op);
-      if (v.status === 'unknown') deps.log.warn(`${job}: ${op.action} on ${target(op)} still counted in flight; could not check it: ${v.reason}`);
-      return;
     }
-    const reason = describe(op, v, now);
-    const done = await deps.state.operations.finish(op.id, v.status, reason, now);
-    if (!done) return; // recorded by someone else first
-    const message = `${job}: ${op.action} on ${target(op)} ${v.status}: ${reason}`;
-    if (v.status === 'Failed') deps.log.error(message);
-    else deps.log.info(message);
-    outcomes.push({
-      action: op.action,
-      outcome: v.status,
-      cluster: op.cluster,
-      ...(op.nodePool ? { nodePool: op.nodePool } : {}),
-      ...(op.fromVersion ? { fromVersion: op.fromVersion } : {}),
-      ...(op.toVersion ? { toVersion: op.toVersion } : {}),
-      reason,
-      at: now,
-      durationMs: now.getTime() - op.startedAt.getTime(),
-      details: { ...op.details, operationId: op.id, startedByRun: op.runId },
-    });
   });
   outcomes.sort((a, b) => a.cluster.name.localeCompare(b.cluster.name) || a.action.localeCompare(b.action));
   return { outcomes, running };

@@ -2,6 +2,7 @@ import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
 import type { OperationRecord } from '../state/operationStore';
 import { restoreOperation } from './restore';
+import { NEVER_SUBMITTED_MS } from './settle';
 
 /** What ARM says about a pool operation aks-day2 started (node-image upgrade, pool version upgrade). */
 export type PoolOperationState =
@@ -14,7 +15,9 @@ export type SettleResult =
   /** The outcome was recorded now. */
   | { state: 'finished'; record: OperationRecord }
   /** Finished on AKS, but an event (or another sweep) had already recorded it. */
-  | { state: 'already-recorded' };
+  | { state: 'already-recorded' }
+  /** Never submitted to AKS (no poller) for longer than `NEVER_SUBMITTED_MS`: lock released, no outcome. */
+  | { state: 'abandoned' };
 
 const TERMINAL = ['Succeeded', 'Failed', 'Canceled'];
 
@@ -73,6 +76,13 @@ export async function readPoolOperation(deps: Pick<Deps, 'azure' | 'log'>, op: O
  * or sweep cannot reverse it) and releases the cluster's lock.
  */
 export async function settlePoolOperation(deps: Pick<Deps, 'azure' | 'log' | 'state' | 'clock'>, op: OperationRecord): Promise<SettleResult> {
+  if (!op.poller) {
+    // AKS never accepted it: the pool's state says nothing about it (never Succeeded).
+    if (deps.clock.now().getTime() - op.startedAt.getTime() < NEVER_SUBMITTED_MS) return { state: 'running', reason: 'not submitted to AKS yet' };
+    await deps.state.operations.release(op);
+    deps.log.warn(`settle: ${op.action} of ${op.cluster.name}/${op.nodePool ?? ''} (operation ${op.id}) was never submitted to AKS; its lock is released, no outcome recorded`);
+    return { state: 'abandoned' };
+  }
   const s = await readPoolOperation(deps, op);
   if (s.status === 'InProgress') return { state: 'running', reason: s.reason };
   const record = await deps.state.operations.finish(op.id, s.status, s.reason, deps.clock.now());

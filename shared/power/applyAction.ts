@@ -3,7 +3,7 @@ import { toDay2Error } from '../azure/azureError';
 import type { Day2Error } from '../errors';
 import { isBusy, toClusterSnapshot, type ClusterSnapshot } from '../fleet/cluster';
 import type { OutcomeRecord } from '../records/outcome';
-import type { OperationRecord } from '../state/operationStore';
+import type { NewOperation } from '../state/operationStore';
 import type { PowerDecision } from './plan';
 import { decisionOutcome, JOB, type Tick } from './tick';
 
@@ -49,14 +49,15 @@ function failure(tick: Tick, d: PowerDecision, e: Day2Error): OutcomeRecord {
 
 /**
  * Carries out one `act` decision of the plan. Dry run: the cluster is re-read and the outcome is
- * `Planned`. Otherwise: take the cluster's lock, re-read it, and call AKS; the operation is recorded in
- * flight with its serialized poller and a later tick records how it ended. The edge is consumed unless the
- * action is deferred (operation running, 409, throttled or unavailable), so it is retried next tick.
- * Never throws for an Azure failure (it becomes the outcome); storage failures propagate.
+ * `Planned` (edges go to the dry-run edge store, never the real one). Otherwise: take the cluster's lock
+ * (the operation is recorded `Starting`), re-read it, and call AKS; once AKS accepted it the operation is
+ * recorded in flight with its serialized poller and a later tick records how it ended. The edge is
+ * consumed unless the action is deferred (operation running, 409, throttled or unavailable), so it is
+ * retried next tick. Never throws for an Azure failure (it becomes the outcome); storage failures propagate.
  */
 export async function applyAction(tick: Tick, d: PowerDecision): Promise<OutcomeRecord> {
   const { deps } = tick;
-  const consume = (): Promise<void> => deps.state.edges.markHandled(d.cluster.id, d.action, d.edge);
+  const consume = (): Promise<void> => tick.edges.markHandled(d.cluster.id, d.action, d.edge);
   if (tick.dryRun) {
     let o: OutcomeRecord;
     try {
@@ -67,18 +68,20 @@ export async function applyAction(tick: Tick, d: PowerDecision): Promise<Outcome
     if (o.details?.deferred !== true) await consume();
     return o;
   }
-  const op: OperationRecord = {
+  const op: NewOperation = {
     id: randomUUID(), runId: tick.runId, job: JOB, action: d.action, actor: tick.actor, cluster: d.cluster,
-    startedAt: deps.clock.now(), status: 'InProgress', details: { edge: d.edge.toISOString(), edgeKey: d.edgeKey },
+    startedAt: deps.clock.now(), details: { edge: d.edge.toISOString(), edgeKey: d.edgeKey },
   };
-  if (!(await deps.state.operations.start(op))) {
+  const claim = await deps.state.operations.start(op);
+  if (!claim) {
     return decisionOutcome(tick, d, 'Skipped', `deferred: another aks-day2 operation holds the cluster; retrying next tick (${d.reason})`, { deferred: true });
   }
   let skip: OutcomeRecord | undefined;
   let error: Day2Error | undefined;
+  let poller: string | undefined;
   try {
     skip = precheck(tick, d, await reread(tick, d));
-    if (!skip) op.poller = await submit(tick, d);
+    if (!skip) poller = await submit(tick, d);
   } catch (err) {
     error = toDay2Error(err, { cluster: d.cluster.name, operation: d.action });
   }
@@ -87,17 +90,22 @@ export async function applyAction(tick: Tick, d: PowerDecision): Promise<Outcome
     if (skip.details?.deferred !== true) await consume();
     return skip;
   }
-  if (error) {
-    const o = failure(tick, d, error);
+  if (error || poller === undefined) {
+    const e = error ?? toDay2Error(new Error('AKS returned no operation to follow'), { cluster: d.cluster.name, operation: d.action });
+    const o = failure(tick, d, e);
     if (o.outcome === 'Failed') {
-      await deps.state.operations.finish(op.id, 'Failed', error.message, deps.clock.now());
+      await deps.state.operations.fail(claim, e.message, deps.clock.now());
       await consume();
-    } else {
-      await deps.state.operations.release(op);
+      return { ...o, details: { ...o.details, operationId: op.id } };
     }
+    await deps.state.operations.release(op);
     return o;
   }
-  await deps.state.operations.update(op);
+  const recorded = await deps.state.operations.submitted(claim, poller);
   await consume();
+  if (!recorded) {
+    deps.log.error(`${JOB}: ${d.action} on ${d.cluster.name} was accepted by AKS, but operation ${op.id} was given up meanwhile (it stayed Starting too long); its end will not be recorded`);
+    return decisionOutcome(tick, d, 'InProgress', `${d.action} accepted by AKS (${d.reason}); its end will not be recorded (the operation record was given up while AKS answered)`, { operationId: op.id, untracked: true });
+  }
   return decisionOutcome(tick, d, 'InProgress', `${d.action} accepted by AKS (${d.reason}); the next tick records how it ends`, { operationId: op.id });
 }

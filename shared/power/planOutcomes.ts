@@ -35,7 +35,7 @@ export async function skipOutcomes(tick: Tick, decisions: readonly PowerDecision
     deps.log.info(`${JOB}: ${d.cluster.name} ${d.action} ${deferred ? 'deferred' : 'skipped'}: ${d.reason}`);
     out.push(decisionOutcome(tick, d, 'Skipped', deferred ? `deferred: ${d.reason}` : d.reason, deferred ? { deferred: true } : {}));
   }
-  await mapLimit(consumed, STORE_CONCURRENCY, (d) => deps.state.edges.markHandled(d.cluster.id, d.action, d.edge));
+  await mapLimit(consumed, STORE_CONCURRENCY, (d) => tick.edges.markHandled(d.cluster.id, d.action, d.edge));
   return out;
 }
 

@@ -1,6 +1,7 @@
 import type { Deps } from '../deps';
 import { Day2Error, errorMessage } from '../errors';
 import { discoverFleet, type Inventory } from '../fleet/inventory';
+import { reportRun } from '../operations/reported';
 import { settleOperations } from '../operations/settle';
 import { newRunId } from '../records/newRunId';
 import type { Actor, OutcomeRecord, RunRecord } from '../records/outcome';
@@ -35,7 +36,7 @@ function listingFailures(inv: Inventory, at: Date): OutcomeRecord[] {
 async function planAndApply(tick: Tick, run: RunRecord): Promise<void> {
   const { deps } = tick;
   const inv = await discoverFleet(deps.azure, deps.settings.subscriptions, deps.log);
-  const [snoozes, handledEdges] = await Promise.all([deps.state.snoozes.all(tick.now), deps.state.edges.all()]);
+  const [snoozes, handledEdges] = await Promise.all([deps.state.snoozes.all(tick.now), tick.edges.all()]);
   const { catchupMinutes, defaultTimezone } = deps.settings;
   const plan = planPowerSchedule({ now: tick.now, clusters: inv.clusters, defaultTimezone, catchupMinutes, snoozes, handledEdges });
   const acts = plan.decisions.filter((d) => d.kind === 'act');
@@ -54,6 +55,16 @@ async function planAndApply(tick: Tick, run: RunRecord): Promise<void> {
   );
 }
 
+/** Snoozes that ended more than a day ago are deleted (`plan` only reads them). */
+async function pruneSnoozes(tick: Tick): Promise<void> {
+  try {
+    const n = await tick.deps.state.snoozes.prune(tick.now);
+    if (n > 0) tick.deps.log.info(`${JOB}: ${n} expired snooze(s) deleted`);
+  } catch (err) {
+    tick.deps.log.warn(`${JOB}: expired snoozes not deleted (next tick retries): ${errorMessage(err)}`);
+  }
+}
+
 /**
  * One power-schedule tick (PRODUCT §2, §4): record how the operations of earlier ticks ended, discover
  * the fleet at the request floor, plan, and apply (stop/start accepted by AKS, not awaited). One run
@@ -63,18 +74,25 @@ export async function runPowerSchedule(deps: Deps, opts: PowerRunOptions = {}): 
   const startedAt = deps.clock.now();
   const dryRun = deps.settings.dryRun || opts.dryRun === true;
   const run: RunRecord = { runId: newRunId(startedAt), job: JOB, actor: opts.actor ?? 'timer', startedAt, dryRun, outcomes: [] };
-  const tick: Tick = { deps, runId: run.runId, actor: run.actor, dryRun, now: startedAt };
+  // A dry run keeps its own edge bookkeeping: it reports each Planned edge once, and never consumes a real one.
+  const tick: Tick = { deps, runId: run.runId, actor: run.actor, dryRun, now: startedAt, edges: dryRun ? deps.state.dryRunEdges : deps.state.edges };
   deps.log.info(`${JOB}: run ${run.runId} at ${startedAt.toISOString()}${dryRun ? ' (dry run: nothing is changed)' : ''}${opts.pastDue ? ' (timer past due)' : ''}`);
   let failure: unknown;
   try {
+    // settleOperations never throws for one operation; if even the in-flight list cannot be read, the tick still plans.
     run.outcomes.push(...(await settleOperations(deps, JOB)).outcomes);
+  } catch (err) {
+    deps.log.error(`${JOB}: run ${run.runId}: the operations of earlier ticks were not checked (the sweeper retries): ${errorMessage(err)}`);
+  }
+  try {
+    if (!dryRun) await pruneSnoozes(tick);
     await planAndApply(tick, run);
   } catch (err) {
     failure = err;
     deps.log.error(`${JOB}: run ${run.runId} failed: ${errorMessage(err)}`);
   }
   run.endedAt = deps.clock.now();
-  await deps.notifier.report(run);
+  await reportRun(deps, run);
   if (failure !== undefined) {
     throw failure instanceof Day2Error ? failure : new Day2Error('Internal', `${JOB} run ${run.runId} failed: ${errorMessage(failure)}`, { cause: failure });
   }

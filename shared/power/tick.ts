@@ -1,6 +1,7 @@
 import type { Deps } from '../deps';
 import type { ClusterRef } from '../fleet/cluster';
 import type { Actor, OutcomeRecord } from '../records/outcome';
+import type { EdgeStore } from '../state/edgeStore';
 import type { PowerDecision } from './plan';
 
 /** What every step of one power-schedule tick shares. */
@@ -9,6 +10,8 @@ export interface Tick {
   runId: string;
   actor: Actor;
   dryRun: boolean;
+  /** Where this tick's handled edges are read and recorded: the dry-run store in a dry run, never the real one. */
+  edges: EdgeStore;
   /** The instant the tick planned for. */
   now: Date;
 }

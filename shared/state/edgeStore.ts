@@ -1,28 +1,47 @@
-import { getOrUndefined, keyOf, Tables } from './tables';
+import { getOrUndefined, isConflict, isNotFound, keyOf, Tables } from './tables';
 
 interface EdgeEntity { clusterId: string; action: string; edge: string }
+
+/** Attempts at the read-compare-write of one marker under concurrent writers. */
+const MARK_ATTEMPTS = 5;
 
 /**
  * The latest cron edge handled per cluster and action (power schedule). A scheduled edge is idempotent
  * by cluster + action + edge time: once recorded, a retried or concurrent tick does not act on it again.
+ * `table` separates the dry-run bookkeeping (`edgesdryrun`) from the real one (`edges`).
  */
 export class EdgeStore {
-  constructor(private readonly tables: Tables) {}
+  constructor(private readonly tables: Tables, private readonly table = 'edges') {}
 
   /** Map key: `${clusterIdLower}|${action}` (the plan's `handledEdges` input). */
   async all(): Promise<Map<string, Date>> {
-    const t = await this.tables.table('edges');
-    const out = new Map<string, Date>();
-    for await (const e of t.listEntities<EdgeEntity>()) out.set(`${e.clusterId}|${e.action}`, new Date(e.edge));
-    return out;
+    return this.tables.use(this.table, 'read the handled edges', async (t) => {
+      const out = new Map<string, Date>();
+      for await (const e of t.listEntities<EdgeEntity>()) out.set(`${e.clusterId}|${e.action}`, new Date(e.edge));
+      return out;
+    });
   }
 
-  /** Records `edge` as handled unless a later edge already is. */
+  /**
+   * Records `edge` as handled unless a later edge already is. Conditional (insert-if-absent, else
+   * replace with the ETag read): a concurrent writer of an older edge never overwrites a newer one.
+   */
   async markHandled(clusterId: string, action: string, edge: Date): Promise<void> {
-    const t = await this.tables.table('edges');
     const id = clusterId.toLowerCase();
-    const existing = await getOrUndefined<EdgeEntity>(t, keyOf(id), action);
-    if (existing && new Date(existing.edge) >= edge) return;
-    await t.upsertEntity({ partitionKey: keyOf(id), rowKey: action, clusterId: id, action, edge: edge.toISOString() }, 'Replace');
+    const entity = { partitionKey: keyOf(id), rowKey: action, clusterId: id, action, edge: edge.toISOString() };
+    await this.tables.use(this.table, `mark the ${action} edge ${entity.edge} of ${clusterId} handled`, async (t) => {
+      for (let attempt = 0; attempt < MARK_ATTEMPTS; attempt++) {
+        const existing = await getOrUndefined<EdgeEntity>(t, entity.partitionKey, action);
+        if (existing && new Date(existing.edge) >= edge) return;
+        try {
+          if (existing) await t.updateEntity(entity, 'Replace', { etag: existing.etag });
+          else await t.createEntity(entity);
+          return;
+        } catch (err) {
+          if (!isConflict(err) && !isNotFound(err)) throw err; // changed meanwhile: read and compare again
+        }
+      }
+      throw new Error(`edge marker still contended after ${MARK_ATTEMPTS} attempts`);
+    });
   }
 }

@@ -7,13 +7,14 @@ export class EventStore {
 
   /** True the first time an id is seen; false for a repeat. */
   async firstSeen(eventId: string, type: string, now: Date): Promise<boolean> {
-    const t = await this.tables.table('events');
-    try {
-      await t.createEntity({ partitionKey: 'event', rowKey: Buffer.from(eventId).toString('base64url'), eventId, type, at: now.toISOString() });
-      return true;
-    } catch (err) {
-      if (err instanceof RestError && err.statusCode === 409) return false;
-      throw err;
-    }
+    return this.tables.use('events', `record event ${eventId}`, async (t) => {
+      try {
+        await t.createEntity({ partitionKey: 'event', rowKey: Buffer.from(eventId).toString('base64url'), eventId, type, at: now.toISOString() });
+        return true;
+      } catch (err) {
+        if (err instanceof RestError && err.statusCode === 409) return false;
+        throw err;
+      }
+    });
   }
 }

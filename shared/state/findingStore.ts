@@ -12,26 +12,27 @@ export class FindingStore {
 
   /** Findings of `scope` already reported: cluster id lower-case → finding keys. */
   async reported(scope: string): Promise<Map<string, Set<string>>> {
-    const t = await this.tables.table('findings');
-    const out = new Map<string, Set<string>>();
     const filter = `PartitionKey eq '${scope.replace(/'/g, "''")}'`;
-    for await (const e of t.listEntities<FindingEntity>({ queryOptions: { filter } })) {
-      const set = out.get(e.clusterId) ?? new Set<string>();
-      set.add(e.finding);
-      out.set(e.clusterId, set);
-    }
-    return out;
+    return this.tables.use('findings', `read the ${scope} findings`, async (t) => {
+      const out = new Map<string, Set<string>>();
+      for await (const e of t.listEntities<FindingEntity>({ queryOptions: { filter } })) {
+        const set = out.get(e.clusterId) ?? new Set<string>();
+        set.add(e.finding);
+        out.set(e.clusterId, set);
+      }
+      return out;
+    });
   }
 
   async add(scope: string, clusterId: string, finding: string, at: Date): Promise<void> {
-    const t = await this.tables.table('findings');
     const id = clusterId.toLowerCase();
-    await t.upsertEntity({ partitionKey: scope, rowKey: rowKey(id, finding), clusterId: id, finding, firstAt: at.toISOString() }, 'Replace');
+    await this.tables.use('findings', `record the ${scope} finding ${finding} of ${clusterId}`, (t) =>
+      t.upsertEntity({ partitionKey: scope, rowKey: rowKey(id, finding), clusterId: id, finding, firstAt: at.toISOString() }, 'Replace'));
   }
 
   async remove(scope: string, clusterId: string, finding: string): Promise<void> {
-    const t = await this.tables.table('findings');
-    await t.deleteEntity(scope, rowKey(clusterId.toLowerCase(), finding));
+    await this.tables.use('findings', `forget the ${scope} finding ${finding} of ${clusterId}`, (t) =>
+      t.deleteEntity(scope, rowKey(clusterId.toLowerCase(), finding)));
   }
 }
 

@@ -21,21 +21,48 @@ export interface OperationRecord {
   /** `poller.serialize()` of the SDK poller, for `restorePoller` by the sweeper. */
   poller?: string;
   details?: Record<string, unknown>;
+  /** Finished records: false until the run that reported the outcome marked it (`markReported`). */
+  reported?: boolean;
 }
+
+/** An operation about to be submitted to AKS: what `start` records (status `Starting`, no poller). */
+export type NewOperation = Omit<OperationRecord, 'status' | 'finishedAt' | 'reason' | 'poller' | 'reported'>;
+
+/** The cluster's lock taken for `op` and its `Starting` record written; `etag` is that record's. */
+export interface Claim {
+  op: NewOperation;
+  etag: string;
+}
+
+export type FinishedOperation = OperationRecord & { status: 'Succeeded' | 'Failed'; finishedAt: Date };
+
+/** Stored status: `Starting` is the gap between taking the lock and AKS accepting the operation. */
+type StoredStatus = 'Starting' | OperationRecord['status'];
 
 interface OperationEntity {
   id: string; runId: string; job: string; action: string; actor: string; cluster: string; nodePool?: string;
   fromVersion?: string; toVersion?: string; startedAt: string; finishedAt?: string; status: string; reason?: string;
-  poller?: string; details?: string; clusterId: string;
+  poller?: string; details?: string; clusterId: string; reported?: boolean;
 }
 
-const toEntity = (r: OperationRecord): OperationEntity & { partitionKey: string; rowKey: string } => ({
-  partitionKey: 'op',
+type Keyed<T> = T & { partitionKey: string; rowKey: string };
+
+/** History partition: one row per operation, never pruned. */
+const OP = 'op';
+/**
+ * Index partition: a copy of each operation from `start` until its outcome was reported (Starting,
+ * InProgress, finished-but-unreported), so `inFlight`, `unreported` and `abandonStale` never scan history.
+ */
+const ACTIVE = 'active';
+const FINISHED = ['Succeeded', 'Failed'];
+
+const toEntity = (r: NewOperation & { status: StoredStatus; finishedAt?: Date; reason?: string; poller?: string; reported?: boolean }, pk = OP): Keyed<OperationEntity> => ({
+  partitionKey: pk,
   rowKey: r.id,
   id: r.id, runId: r.runId, job: r.job, action: r.action, actor: r.actor, cluster: JSON.stringify(r.cluster),
   clusterId: r.cluster.id.toLowerCase(), nodePool: r.nodePool, fromVersion: r.fromVersion, toVersion: r.toVersion,
   startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString(), status: r.status, reason: r.reason,
-  poller: r.poller, details: r.details ? JSON.stringify(r.details) : undefined,
+  poller: r.poller, details: r.details ? JSON.stringify(r.details) : undefined, reported: r.reported,
 });
 
 const fromEntity = (e: OperationEntity): OperationRecord => ({
@@ -44,105 +71,256 @@ const fromEntity = (e: OperationEntity): OperationRecord => ({
   toVersion: e.toVersion || undefined, startedAt: new Date(e.startedAt), finishedAt: e.finishedAt ? new Date(e.finishedAt) : undefined,
   status: e.status as OperationRecord['status'], reason: e.reason || undefined, poller: e.poller || undefined,
   details: e.details ? (JSON.parse(e.details) as Record<string, unknown>) : undefined,
+  ...(typeof e.reported === 'boolean' ? { reported: e.reported } : {}),
 });
+
+/** The entity without the service's metadata (etag, timestamp), re-keyed to `pk`. */
+function copyTo(e: OperationEntity, pk: string): Keyed<OperationEntity> {
+  const { id, runId, job, action, actor, cluster, nodePool, fromVersion, toVersion, startedAt, finishedAt, status, reason, poller, details, clusterId, reported } = e;
+  return { partitionKey: pk, rowKey: id, id, runId, job, action, actor, cluster, nodePool, fromVersion, toVersion, startedAt, finishedAt, status, reason, poller, details, clusterId, reported };
+}
+
+const ignoreGone = (err: unknown): void => {
+  if (!isConflict(err) && !isNotFound(err)) throw err;
+};
+
+/** Attempts at taking a lock that vanishes or changes between our reads and writes. */
+const LOCK_ATTEMPTS = 3;
 
 /**
  * Operations in flight and their history. The in-flight record of a cluster is also its lock: at most
- * one aks-day2 operation runs on a cluster at a time (`claimCluster`). Outcomes are recorded once: a late
- * or repeated report (event, sweeper) never reverses a recorded outcome.
+ * one aks-day2 operation runs on a cluster at a time (`start`). An operation is `Starting` from the lock
+ * until AKS accepted it (`submitted`, with its poller), then `InProgress` until its outcome is recorded
+ * once (`finish`): a late or repeated report (event, sweeper) never reverses a recorded outcome.
  */
 export class OperationStore {
   constructor(private readonly tables: Tables) {}
 
-  private ops(): Promise<TableClient> { return this.tables.table('operations'); }
-  private locks(): Promise<TableClient> { return this.tables.table('locks'); }
+  private ops<T>(doing: string, fn: (t: TableClient) => Promise<T>): Promise<T> { return this.tables.use('operations', doing, fn); }
+  private locks<T>(doing: string, fn: (t: TableClient) => Promise<T>): Promise<T> { return this.tables.use('locks', doing, fn); }
 
   /**
-   * Takes the cluster's lock for `op` (insert-if-absent) and records the operation in flight.
-   * Returns false when another aks-day2 operation holds the cluster (lock not expired).
+   * Takes the cluster's lock for `op` (insert-if-absent; an expired lock is taken over) and records the
+   * operation `Starting`. Returns undefined when another aks-day2 operation holds the cluster.
    */
-  async start(op: OperationRecord, lockTtlMs = 6 * 3_600_000): Promise<boolean> {
-    const locks = await this.locks();
+  async start(op: NewOperation, lockTtlMs = 6 * 3_600_000): Promise<Claim | undefined> {
+    if (!(await this.lock(op, lockTtlMs))) return undefined;
+    const record = toEntity({ ...op, status: 'Starting' });
+    try {
+      return await this.ops(`record operation ${op.id} on ${op.cluster.name}`, async (t) => {
+        await t.upsertEntity(copyTo(record, ACTIVE), 'Replace');
+        const r = await t.upsertEntity(record, 'Replace');
+        return { op, etag: r.etag ?? '' };
+      });
+    } catch (err) {
+      await this.unlock(op.id, op.cluster.id); // never leave a lock with no record behind
+      throw err;
+    }
+  }
+
+  private lock(op: NewOperation, lockTtlMs: number): Promise<boolean> {
     const pk = 'lock';
     const rk = keyOf(op.cluster.id);
     const entity = { partitionKey: pk, rowKey: rk, operationId: op.id, expiresAt: new Date(op.startedAt.getTime() + lockTtlMs).toISOString() };
-    try {
-      await locks.createEntity(entity);
-    } catch (err) {
-      if (!isConflict(err)) throw err;
-      const held = await getOrUndefined<{ operationId: string; expiresAt: string }>(locks, pk, rk);
-      if (held && new Date(held.expiresAt) > op.startedAt) return false;
-      try {
-        await locks.updateEntity(entity, 'Replace', { etag: held?.etag ?? '*' });
-      } catch (e) {
-        if (isConflict(e)) return false;
-        throw e;
+    return this.locks(`take the lock of ${op.cluster.name}`, async (locks) => {
+      for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+        try {
+          await locks.createEntity(entity);
+          return true;
+        } catch (err) {
+          if (!isConflict(err)) throw err;
+        }
+        const held = await getOrUndefined<{ operationId: string; expiresAt: string }>(locks, pk, rk);
+        if (!held) continue; // released between the 409 and the read: insert again
+        if (new Date(held.expiresAt) > op.startedAt) return false;
+        try {
+          await locks.updateEntity(entity, 'Replace', { etag: held.etag });
+          return true;
+        } catch (e) {
+          if (isConflict(e)) return false; // another taker was first
+          if (!isNotFound(e)) throw e; // deleted meanwhile: insert again
+        }
       }
-    }
-    await (await this.ops()).upsertEntity(toEntity(op), 'Replace');
-    return true;
-  }
-
-  async get(id: string): Promise<OperationRecord | undefined> {
-    const e = await getOrUndefined<OperationEntity>(await this.ops(), 'op', id);
-    return e ? fromEntity(e) : undefined;
-  }
-
-  async update(op: OperationRecord): Promise<void> {
-    await (await this.ops()).upsertEntity(toEntity(op), 'Replace');
-  }
-
-  async inFlight(): Promise<OperationRecord[]> {
-    const out: OperationRecord[] = [];
-    for await (const e of (await this.ops()).listEntities<OperationEntity>({ queryOptions: { filter: "PartitionKey eq 'op' and status eq 'InProgress'" } })) out.push(fromEntity(e));
-    return out.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
-  }
-
-  async history(filter: { job?: JobName; since?: Date } = {}): Promise<OperationRecord[]> {
-    const parts = ["PartitionKey eq 'op'"];
-    if (filter.job) parts.push(`job eq '${filter.job}'`);
-    if (filter.since) parts.push(`startedAt ge '${filter.since.toISOString()}'`);
-    const out: OperationRecord[] = [];
-    for await (const e of (await this.ops()).listEntities<OperationEntity>({ queryOptions: { filter: parts.join(' and ') } })) out.push(fromEntity(e));
-    return out.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+      return false;
+    });
   }
 
   /**
-   * Gives up a lock taken with `start` for an operation that was never started on AKS (the re-read showed
-   * it was not needed or not possible now): deletes its in-flight record and the lock it holds.
+   * AKS accepted the operation: `Starting` → `InProgress` with its serialized poller, only if the record
+   * is still the one `start` wrote (ETag). Undefined when it is not (a sweeper abandoned it meanwhile).
+   */
+  async submitted(claim: Claim, poller: string): Promise<OperationRecord | undefined> {
+    const record: OperationRecord = { ...claim.op, status: 'InProgress', poller };
+    return this.ops(`record operation ${claim.op.id} in progress`, async (t) => {
+      try {
+        await t.updateEntity(toEntity(record), 'Replace', { etag: claim.etag });
+      } catch (err) {
+        ignoreGone(err);
+        return undefined;
+      }
+      await t.upsertEntity(toEntity(record, ACTIVE), 'Replace');
+      return record;
+    });
+  }
+
+  async get(id: string): Promise<OperationRecord | undefined> {
+    const e = await this.ops(`read operation ${id}`, (t) => getOrUndefined<OperationEntity>(t, OP, id));
+    return e && e.status !== 'Starting' ? fromEntity(e) : undefined;
+  }
+
+  /**
+   * Replaces a record read earlier, only if its stored status is still the one read (ETag-conditional).
+   * Returns false, changing nothing, when it changed meanwhile (finished, abandoned).
+   */
+  async update(op: OperationRecord): Promise<boolean> {
+    return this.ops(`update operation ${op.id}`, async (t) => {
+      const e = await getOrUndefined<OperationEntity>(t, OP, op.id);
+      if (e?.status !== op.status) return false;
+      try {
+        await t.updateEntity(toEntity(op), 'Replace', { etag: e.etag });
+      } catch (err) {
+        ignoreGone(err);
+        return false;
+      }
+      await this.syncIndex(t, toEntity(op));
+      return true;
+    });
+  }
+
+  private async active(filter: string, doing: string): Promise<OperationEntity[]> {
+    return this.ops(doing, async (t) => {
+      const out: OperationEntity[] = [];
+      for await (const e of t.listEntities<OperationEntity>({ queryOptions: { filter: `PartitionKey eq '${ACTIVE}' and (${filter})` } })) out.push(e);
+      return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    });
+  }
+
+  /** Operations AKS accepted whose outcome is not recorded yet (reads the index partition only). */
+  async inFlight(): Promise<OperationRecord[]> {
+    return (await this.active("status eq 'InProgress'", 'list operations in flight')).map(fromEntity);
+  }
+
+  /** Finished operations whose outcome no run has reported yet, finished before `before`. */
+  async unreported(before: Date): Promise<FinishedOperation[]> {
+    const rows = await this.active(`(status eq 'Succeeded' or status eq 'Failed') and finishedAt lt '${before.toISOString()}'`, 'list unreported outcomes');
+    return rows.map(fromEntity) as FinishedOperation[];
+  }
+
+  /** The run that reported these operations' outcomes succeeded: they leave the index. Ids of unfinished ones are ignored. */
+  async markReported(ids: readonly string[]): Promise<void> {
+    for (const id of new Set(ids)) {
+      await this.ops(`mark operation ${id} reported`, async (t) => {
+        const e = await getOrUndefined<OperationEntity>(t, OP, id);
+        if (!e || !FINISHED.includes(e.status)) return;
+        if (e.reported === false) {
+          await t.updateEntity({ partitionKey: OP, rowKey: id, reported: true }, 'Merge', { etag: e.etag }).catch(ignoreGone);
+        }
+        await t.deleteEntity(ACTIVE, id).catch(ignoreGone);
+      });
+    }
+  }
+
+  async history(filter: { job?: JobName; since?: Date } = {}): Promise<OperationRecord[]> {
+    const parts = [`PartitionKey eq '${OP}'`, "status ne 'Starting'"];
+    if (filter.job) parts.push(`job eq '${filter.job}'`);
+    if (filter.since) parts.push(`startedAt ge '${filter.since.toISOString()}'`);
+    return this.ops('read operation history', async (t) => {
+      const out: OperationRecord[] = [];
+      for await (const e of t.listEntities<OperationEntity>({ queryOptions: { filter: parts.join(' and ') } })) out.push(fromEntity(e));
+      return out.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+    });
+  }
+
+  /**
+   * Gives up a lock taken with `start` for an operation never submitted to AKS (the re-read showed it
+   * was not needed or not possible now, or AKS said to retry later): deletes its record and the lock.
+   * A record AKS accepted (InProgress with a poller) or a finished one is left alone.
    */
   async release(op: Pick<OperationRecord, 'id' | 'cluster'>): Promise<void> {
-    const ops = await this.ops();
-    const e = await getOrUndefined<OperationEntity>(ops, 'op', op.id);
-    if (e?.status === 'InProgress') {
-      await ops.deleteEntity('op', op.id, { etag: e.etag }).catch((err: unknown) => { if (!isConflict(err) && !isNotFound(err)) throw err; });
-    }
+    await this.ops(`release operation ${op.id}`, async (t) => {
+      const e = await getOrUndefined<OperationEntity>(t, OP, op.id);
+      if (e && !neverSubmitted(e)) return;
+      if (e) await t.deleteEntity(OP, op.id, { etag: e.etag }).catch(ignoreGone);
+      await t.deleteEntity(ACTIVE, op.id).catch(ignoreGone);
+    });
     await this.unlock(op.id, op.cluster.id);
   }
 
+  /**
+   * Releases operations that stayed `Starting` since before `before` (the instance crashed between the
+   * lock and the submit, or its submit was never recorded): never an outcome, the cluster is free again.
+   * Also repairs index rows left behind by a crash. Returns the released operations.
+   */
+  async abandonStale(before: Date): Promise<NewOperation[]> {
+    const stale = await this.active(`status eq 'Starting' and startedAt lt '${before.toISOString()}'`, 'list operations never submitted');
+    const out: NewOperation[] = [];
+    for (const row of stale) {
+      const op = fromEntity(row);
+      const e = await this.ops(`read operation ${op.id}`, (t) => getOrUndefined<OperationEntity>(t, OP, op.id));
+      if (e && !neverSubmitted(e)) {
+        await this.ops(`repair the index row of operation ${op.id}`, (t) => this.syncIndex(t, e));
+        continue;
+      }
+      await this.release(op);
+      out.push(op);
+    }
+    return out;
+  }
+
   private async unlock(operationId: string, clusterId: string): Promise<void> {
-    const locks = await this.locks();
-    const lock = await getOrUndefined<{ operationId: string }>(locks, 'lock', keyOf(clusterId));
-    if (lock?.operationId !== operationId) return;
-    await locks.deleteEntity('lock', keyOf(clusterId), { etag: lock.etag }).catch((err: unknown) => { if (!isConflict(err) && !isNotFound(err)) throw err; });
+    await this.locks(`release the lock of ${clusterId}`, async (locks) => {
+      const lock = await getOrUndefined<{ operationId: string }>(locks, 'lock', keyOf(clusterId));
+      if (lock?.operationId !== operationId) return;
+      await locks.deleteEntity('lock', keyOf(clusterId), { etag: lock.etag }).catch(ignoreGone);
+    });
+  }
+
+  /** The index row follows the record: kept while not finished or not reported, deleted after. */
+  private async syncIndex(t: TableClient, e: OperationEntity): Promise<void> {
+    if (!FINISHED.includes(e.status) || e.reported === false) await t.upsertEntity(copyTo(e, ACTIVE), 'Replace');
+    else await t.deleteEntity(ACTIVE, e.id).catch(ignoreGone);
+  }
+
+  /**
+   * Records the outcome of an operation once (from `from`, ETag-conditional), marks it not yet reported,
+   * and releases the cluster's lock. Undefined when it is not in state `from` (a repeat never reverses it).
+   */
+  private async complete(id: string, from: StoredStatus, status: 'Succeeded' | 'Failed', reason: string, at: Date, etag?: string): Promise<FinishedOperation | undefined> {
+    const done = await this.ops(`record the outcome of operation ${id}`, async (t) => {
+      const e = await getOrUndefined<OperationEntity>(t, OP, id);
+      if (!e || e.status !== from) {
+        if (e && FINISHED.includes(e.status)) await this.syncIndex(t, e); // a crash may have left its index row behind
+        return undefined;
+      }
+      const rec: FinishedOperation = { ...fromEntity(e), status, reason, finishedAt: at, reported: false };
+      try {
+        await t.updateEntity(toEntity(rec), 'Replace', { etag: etag ?? e.etag });
+      } catch (err) {
+        ignoreGone(err); // someone else recorded it first
+        return undefined;
+      }
+      await this.syncIndex(t, toEntity(rec));
+      return rec;
+    });
+    if (done) await this.unlock(id, done.cluster.id);
+    return done;
   }
 
   /**
    * Records the outcome of an in-flight operation once and releases the cluster's lock. Returns the
    * finished record, or undefined when the outcome was already recorded (a repeat never reverses it).
    */
-  async finish(id: string, status: 'Succeeded' | 'Failed', reason: string, at: Date): Promise<OperationRecord | undefined> {
-    const ops = await this.ops();
-    const e = await getOrUndefined<OperationEntity>(ops, 'op', id);
-    if (!e || e.status !== 'InProgress') return undefined;
-    const done: OperationRecord = { ...fromEntity(e), status, reason, finishedAt: at };
-    try {
-      await ops.updateEntity(toEntity(done), 'Replace', { etag: e.etag });
-    } catch (err) {
-      if (isConflict(err)) return undefined; // someone else recorded it first
-      throw err;
-    }
-    await this.unlock(id, done.cluster.id);
-    return done;
+  finish(id: string, status: 'Succeeded' | 'Failed', reason: string, at: Date): Promise<FinishedOperation | undefined> {
+    return this.complete(id, 'InProgress', status, reason, at);
   }
+
+  /** AKS refused the operation when it was submitted: recorded Failed (kept in history), the lock released. */
+  fail(claim: Claim, reason: string, at: Date): Promise<FinishedOperation | undefined> {
+    return this.complete(claim.op.id, 'Starting', 'Failed', reason, at, claim.etag);
+  }
+}
+
+/** `Starting`, or a legacy `InProgress` record without a poller (written before AKS accepted it). */
+function neverSubmitted(e: OperationEntity): boolean {
+  return e.status === 'Starting' || (e.status === 'InProgress' && !e.poller);
 }

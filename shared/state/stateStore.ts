@@ -8,6 +8,8 @@ import { Tables } from './tables';
 /** The app's durable state in Table storage (AzureWebJobsStorage). */
 export interface StateStore {
   edges: EdgeStore;
+  /** Edges handled by dry-run ticks (table `edgesdryrun`): a dry run never consumes a real edge. */
+  dryRunEdges: EdgeStore;
   snoozes: SnoozeStore;
   operations: OperationStore;
   events: EventStore;
@@ -17,5 +19,5 @@ export interface StateStore {
 
 export function createStateStore(connectionString: string, prefix = 'day2'): StateStore {
   const tables = new Tables(connectionString, prefix);
-  return { edges: new EdgeStore(tables), snoozes: new SnoozeStore(tables), operations: new OperationStore(tables), events: new EventStore(tables), findings: new FindingStore(tables) };
+  return { edges: new EdgeStore(tables), dryRunEdges: new EdgeStore(tables, 'edgesdryrun'), snoozes: new SnoozeStore(tables), operations: new OperationStore(tables), events: new EventStore(tables), findings: new FindingStore(tables) };
 }

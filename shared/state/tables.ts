@@ -1,5 +1,5 @@
 import { TableClient, type TableEntityResult, RestError } from '@azure/data-tables';
-import { Day2Error } from '../errors';
+import { Day2Error, errorMessage } from '../errors';
 
 /**
  * Table storage for the app's state (AzureWebJobsStorage: Azurite locally). Tables are created on
@@ -24,6 +24,30 @@ export class Tables {
     }
     return c;
   }
+
+  /**
+   * Runs `fn` on table `name`; a storage failure (any RestError: HTTP status, network) becomes one
+   * Day2Error('StorageFailed') naming the table and `doing`, with the original as `cause`.
+   */
+  async use<T>(name: string, doing: string, fn: (t: TableClient) => Promise<T>): Promise<T> {
+    const t = await this.table(name);
+    try {
+      return await fn(t);
+    } catch (err) {
+      throw storageError(err, `${this.prefix}${name}`, doing);
+    }
+  }
+}
+
+/** Normalises a storage failure: RestError → Day2Error('StorageFailed'); a Day2Error or any other error is returned as is. */
+export function storageError(err: unknown, table: string, doing: string): unknown {
+  if (!(err instanceof RestError)) return err;
+  return new Day2Error('StorageFailed', `table ${table}: cannot ${doing}: ${errorMessage(err)}${err.statusCode ? ` (HTTP ${err.statusCode})` : ''}`, {
+    operation: doing,
+    cause: err,
+    ...(err.statusCode ? { statusCode: err.statusCode } : {}),
+    ...(err.code ? { azureCode: err.code } : {}),
+  });
 }
 
 /** Table keys may not contain / \ # ? : cluster ids are encoded (reversibly) as base64url of the lower-cased id. */

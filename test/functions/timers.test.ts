@@ -50,7 +50,7 @@ describe('the timer functions, called as the Functions host calls them (settings
     const logs: string[] = [];
     await upgradeSweeper(timer, context('upgradeSweeper', logs));
     const { rows } = await simAdmin<Rows>(app.sim, 'GET', '/logs');
-    const swept = rows.filter((r) => r.row.Job === 'sweep');
+    const swept = rows.filter((r) => r.row.Job === 'node-image' && String(r.row.Reason).includes('recorded by the sweeper'));
     expect(swept.length).toBeGreaterThan(0);
     expect(swept.every((r) => r.row.Outcome === 'Succeeded' || r.row.Outcome === 'Failed')).toBe(true);
   });

@@ -90,6 +90,15 @@ describe('power schedule apply: stop and start through the real SDK against the 
     expect(brief(await tickAt(app, '2026-06-08T17:05:00Z', { dryRun: true }))).toEqual([]);
   });
 
+  it('does not consume the real edge in a dry run: the real tick after it still stops the cluster', async () => {
+    app = await startTestApp({ fleet: powerFleet([{ name: 'aks-dry', tags: PARIS_OFFICE }]), startTime: '2026-06-08T16:55:00Z', speed: 0 });
+    await tickAt(app, '2026-06-08T16:55:00Z', { dryRun: true });
+    expect(brief(await tickAt(app, '2026-06-08T17:00:00Z', { dryRun: true }))).toEqual(['aks-dry stop Planned']);
+    expect(await app.deps.state.edges.all()).toEqual(new Map());
+    expect(brief(await tickAt(app, '2026-06-08T17:05:00Z'))).toEqual(['aks-dry stop InProgress']);
+    expect(await powerOf(app, 'aks-dry')).toBe('Running/Stopping');
+  });
+
   it('records the run once per tick, with the actor given', async () => {
     app = await startTestApp({ fleet: powerFleet([{ name: 'aks-actor', tags: PARIS_OFFICE }]), startTime: '2026-06-08T17:00:00Z', speed: 0 });
     const run = await runPowerSchedule(app.deps, { actor: 'teams:00000000-0000-0000-0000-000000000001' });

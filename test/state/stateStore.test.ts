@@ -1,5 +1,7 @@
+import { TableClient } from '@azure/data-tables';
+import { Day2Error } from '../../shared/errors';
 import { createStateStore } from '../../shared/state/stateStore';
-import type { OperationRecord } from '../../shared/state/operationStore';
+import type { NewOperation } from '../../shared/state/operationStore';
 import { azuriteConnectionString, uniqueName } from '../support/storage';
 
 const cluster = {
@@ -9,35 +11,140 @@ const cluster = {
   resourceGroup: 'rg-dev',
 };
 
-function op(id: string, at = new Date('2026-11-24T18:00:00Z')): OperationRecord {
-  return { id, runId: 'run-1', job: 'power-schedule', action: 'stop', actor: 'timer', cluster, startedAt: at, status: 'InProgress' };
+const POLLER = '{"state":{"config":{"initialRequestUrl":"https://arm/x/stop","requestMethod":"POST"}}}';
+
+function op(id: string, at = new Date('2026-11-24T18:00:00Z')): NewOperation {
+  return { id, runId: 'run-1', job: 'power-schedule', action: 'stop', actor: 'timer', cluster, startedAt: at };
 }
 
 describe('state in Table storage (Azurite)', () => {
-  const store = () => createStateStore(azuriteConnectionString(), uniqueName('st'));
+  let prefix = '';
+  const store = (): ReturnType<typeof createStateStore> => {
+    prefix = uniqueName('st');
+    return createStateStore(azuriteConnectionString(), prefix);
+  };
+  const table = (name: string): TableClient => TableClient.fromConnectionString(azuriteConnectionString(), `${prefix}${name}`, { allowInsecureConnection: true });
 
   it('lets only one aks-day2 operation hold a cluster at a time', async () => {
     const s = store();
-    expect(await s.operations.start(op('a'))).toBe(true);
-    expect(await s.operations.start(op('b'))).toBe(false);
+    const a = await s.operations.start(op('a'));
+    expect(a).toBeDefined();
+    expect(await s.operations.start(op('b'))).toBeUndefined();
+    await s.operations.submitted(a!, POLLER);
     expect((await s.operations.inFlight()).map((o) => o.id)).toEqual(['a']);
+  });
+
+  it('keeps an operation out of flight until AKS accepted it, then records it in progress with its poller', async () => {
+    const s = store();
+    const claim = (await s.operations.start(op('a')))!;
+    expect(await s.operations.inFlight()).toEqual([]); // a sweep in this gap has nothing to settle
+    expect(await s.operations.history()).toEqual([]);
+    expect(await s.operations.submitted(claim, POLLER)).toMatchObject({ id: 'a', status: 'InProgress', poller: POLLER });
+    expect((await s.operations.get('a'))?.status).toBe('InProgress');
+  });
+
+  it('refuses to record a submit once the record changed, and an update over a recorded outcome', async () => {
+    const s = store();
+    const claim = (await s.operations.start(op('a')))!;
+    await s.operations.release(op('a')); // given up meanwhile
+    expect(await s.operations.submitted(claim, POLLER)).toBeUndefined();
+    expect(await s.operations.get('a')).toBeUndefined();
+
+    const b = (await s.operations.start(op('b')))!;
+    const read = (await s.operations.submitted(b, POLLER))!;
+    await s.operations.finish('b', 'Succeeded', 'stopped', new Date('2026-11-24T18:05:00Z'));
+    expect(await s.operations.update({ ...read, reason: 'stale writer' })).toBe(false);
+    expect(await s.operations.get('b')).toMatchObject({ status: 'Succeeded', reason: 'stopped' });
+    expect(await s.operations.inFlight()).toEqual([]);
   });
 
   it('frees the cluster once the outcome is recorded, and records an outcome only once', async () => {
     const s = store();
-    await s.operations.start(op('a'));
+    await s.operations.submitted((await s.operations.start(op('a')))!, POLLER);
     const done = await s.operations.finish('a', 'Succeeded', 'stopped', new Date('2026-11-24T18:05:00Z'));
-    expect(done?.status).toBe('Succeeded');
+    expect(done).toMatchObject({ status: 'Succeeded', reported: false });
     expect(await s.operations.finish('a', 'Failed', 'late event says failed', new Date('2026-11-24T18:06:00Z'))).toBeUndefined();
     expect((await s.operations.get('a'))?.status).toBe('Succeeded');
-    expect(await s.operations.start(op('b', new Date('2026-11-24T18:07:00Z')))).toBe(true);
+    expect(await s.operations.start(op('b', new Date('2026-11-24T18:07:00Z')))).toBeDefined();
+  });
+
+  it('records an operation AKS refused as Failed, keeps it in history and frees the cluster', async () => {
+    const s = store();
+    const claim = (await s.operations.start(op('a')))!;
+    expect(await s.operations.fail(claim, 'BadRequest: no', new Date('2026-11-24T18:01:00Z'))).toMatchObject({ status: 'Failed', reason: 'BadRequest: no' });
+    expect((await s.operations.history()).map((o) => o.status)).toEqual(['Failed']);
+    expect(await s.operations.start(op('b', new Date('2026-11-24T18:02:00Z')))).toBeDefined();
+  });
+
+  it('lists finished outcomes not reported yet until they are marked reported', async () => {
+    const s = store();
+    await s.operations.submitted((await s.operations.start(op('a')))!, POLLER);
+    await s.operations.finish('a', 'Succeeded', 'stopped', new Date('2026-11-24T18:05:00Z'));
+    expect(await s.operations.unreported(new Date('2026-11-24T18:05:00Z'))).toEqual([]); // not older than the cutoff
+    expect((await s.operations.unreported(new Date('2026-11-24T18:08:00Z'))).map((o) => o.id)).toEqual(['a']);
+    await s.operations.markReported(['a', 'unknown-id']);
+    expect(await s.operations.unreported(new Date('2026-11-24T18:08:00Z'))).toEqual([]);
+    expect(await s.operations.get('a')).toMatchObject({ status: 'Succeeded', reported: true });
+  });
+
+  it('keeps only operations not done with in the index partition that inFlight reads', async () => {
+    const s = store();
+    for (const id of ['a', 'b']) {
+      const claim = (await s.operations.start({ ...op(id), cluster: { ...cluster, id: `${cluster.id}-${id}` } }))!;
+      await s.operations.submitted(claim, POLLER);
+    }
+    await s.operations.finish('a', 'Succeeded', 'stopped', new Date('2026-11-24T18:05:00Z'));
+    await s.operations.markReported(['a']);
+    const index: string[] = [];
+    for await (const e of table('operations').listEntities({ queryOptions: { filter: "PartitionKey eq 'active'" } })) index.push(e.rowKey!);
+    expect(index).toEqual(['b']);
+    expect((await s.operations.inFlight()).map((o) => o.id)).toEqual(['b']);
+    expect((await s.operations.history()).map((o) => o.id).sort()).toEqual(['a', 'b']);
+  });
+
+  it('releases an operation left Starting by a crash once it is older than the cutoff, with no outcome', async () => {
+    const s = store();
+    await s.operations.start(op('a'));
+    expect(await s.operations.abandonStale(new Date('2026-11-24T18:00:00Z'))).toEqual([]);
+    expect((await s.operations.abandonStale(new Date('2026-11-24T18:06:00Z'))).map((o) => o.id)).toEqual(['a']);
+    expect(await s.operations.history()).toEqual([]);
+    expect(await s.operations.start(op('b', new Date('2026-11-24T18:06:00Z')))).toBeDefined();
   });
 
   it('lets a new operation take a lock whose holder crashed and whose expiry passed', async () => {
     const s = store();
     await s.operations.start(op('a'), 60_000);
-    expect(await s.operations.start(op('b', new Date('2026-11-24T18:00:30Z')))).toBe(false);
-    expect(await s.operations.start(op('c', new Date('2026-11-24T18:02:00Z')))).toBe(true);
+    expect(await s.operations.start(op('b', new Date('2026-11-24T18:00:30Z')))).toBeUndefined();
+    expect(await s.operations.start(op('c', new Date('2026-11-24T18:02:00Z')))).toBeDefined();
+  });
+
+  it('takes over an expired lock even while its holder releases it concurrently', async () => {
+    const s = store();
+    for (let i = 0; i < 15; i++) {
+      const t0 = new Date(Date.UTC(2026, 10, 24, 18, i * 10));
+      await s.operations.start(op(`old${i}`, t0), 60_000);
+      const results = await Promise.all([
+        s.operations.start(op(`new${i}`, new Date(t0.getTime() + 120_000))),
+        s.operations.release(op(`old${i}`)),
+      ]);
+      expect(results[0]).toBeDefined();
+      await s.operations.release(op(`new${i}`));
+    }
+  });
+
+  it('releases the lock when the operation record cannot be written', async () => {
+    const s = store();
+    const bad = { ...op('a'), details: { blob: 'x'.repeat(70_000) } }; // over Table storage's 64 KiB property limit
+    await expect(s.operations.start(bad)).rejects.toMatchObject({ code: 'StorageFailed' });
+    expect(await s.operations.start(op('b'))).toBeDefined();
+  });
+
+  it('reports a storage failure as StorageFailed naming the table and what was being done', async () => {
+    const s = store();
+    const err = await s.snoozes.set(cluster.id, new Date('2026-11-24T21:00:00Z'), 'x'.repeat(70_000), new Date()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Day2Error);
+    expect(err).toMatchObject({ code: 'StorageFailed', message: expect.stringContaining(`table ${prefix}snoozes: cannot snooze ${cluster.id}`) as unknown });
+    expect((err as Day2Error).cause).toBeDefined();
   });
 
   it('keeps the latest handled edge per cluster and action', async () => {
@@ -48,16 +155,38 @@ describe('state in Table storage (Azurite)', () => {
     expect(all.get(`${cluster.id.toLowerCase()}|stop`)?.toISOString()).toBe('2026-11-24T18:00:00.000Z');
   });
 
+  it('never lets a concurrent older edge overwrite a newer one', async () => {
+    const s = store();
+    const newer = new Date('2026-11-24T18:00:00Z');
+    const older = new Date('2026-11-23T18:00:00Z');
+    for (let i = 0; i < 10; i++) {
+      const id = `${cluster.id}-${i}`;
+      await Promise.all([s.edges.markHandled(id, 'stop', newer), s.edges.markHandled(id, 'stop', older)]);
+      expect((await s.edges.all()).get(`${id.toLowerCase()}|stop`)?.toISOString()).toBe(newer.toISOString());
+    }
+  });
+
+  it('keeps dry-run edges apart from the real ones', async () => {
+    const s = store();
+    await s.dryRunEdges.markHandled(cluster.id, 'stop', new Date('2026-11-24T18:00:00Z'));
+    expect((await s.edges.all()).size).toBe(0);
+    expect((await s.dryRunEdges.all()).size).toBe(1);
+  });
+
   it('sees an Event Grid event id once', async () => {
     const s = store();
     expect(await s.events.firstSeen('evt-1', 'NodePoolRollingSucceeded', new Date())).toBe(true);
     expect(await s.events.firstSeen('evt-1', 'NodePoolRollingSucceeded', new Date())).toBe(false);
   });
 
-  it('keeps a snooze until a day after it ends', async () => {
+  it('keeps a snooze until a day after it ends; reading never deletes, prune does', async () => {
     const s = store();
     await s.snoozes.set(cluster.id, new Date('2026-11-24T21:00:00Z'), 'teams:abc', new Date('2026-11-24T17:00:00Z'));
     expect((await s.snoozes.all(new Date('2026-11-24T22:00:00Z'))).get(cluster.id.toLowerCase())?.toISOString()).toBe('2026-11-24T21:00:00.000Z');
     expect((await s.snoozes.all(new Date('2026-11-26T22:00:00Z'))).size).toBe(0);
+    expect((await s.snoozes.all(new Date('2026-11-24T22:00:00Z'))).size).toBe(1); // `all` deleted nothing
+    expect(await s.snoozes.prune(new Date('2026-11-24T22:00:00Z'))).toBe(0);
+    expect(await s.snoozes.prune(new Date('2026-11-26T22:00:00Z'))).toBe(1);
+    expect((await s.snoozes.all(new Date('2026-11-24T22:00:00Z'))).size).toBe(0);
   });
 });

@@ -28,7 +28,11 @@ describe('upgrade sweeper: a lost event never leaves a run hanging', () => {
     const [op] = await nodeImageOps(app);
     expect(op).toMatchObject({ status: 'Succeeded', finishedAt: expect.any(Date) as unknown });
     expect(await app.deps.state.operations.inFlight()).toHaveLength(0);
-    expect((await logRows(app)).find((row) => row.Job === 'sweep')).toMatchObject({ Outcome: 'Succeeded', NodePool: 'apps', Cluster: 'aks-dev-weu-01' });
+    // Reported under the operation's own job, so KQL by Job finds it.
+    expect(sweep.runs.map((r) => [r.job, r.actor])).toEqual([['node-image', 'timer']]);
+    const rows = (await logRows(app)).filter((row) => row.RunId === sweep.runs[0]!.runId);
+    expect(rows).toEqual([expect.objectContaining({ Job: 'node-image', Outcome: 'Succeeded', NodePool: 'apps', Cluster: 'aks-dev-weu-01' })]);
+    expect((await logRows(app)).some((row) => row.Job === 'sweep')).toBe(false);
 
     // The lock is released: the next run upgrades the other pool.
     const next = await runNodeImage(app.deps);
@@ -42,7 +46,7 @@ describe('upgrade sweeper: a lost event never leaves a run hanging', () => {
     const sweep = await runSweep(app.deps);
     expect(sweep.run.outcomes[0]).toMatchObject({ outcome: 'Failed', nodePool: 'apps' });
     expect(sweep.run.outcomes[0]?.reason).toMatch(/UpgradeFailed: Drain node .* blocked by pdb app-pdb/);
-    expect((await teamsCards(app)).some((c) => c.includes('Upgrade sweeper') && c.includes('UpgradeFailed'))).toBe(true);
+    expect((await teamsCards(app)).some((c) => c.includes('Node image upgrades') && c.includes('UpgradeFailed'))).toBe(true);
   });
 
   it('does not record an outcome twice when a second sweep runs', async () => {
