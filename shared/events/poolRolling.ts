@@ -1,10 +1,11 @@
 import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
 import { parseClusterId, sameId, type ClusterRef } from '../fleet/cluster';
-import { readPoolOperation } from '../operations/settlePool';
+import { readPoolOperation, type PoolOperationState } from '../operations/settlePool';
 import type { OutcomeRecord } from '../records/outcome';
 import type { OperationRecord } from '../state/operationStore';
 import type { AksEvent } from './parse';
+import { isTransient } from './transient';
 
 type PoolEvent = Extract<AksEvent, { type: 'NodePoolRollingStarted' | 'NodePoolRollingSucceeded' | 'NodePoolRollingFailed' }>;
 
@@ -41,7 +42,8 @@ const endTime = (op: OperationRecord, e: PoolEvent): Date => new Date(Math.max(e
 /**
  * NodePoolRolling* (PRODUCT §8): Started is progress (logged); Succeeded records the in-flight pool
  * operation of that cluster and pool as Succeeded; Failed reads the operation and the pool from ARM for
- * AKS's reason and records it Failed. Outcomes are recorded once: a late or repeated event changes nothing.
+ * AKS's reason and records it Failed, unless ARM says the operation is still in progress (then it stays in
+ * flight and the sweeper records its end). Outcomes are recorded once: a late or repeated event changes nothing.
  */
 export async function handlePoolRolling(deps: Deps, e: PoolEvent): Promise<OutcomeRecord[]> {
   const where = `${e.clusterName}/${e.data.nodePoolName}`;
@@ -60,14 +62,22 @@ export async function handlePoolRolling(deps: Deps, e: PoolEvent): Promise<Outco
     let status: 'Succeeded' | 'Failed' = e.type === 'NodePoolRollingSucceeded' ? 'Succeeded' : 'Failed';
     let reason = `AKS reported ${e.type} at ${e.time.toISOString()}`;
     if (status === 'Failed') {
+      let s: PoolOperationState;
       try {
-        const s = await readPoolOperation(deps, op);
-        if (s.status === 'Succeeded') deps.log.warn(`events: ${where}: AKS reported ${e.type}, but ARM says the operation succeeded; recording what ARM says`);
-        status = s.status === 'Succeeded' ? 'Succeeded' : 'Failed';
-        reason = s.status === 'InProgress' ? `${reason}; ${s.reason}` : s.reason;
+        s = await readPoolOperation(deps, op);
       } catch (err) {
-        reason = `${reason}; the reason could not be read from ARM: ${toDay2Error(err, { cluster: e.clusterName, operation: `read pool ${e.data.nodePoolName}` }).message}`;
+        const error = toDay2Error(err, { cluster: e.clusterName, operation: `read pool ${e.data.nodePoolName}` });
+        if (isTransient(error)) throw error; // Event Grid redelivers; nothing recorded yet
+        s = { status: 'Failed', reason: `${reason}; the reason could not be read from ARM: ${error.message}` };
       }
+      if (s.status === 'InProgress') {
+        // AKS may report a failed attempt while it still rolls the pool: the lock stays, the sweeper records the end.
+        deps.log.warn(`events: ${where}: AKS reported ${e.type}, but ARM says operation ${op.id} is still in progress (${s.reason}); left in flight, the sweeper records how it ends`);
+        continue;
+      }
+      if (s.status === 'Succeeded') deps.log.warn(`events: ${where}: AKS reported ${e.type}, but ARM says the operation succeeded; recording what ARM says`);
+      status = s.status;
+      reason = s.reason;
     }
     const done = await deps.state.operations.finish(op.id, status, reason, endTime(op, e));
     if (!done) {

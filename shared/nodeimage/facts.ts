@@ -5,15 +5,17 @@ import type { Day2Error } from '../errors';
 import type { ClusterSnapshot } from '../fleet/cluster';
 import { discoverFleet, type Inventory } from '../fleet/inventory';
 import { parseClusterPolicy, TAGS, type TagError } from '../policy/tags';
+import type { FindingStore } from '../state/findingStore';
 import type { OperationStore } from '../state/operationStore';
 import { mapLimit } from '../util/mapLimit';
+import { FirstSeenImages } from './firstSeen';
 import { toRollouts } from './history';
 import type { NodeImageClusterInput, NodeImageRollout, WindowInput } from './plan';
 import { chooseWindow } from './window';
 
-/** What the node-image plan reads: ARM and the operation history; no notifier. */
+/** What the node-image plan reads: ARM, the operation history and the first-seen images; no notifier. */
 export type NodeImagePlanDeps = Pick<Deps, 'settings' | 'azure' | 'clock' | 'log'> & {
-  state: { operations: Pick<OperationStore, 'history'> };
+  state: { operations: Pick<OperationStore, 'history'>; findings: Pick<FindingStore, 'reported' | 'add' | 'remove'> };
 };
 
 export interface NodeImageFacts {
@@ -21,6 +23,10 @@ export interface NodeImageFacts {
   inventory: Inventory;
   clusters: NodeImageClusterInput[];
   history: NodeImageRollout[];
+  /** When aks-day2 first saw each pool on its image (the plan's `firstSeenOnImage`; pools new this run: `now`). */
+  firstSeenOnImage: Map<string, Date>;
+  /** The stored first-seen times; the job records this run's sightings with it. */
+  firstSeen: FirstSeenImages;
   /** Clusters whose pools or maintenance configurations could not be read (left out of the plan). */
   readFailures: Array<{ cluster: ClusterSnapshot; error: Day2Error }>;
   /** `day2-node-image` / `day2-ring` values that do not parse. */
@@ -56,6 +62,7 @@ export async function readNodeImageFacts(deps: NodeImagePlanDeps): Promise<NodeI
   const now = deps.clock.now();
   const inventory = await discoverFleet(deps.azure, deps.settings.subscriptions, deps.log);
   const history = toRollouts(await deps.state.operations.history({ job: 'node-image' }));
+  const firstSeen = await FirstSeenImages.load(deps.state.findings);
   const readFailures: NodeImageFacts['readFailures'] = [];
   const tagErrors: NodeImageFacts['tagErrors'] = [];
 
@@ -84,6 +91,8 @@ export async function readNodeImageFacts(deps: NodeImagePlanDeps): Promise<NodeI
     inventory,
     clusters: inputs.filter((c): c is NodeImageClusterInput => c !== undefined),
     history,
+    firstSeenOnImage: firstSeen.asOf(inventory.clusters, now),
+    firstSeen,
     readFailures,
     tagErrors,
   };

@@ -40,6 +40,17 @@ export interface NodeImagePlanInput {
   now: Date;
   /** `DAY2_RING_SOAK_HOURS`. */
   soakHours: number;
+  /**
+   * When aks-day2 first saw a pool on an image (`firstSeenKey`): the soak of a pool that runs an image
+   * without an aks-day2 rollout of it (a new cluster, a manual or AKS upgrade) starts then. A pool on the
+   * image that is missing here is taken as first seen `now`.
+   */
+  firstSeenOnImage?: ReadonlyMap<string, Date>;
+}
+
+/** Key of `firstSeenOnImage`: lower-cased cluster id, pool name, image version. */
+export function firstSeenKey(clusterId: string, pool: string, image: string): string {
+  return `${clusterId.toLowerCase()}|${pool}|${image}`;
 }
 
 export interface NodeImageDecision {
@@ -100,6 +111,7 @@ function ringGate(
   history: readonly NodeImageRollout[],
   now: Date,
   soakHours: number,
+  firstSeen: ReadonlyMap<string, Date>,
 ): GateResult {
   const ring = me.policy.ring;
   const records = latestRecords(history, image);
@@ -144,12 +156,18 @@ function ringGate(
       if (p.nodeImageVersion === undefined || osKey(p.nodeImageVersion) !== family) continue;
       const rec = records.find((r) => sameId(r.clusterId, c.cluster.id) && r.pool === p.name);
       const where = `${c.cluster.name}/${p.name}`;
-      if (!rec) waiting.push(`${where} has not run it yet`);
-      else if (rec.outcome === 'InProgress' || !rec.finishedAt) waiting.push(`${where} is still upgrading`);
-      else if (now.getTime() - rec.finishedAt.getTime() < soakMs) {
-        const left = Math.ceil((soakMs - (now.getTime() - rec.finishedAt.getTime())) / 3_600_000);
-        waiting.push(`${where} soaks ${left}h more`);
-      }
+      const soaksLeft = (since: Date): number => soakMs - (now.getTime() - since.getTime());
+      const hours = (ms: number): number => Math.ceil(ms / 3_600_000);
+      if (!rec) {
+        // Already on the image without an aks-day2 rollout (new cluster, manual or AKS upgrade): it soaks
+        // from when aks-day2 first saw it there.
+        if (p.nodeImageVersion !== image) waiting.push(`${where} has not run it yet`);
+        else {
+          const since = firstSeen.get(firstSeenKey(c.cluster.id, p.name, image)) ?? now;
+          if (soaksLeft(since) > 0) waiting.push(`${where} soaks ${hours(soaksLeft(since))}h more (on it since aks-day2 first saw it, ${since.toISOString()})`);
+        }
+      } else if (rec.outcome === 'InProgress' || !rec.finishedAt) waiting.push(`${where} is still upgrading`);
+      else if (soaksLeft(rec.finishedAt) > 0) waiting.push(`${where} soaks ${hours(soaksLeft(rec.finishedAt))}h more`);
     }
   }
   if (waiting.length === 0) return { ok: true };
@@ -170,6 +188,7 @@ function poolBusy(p: PoolSnapshot): boolean {
  */
 export function planNodeImage(input: NodeImagePlanInput): NodeImageDecision[] {
   const { now, history, soakHours } = input;
+  const firstSeen = input.firstSeenOnImage ?? new Map<string, Date>();
   const ordered = [...input.clusters].sort(
     (a, b) =>
       a.policy.ring - b.policy.ring ||
@@ -259,7 +278,7 @@ export function planNodeImage(input: NodeImagePlanInput): NodeImageDecision[] {
         );
         continue;
       }
-      const gate = ringGate(entry, to, osKey(to), input.clusters, history, now, soakHours);
+      const gate = ringGate(entry, to, osKey(to), input.clusters, history, now, soakHours, firstSeen);
       if (!gate.ok) {
         decide('skip', gate.reason);
         continue;

@@ -1,11 +1,16 @@
+import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
+import { Day2Error } from '../errors';
 import type { ClusterRef, ClusterSnapshot } from '../fleet/cluster';
+import { reportRun } from '../operations/reported';
 import { newRunId } from '../records/newRunId';
 import type { Actor, OutcomeRecord, RunRecord } from '../records/outcome';
 import { applyNodeImageUpgrade } from './applyNodeImage';
 import { readNodeImageFacts, type NodeImageFacts, type NodeImagePlanDeps } from './facts';
 import { findingKind, NodeImageFindings } from './findings';
 import { planNodeImage, type NodeImageDecision } from './plan';
+
+const JOB = 'node-image';
 
 export interface NodeImagePlanResult {
   facts: NodeImageFacts;
@@ -15,7 +20,7 @@ export interface NodeImagePlanResult {
 /** Facts, then the pure plan. What `plan --job node-image` and the job share. */
 export async function planNodeImageRun(deps: NodeImagePlanDeps): Promise<NodeImagePlanResult> {
   const facts = await readNodeImageFacts(deps);
-  const decisions = planNodeImage({ clusters: facts.clusters, history: facts.history, now: facts.now, soakHours: deps.settings.ringSoakHours });
+  const decisions = planNodeImage({ clusters: facts.clusters, history: facts.history, now: facts.now, soakHours: deps.settings.ringSoakHours, firstSeenOnImage: facts.firstSeenOnImage });
   return { facts, decisions };
 }
 
@@ -50,17 +55,11 @@ function decisionOutcome(d: NodeImageDecision, findings: NodeImageFindings, at: 
   };
 }
 
-/**
- * The `nodeImageUpgrade` job (PRODUCT §4): plan every pool's node image, start the `upgrade` decisions
- * (one pool per cluster, never waiting for completion), report the rest, one run.
- */
-export async function runNodeImage(deps: Deps, opts: NodeImageRunOptions = {}): Promise<NodeImageRunResult> {
-  const startedAt = deps.clock.now();
-  const runId = newRunId(startedAt);
-  const actor = opts.actor ?? 'timer';
+/** The run's outcomes: listing and read failures, bad tags, then each decision (upgrades started one after the other). */
+async function planAndApply(deps: Deps, run: RunRecord): Promise<NodeImagePlanResult> {
   const { facts, decisions } = await planNodeImageRun(deps);
   const findings = await NodeImageFindings.load(deps.state.findings, deps.settings.dryRun);
-  const outcomes: OutcomeRecord[] = [];
+  const outcomes = run.outcomes;
 
   for (const f of facts.inventory.failures) {
     outcomes.push({
@@ -83,12 +82,47 @@ export async function runNodeImage(deps: Deps, opts: NodeImageRunOptions = {}): 
   }
   // Upgrades one after the other: at most one per cluster, each a lock, a re-read and a POST.
   for (const d of decisions) {
-    outcomes.push(d.kind === 'upgrade' ? await applyNodeImageUpgrade(deps, d, { runId, actor }) : decisionOutcome(d, findings, facts.now));
+    outcomes.push(d.kind === 'upgrade' ? await applyNodeImageUpgrade(deps, d, { runId: run.runId, actor: run.actor }) : decisionOutcome(d, findings, facts.now));
   }
   await findings.save(facts.clusters.map((c) => c.cluster.id), deps.clock.now());
-  const run: RunRecord = { runId, job: 'node-image', actor, startedAt, endedAt: deps.clock.now(), dryRun: deps.settings.dryRun, outcomes };
-  const started = outcomes.filter((o) => o.outcome === 'InProgress').length;
-  deps.log.info(`node-image: ${decisions.length} pools behind, ${started} upgrades started, ${outcomes.filter((o) => o.outcome === 'Failed').length} failed`);
-  await deps.notifier.report(run);
-  return { run, facts, decisions };
+  // An observation of the fleet, not a change: recorded in a dry run too, so its soak clock runs.
+  await facts.firstSeen.record(facts.inventory.clusters, facts.now);
+  return { facts, decisions };
+}
+
+/**
+ * The `nodeImageUpgrade` job (PRODUCT §4): plan every pool's node image, start the `upgrade` decisions
+ * (one pool per cluster, never waiting for completion), report the rest, one run. When discovery or
+ * storage fails, the run is still reported, with a Failed `run` outcome, and a Day2Error is thrown.
+ */
+export async function runNodeImage(deps: Deps, opts: NodeImageRunOptions = {}): Promise<NodeImageRunResult> {
+  const startedAt = deps.clock.now();
+  const run: RunRecord = { runId: newRunId(startedAt), job: JOB, actor: opts.actor ?? 'timer', startedAt, dryRun: deps.settings.dryRun, outcomes: [] };
+  let result: NodeImagePlanResult | undefined;
+  let failure: Day2Error | undefined;
+  try {
+    result = await planAndApply(deps, run);
+  } catch (err) {
+    failure = toDay2Error(err, { operation: `${JOB} run` });
+    deps.log.error(`${JOB}: run ${run.runId} failed: ${failure.message}`);
+    run.outcomes.push(runFailure(failure, deps.clock.now()));
+  }
+  run.endedAt = deps.clock.now();
+  await reportRun(deps, run);
+  if (failure || !result) throw failure ?? new Day2Error('Internal', `${JOB} run ${run.runId} produced no plan`);
+  const started = run.outcomes.filter((o) => o.outcome === 'InProgress').length;
+  deps.log.info(`${JOB}: ${result.decisions.length} pools behind, ${started} upgrades started, ${run.outcomes.filter((o) => o.outcome === 'Failed').length} failed`);
+  return { run, ...result };
+}
+
+/** The Failed outcome of a run that could not finish: the whole fleet, with the typed error. */
+function runFailure(error: Day2Error, at: Date): OutcomeRecord {
+  return {
+    action: 'run',
+    outcome: 'Failed',
+    cluster: { id: '', name: '(fleet)', subscriptionId: '', resourceGroup: '' },
+    reason: `the ${JOB} run did not finish: ${error.message}`,
+    at,
+    details: { errorCode: error.code, ...(error.azureCode ? { azureCode: error.azureCode } : {}) },
+  };
 }

@@ -96,8 +96,9 @@ function oneOf<T extends string>(value: string, allowed: readonly T[]): T | unde
 
 /**
  * Reads every PRODUCT §2 tag. Never throws: each tag that does not parse adds a TagError and leaves its
- * feature off (bad cron → that action off; bad zone → no start/stop at all; bad ring → 5; bad node-image
- * or upgrade → `off`; bad skip entries are dropped, the valid ones kept).
+ * feature off (bad cron → that action off; bad zone → no start/stop at all; bad ring → ring 5 and no
+ * automatic upgrades: node-image `auto` and upgrade `patch`/`minor` become `notify`; bad node-image or
+ * upgrade → `off`; bad skip entries are dropped, the valid ones kept).
  * `day2-protect`: `true` protects; `false` is accepted as "not protected"; any other value is an error and
  * the cluster is protected anyway (fail safe: a typo in a safety tag must not let changes through).
  */
@@ -141,10 +142,14 @@ export function parseClusterPolicy(tags: Record<string, string>, defaults: Polic
   }
 
   let ring = 5;
+  let ringOk = true;
   const ringTag = tagValue(tags, TAGS.ring);
   if (ringTag) {
     if (/^\s*\d\s*$/.test(ringTag.value)) ring = Number(ringTag.value.trim());
-    else fail(ringTag, 'expected a whole number from 0 to 9; using ring 5');
+    else {
+      ringOk = false;
+      fail(ringTag, 'expected a whole number from 0 to 9; no automatic node-image or Kubernetes upgrades (reported only) until it is fixed');
+    }
   }
 
   let nodeImage: NodeImageMode = 'notify';
@@ -167,6 +172,12 @@ export function parseClusterPolicy(tags: Record<string, string>, defaults: Polic
       upgrade = 'off';
       fail(up, 'expected patch, minor, notify or off; Kubernetes upgrades are off until it is fixed');
     }
+  }
+
+  // Without a ring the cluster cannot take its place in the rollout order: not opted in to automatic upgrades.
+  if (!ringOk) {
+    if (nodeImage === 'auto') nodeImage = 'notify';
+    if (upgrade === 'patch' || upgrade === 'minor') upgrade = 'notify';
   }
 
   let protect = false;

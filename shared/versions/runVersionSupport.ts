@@ -1,9 +1,13 @@
+import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
+import { Day2Error } from '../errors';
 import { parseClusterId, type ClusterRef } from '../fleet/cluster';
 import type { Actor, OutcomeRecord, RunRecord } from '../records/outcome';
 import { newRunId } from '../records/newRunId';
 import { planVersionSupport, type VersionPlan, type VersionPlanOptions } from './planVersionSupport';
 import type { VersionAssessment } from './support';
+
+const JOB = 'version-support';
 
 export interface VersionSupportOptions extends Pick<VersionPlanOptions, 'clusterIds' | 'calendar'> {
   /** `timer` (default) or `eventgrid` (NewKubernetesVersionAvailable re-checks one cluster). */
@@ -80,23 +84,41 @@ function outcomesOf(plan: VersionPlan): OutcomeRecord[] {
 
 /**
  * The `versionSupport` job (PRODUCT §4): the support status of every cluster (or of `clusterIds`), one
- * outcome per cluster, reported as one run that always posts its card (a scheduled report).
+ * outcome per cluster, reported as one run that always posts its card (a scheduled report). When
+ * discovery fails, the run is still reported, with a Failed `run` outcome, and a Day2Error is thrown.
  */
 export async function runVersionSupport(deps: Deps, opts: VersionSupportOptions = {}): Promise<VersionSupportResult> {
   const startedAt = deps.clock.now();
-  const plan = await planVersionSupport(deps, opts);
   const run: RunRecord = {
     runId: newRunId(startedAt),
-    job: 'version-support',
+    job: JOB,
     actor: opts.actor ?? 'timer',
     startedAt,
-    endedAt: deps.clock.now(),
     dryRun: deps.settings.dryRun,
-    outcomes: outcomesOf(plan),
+    outcomes: [],
     alwaysReport: true,
   };
-  const counts = plan.assessments.reduce<Record<string, number>>((m, a) => ({ ...m, [a.status]: (m[a.status] ?? 0) + 1 }), {});
-  deps.log.info(`version-support: ${plan.assessments.length} clusters assessed ${JSON.stringify(counts)}, ${plan.failures.length} checks failed`);
+  let plan: VersionPlan | undefined;
+  let failure: Day2Error | undefined;
+  try {
+    plan = await planVersionSupport(deps, opts);
+    run.outcomes.push(...outcomesOf(plan));
+  } catch (err) {
+    failure = toDay2Error(err, { operation: `${JOB} run` });
+    deps.log.error(`${JOB}: run ${run.runId} failed: ${failure.message}`);
+    run.outcomes.push({
+      action: 'run',
+      outcome: 'Failed',
+      cluster: { id: '', name: '(fleet)', subscriptionId: '', resourceGroup: '' },
+      reason: `the ${JOB} run did not finish: ${failure.message}`,
+      at: deps.clock.now(),
+      details: { errorCode: failure.code, ...(failure.azureCode ? { azureCode: failure.azureCode } : {}) },
+    });
+  }
+  run.endedAt = deps.clock.now();
   await deps.notifier.report(run);
+  if (failure || !plan) throw failure ?? new Day2Error('Internal', `${JOB} run ${run.runId} produced no plan`);
+  const counts = plan.assessments.reduce<Record<string, number>>((m, a) => ({ ...m, [a.status]: (m[a.status] ?? 0) + 1 }), {});
+  deps.log.info(`${JOB}: ${plan.assessments.length} clusters assessed ${JSON.stringify(counts)}, ${plan.failures.length} checks failed`);
   return { run, plan };
 }

@@ -4,11 +4,14 @@ import { aksEventsHandler } from '../../functions/aksEvents';
 import type { InvocationContext } from '@azure/functions';
 import { createDeps, type Deps } from '../../shared/deps';
 import { loggerFromContext } from '../../shared/log';
+import { handleAksEvents } from '../../shared/events/handleAksEvents';
+import { parseAksEvents } from '../../shared/events/parse';
 import { runNodeImage } from '../../shared/nodeimage/runNodeImage';
+import { runSweep } from '../../shared/sweeper/runSweep';
 import { admin } from '../sim/simClient';
 import { startTestApp, type TestApp } from '../support/app';
 import { uniqueName } from '../support/storage';
-import { LATEST_UBUNTU, logRows, nodeImageOps, teamsCards, THURSDAY } from '../nodeimage/helpers';
+import { armCalls, LATEST_UBUNTU, logRows, nodeImageOps, teamsCards, THURSDAY } from '../nodeimage/helpers';
 import { invocationContext, startEventBridge } from './eventBridge';
 
 const SAMPLES = path.resolve(__dirname, '../../../shared/conformance/eventgrid-aks');
@@ -97,17 +100,67 @@ describeIf('aksEvents handler with the official Event Grid samples', () => {
     expect(cards[0]).toMatch(/is out of support.*upgrade now/);
   });
 
-  it('re-checks the version support of the cluster a NewKubernetesVersionAvailable names', async () => {
+  it('re-checks only the cluster a NewKubernetesVersionAvailable names (one GET, no fleet listing) as an outcome of the events run', async () => {
     const c = await cluster('aks-dev-cin-01');
     const before = (await teamsCards(app)).length;
+    await admin(app.sim, 'DELETE', '/counters');
     await aksEventsHandler(appDeps)(about(sample('event-grid-schema/new_kubernetes_version_available.json'), c), invocationContext([]));
+    expect(await armCalls(app, 'ManagedClusters_List')).toBe(0);
+    expect(await armCalls(app, 'Subscriptions_List')).toBe(0);
+    expect(await armCalls(app, 'ManagedClusters_Get')).toBe(1);
+    expect(await armCalls(app, 'ManagedClusters_ListKubernetesVersions')).toBe(1);
     const cards = (await teamsCards(app)).slice(before);
     expect(cards).toHaveLength(1);
-    expect(cards[0]).toContain('Version support');
+    expect(cards[0]).toContain('AKS events');
     expect(cards[0]).toContain('aks-dev-cin-01');
     expect(cards[0]).not.toContain('aks-dev-weu-01');
-    const rows = (await logRows(app)).filter((r) => r.Job === 'version-support' && r.Actor === 'eventgrid' && r.Cluster !== '{cluster}');
-    expect(rows.map((r) => r.Cluster)).toEqual(['aks-dev-cin-01']);
+    expect((await logRows(app)).filter((r) => r.Job === 'version-support')).toHaveLength(0);
+    const rows = (await logRows(app)).filter((r) => r.Job === 'events' && r.Action === 'version-check');
+    expect(rows).toEqual([expect.objectContaining({ Cluster: 'aks-dev-cin-01', Actor: 'eventgrid', Outcome: 'Skipped', Reason: expect.stringMatching(/^behind-patch: /) as unknown })]);
+  });
+
+  it('posts one card for a delivery of several NewKubernetesVersionAvailable events, and none for a cluster that is current', async () => {
+    const cin = await cluster('aks-dev-cin-01');
+    const weu = await cluster('aks-dev-weu-01');
+    const event = sample('event-grid-schema/new_kubernetes_version_available.json');
+    const before = (await teamsCards(app)).length;
+    const deps = appDeps(invocationContext([]));
+    const r = await handleAksEvents(deps, parseAksEvents([about(event, cin), about(event, weu)]));
+    expect(r.run?.outcomes.map((o) => [o.cluster.name, o.details?.status, o.details?.finding])).toEqual([
+      ['aks-dev-cin-01', 'behind-patch', true],
+      ['aks-dev-weu-01', 'current', false],
+    ]);
+    expect((await teamsCards(app)).slice(before)).toHaveLength(1);
+    const current = await handleAksEvents(deps, parseAksEvents([about(event, weu)]));
+    expect(current.run?.outcomes).toHaveLength(1);
+    expect((await teamsCards(app)).slice(before)).toHaveLength(1); // a current cluster is no finding: no card
+  });
+
+  it('fails the delivery on a transient ARM error without marking the event, so the redelivery is handled', async () => {
+    const c = await cluster('aks-dev-cin-01');
+    const event = about(sample('event-grid-schema/new_kubernetes_version_available.json'), c);
+    const before = (await teamsCards(app)).length;
+    await admin(app.sim, 'POST', '/faults', { type: 'httpStatus', match: { operation: 'ManagedClusters_Get', cluster: 'aks-dev-cin-01' }, status: 503, times: 10 });
+    const lines: string[] = [];
+    try {
+      await expect(aksEventsHandler(appDeps)(event, invocationContext(lines))).rejects.toMatchObject({ name: 'Day2Error', code: 'AzureUnavailable' });
+    } finally {
+      await admin(app.sim, 'DELETE', '/faults');
+    }
+    expect(lines.join('\n')).toMatch(/not marked processed, Event Grid redelivers it/);
+    expect((await teamsCards(app)).slice(before)).toHaveLength(0);
+    expect((await logRows(app)).filter((r) => r.Job === 'events' && r.Outcome === 'Failed' && r.Cluster === 'aks-dev-cin-01')).toHaveLength(0);
+
+    await aksEventsHandler(appDeps)(event, invocationContext(lines)); // Event Grid's redelivery
+    const cards = (await teamsCards(app)).slice(before);
+    expect(cards).toHaveLength(1);
+    expect(cards[0]).toContain('behind-patch');
+
+    await admin(app.sim, 'DELETE', '/counters');
+    await aksEventsHandler(appDeps)(event, invocationContext(lines)); // a repeat of the done event
+    expect(await armCalls(app, 'ManagedClusters_Get')).toBe(0);
+    expect((await teamsCards(app)).slice(before)).toHaveLength(1);
+    expect(lines.join('\n')).toContain('was already processed; repeat acknowledged');
   });
 
   it('keeps Succeeded when Started arrives after it, and a late Failed does not reverse it', async () => {
@@ -146,6 +199,28 @@ describe('aksEvents handler with events the simulator delivers', () => {
       expect(bridge.logs.join('\n')).toContain('error: events: aks-dev-weu-01/apps node-image-upgrade Failed');
     } finally {
       await bridge.close();
+      await app.close();
+    }
+  });
+
+  (haveSamples ? it : it.skip)('leaves a node-image upgrade in flight when NodePoolRollingFailed arrives while ARM says it still runs', async () => {
+    const app = await startTestApp({ speed: 0, startTime: THURSDAY, env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' } });
+    try {
+      const r = await runNodeImage(app.deps);
+      const started = r.run.outcomes.find((o) => o.cluster.name === 'aks-dev-weu-01' && o.nodePool === 'apps');
+      expect(started?.outcome).toBe('InProgress');
+      const failed = about(sample('event-grid-schema/node_pool_rolling_failed.json'), started!.cluster, { pool: 'apps', time: app.deps.clock.now() });
+      const lines: string[] = [];
+      await aksEventsHandler((ctx) => ({ ...app.deps, log: loggerFromContext(ctx) }))(failed, invocationContext(lines));
+      const [op] = await app.deps.state.operations.inFlight();
+      expect(op).toMatchObject({ nodePool: 'apps', status: 'InProgress' });
+      expect(lines.join('\n')).toMatch(/AKS reported NodePoolRollingFailed, but ARM says operation .* is still in progress .*; left in flight, the sweeper records how it ends/);
+      expect((await logRows(app)).filter((r) => r.Job === 'events' && r.Outcome === 'Failed')).toHaveLength(0);
+
+      await admin(app.sim, 'POST', '/clock/advance', { minutes: 30 });
+      await runSweep(app.deps);
+      expect((await app.deps.state.operations.get(op!.id))?.status).toBe('Succeeded');
+    } finally {
       await app.close();
     }
   });

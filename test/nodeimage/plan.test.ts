@@ -1,6 +1,7 @@
 import type { ClusterSnapshot, PoolSnapshot } from '../../shared/fleet/cluster';
 import { osKey } from '../../shared/nodeimage/osKey';
 import {
+  firstSeenKey,
   planNodeImage,
   type NodeImageClusterInput,
   type NodeImagePolicy,
@@ -312,12 +313,45 @@ describe('planNodeImage', () => {
     it('gates on the nearest lower ring that has clusters', () => {
       const ring2 = entry('aks-stage', [pool('nodepool1', NEW)], { policy: { ring: 2 } });
       const ring5 = entry('aks-prod', [pool('nodepool1', OLD)], { policy: { ring: 5 } });
-      expect(plan([ring5, ring2], [])).toEqual([
+      const ring2Behind = entry('aks-stage', [pool('nodepool1', OLD)], { policy: { ring: 2 } });
+      expect(plan([ring5, ring2Behind], []).filter((l) => l.startsWith('aks-prod'))).toEqual([
         `aks-prod/nodepool1 skip: waiting for ring 2 to run ${NEW} for 24h: aks-stage/nodepool1 has not run it yet`,
       ]);
       expect(plan([ring5, ring2], [rollout(ring2, 'nodepool1', 'Succeeded', 25)])[0]).toMatch(
         /^aks-prod\/nodepool1 upgrade/,
       );
+    });
+
+    describe('a lower-ring pool already on the image without an aks-day2 rollout (new cluster, manual or AKS upgrade)', () => {
+      // ring0 (aks-dev) runs NEW and has no history: its soak starts when aks-day2 first saw it on NEW.
+      const seenAt = (hours: number | undefined) =>
+        hours === undefined ? new Map<string, Date>() : new Map([[firstSeenKey(ring0.cluster.id, 'nodepool1', NEW), hoursAgo(hours)]]);
+      it.each([
+        ['48 hours ago', 48, `aks-test/nodepool1 upgrade: ${OLD} → ${NEW} (ring 1, inside ${OPEN.description})`],
+        ['24 hours ago', 24, `aks-test/nodepool1 upgrade: ${OLD} → ${NEW} (ring 1, inside ${OPEN.description})`],
+        ['10 hours ago', 10, `aks-test/nodepool1 skip: waiting for ring 0 to run ${NEW} for 24h: aks-dev/nodepool1 soaks 14h more (on it since aks-day2 first saw it, ${hoursAgo(10).toISOString()})`],
+        ['this run (never seen before)', undefined, `aks-test/nodepool1 skip: waiting for ring 0 to run ${NEW} for 24h: aks-dev/nodepool1 soaks 24h more (on it since aks-day2 first saw it, ${NOW.toISOString()})`],
+      ] as const)('counts its soak from when aks-day2 first saw it on the image: %s', (_when, hours, expected) => {
+        const decisions = planNodeImage({ clusters: [ring1, ring0], history: [], now: NOW, soakHours: 24, firstSeenOnImage: seenAt(hours) });
+        expect(decisions.map((d) => `${d.cluster.name}/${d.pool} ${d.kind}: ${d.reason}`)).toEqual([expected]);
+      });
+
+      it('ignores a first sighting of another pool, cluster or image', () => {
+        const other = new Map([
+          [firstSeenKey(ring0.cluster.id, 'otherpool', NEW), hoursAgo(48)],
+          [firstSeenKey(ring1.cluster.id, 'nodepool1', NEW), hoursAgo(48)],
+          [firstSeenKey(ring0.cluster.id, 'nodepool1', OLD), hoursAgo(48)],
+        ]);
+        const [d] = planNodeImage({ clusters: [ring1, ring0], history: [], now: NOW, soakHours: 24, firstSeenOnImage: other });
+        expect(d?.reason).toMatch(/aks-dev\/nodepool1 soaks 24h more/);
+      });
+
+      it('still says "has not run it yet" for a lower-ring pool on an older image', () => {
+        const behind0 = entry('aks-dev', [pool('nodepool1', OLD)], { policy: { ring: 0 }, window: { inWindow: false, description: 'closed' } });
+        expect(plan([behind0, ring1])).toContain(
+          `aks-test/nodepool1 skip: waiting for ring 0 to run ${NEW} for 24h: aks-dev/nodepool1 has not run it yet`,
+        );
+      });
     });
 
     it('only waits for lower-ring clusters that run the same image family', () => {

@@ -1,8 +1,15 @@
 import { formatNodeImagePlan } from '../../shared/nodeimage/formatNodeImagePlan';
 import { planNodeImageRun, runNodeImage } from '../../shared/nodeimage/runNodeImage';
+import { createStateStore } from '../../shared/state/stateStore';
 import { admin } from '../sim/simClient';
+import { uniqueName } from '../support/storage';
 import { startTestApp, type TestApp } from '../support/app';
 import { armCalls, demoFleetWith, LATEST_UBUNTU, nodeImageOps, one, outcomesOf, setClock, teamsCards, THURSDAY } from './helpers';
+
+async function lastRun(app: TestApp) {
+  const [summary] = await app.deps.notifier.runs.list({ limit: 1 });
+  return summary ? app.deps.notifier.runs.get(summary.runId) : undefined;
+}
 
 describe('node-image job: windows, AKS-managed channels, stopped clusters, findings', () => {
   let app: TestApp | undefined;
@@ -101,6 +108,58 @@ describe('node-image job: windows, AKS-managed channels, stopped clusters, findi
     expect(await app.deps.state.operations.inFlight()).toHaveLength(0);
     const again = await runNodeImage(app.deps);
     expect(one(again.run, 'aks-dev-weu-01', 'apps').outcome).toBe('InProgress');
+  });
+
+  it('lets the next ring go once a lower-ring cluster that got the image without aks-day2 has run it for the soak', async () => {
+    // Ring 0 already runs the latest image (a new cluster, or upgraded by hand): no aks-day2 rollout of it.
+    const fleet = demoFleetWith({
+      'aks-dev-eus-01': (c) => void (c.tags = { ...c.tags, 'day2-node-image': 'notify' }),
+      'aks-dev-weu-01': (c) => void (c.pools = c.pools.map((p) => ({ ...p, nodeImageVersion: LATEST_UBUNTU }))),
+    });
+    app = await startTestApp({ fleet, speed: 0, startTime: THURSDAY, env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59', DAY2_RING_SOAK_HOURS: '24' } });
+    const first = await runNodeImage(app.deps);
+    expect(one(first.run, 'aks-test-weu-01', 'payments').reason).toBe(
+      `waiting for ring 0 to run ${LATEST_UBUNTU} for 24h: aks-dev-weu-01/apps soaks 24h more (on it since aks-day2 first saw it, ${THURSDAY.replace('Z', '.000Z')}); aks-dev-weu-01/system soaks 24h more (on it since aks-day2 first saw it, ${THURSDAY.replace('Z', '.000Z')})`,
+    );
+    await admin(app.sim, 'POST', '/clock/advance', { hours: 12 });
+    const half = await runNodeImage(app.deps);
+    expect(one(half.run, 'aks-test-weu-01', 'payments').reason).toMatch(/aks-dev-weu-01\/apps soaks 12h more \(on it since aks-day2 first saw it, 2026-01-15T06:00:00\.000Z\)/);
+    await admin(app.sim, 'POST', '/clock/advance', { hours: 12 });
+    const soaked = await runNodeImage(app.deps);
+    expect(one(soaked.run, 'aks-test-weu-01', 'payments')).toMatchObject({ outcome: 'InProgress', toVersion: LATEST_UBUNTU, details: { ring: 1 } });
+    expect((await nodeImageOps(app)).map((o) => `${o.cluster.name}/${o.nodePool}`)).toEqual(['aks-test-weu-01/payments']);
+  });
+
+  it('only reports a cluster whose day2-ring does not parse, even when it is tagged auto, and says why', async () => {
+    const fleet = demoFleetWith({ 'aks-dev-weu-01': (c) => void (c.tags = { ...c.tags, 'day2-ring': 'zero' }) });
+    app = await startTestApp({ fleet, speed: 0, startTime: THURSDAY, env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' } });
+    const r = await runNodeImage(app.deps);
+    expect(one(r.run, 'aks-dev-weu-01', 'apps')).toMatchObject({ action: 'node-image-available', outcome: 'Skipped', reason: `${LATEST_UBUNTU} is available (day2-node-image is notify)` });
+    expect(outcomesOf(r.run, 'aks-dev-weu-01').find((o) => o.action === 'tag-check')?.reason).toMatch(/^tag day2-ring="zero": expected a whole number from 0 to 9; no automatic node-image/);
+    expect((await nodeImageOps(app)).some((o) => o.cluster.name === 'aks-dev-weu-01')).toBe(false);
+  });
+
+  it('reports a run that fails in discovery, with a Failed outcome, and rethrows a typed error', async () => {
+    app = await startTestApp({ speed: 0, startTime: THURSDAY });
+    await admin(app.sim, 'POST', '/faults', { type: 'httpStatus', match: { operation: 'Subscriptions_List' }, status: 403, times: 1 });
+    await expect(runNodeImage(app.deps)).rejects.toMatchObject({ name: 'Day2Error', code: 'Forbidden' });
+    const run = await lastRun(app);
+    expect(run).toMatchObject({ job: 'node-image', endedAt: expect.any(Date) as unknown });
+    expect(run?.outcomes).toEqual([expect.objectContaining({ action: 'run', outcome: 'Failed', reason: expect.stringMatching(/^the node-image run did not finish: list subscriptions failed/) as unknown, details: expect.objectContaining({ errorCode: 'Forbidden' }) as unknown })]);
+    const cards = await teamsCards(app);
+    expect(cards).toHaveLength(1);
+    expect(cards[0]).toContain('the node-image run did not finish');
+  });
+
+  it('reports a run whose state storage fails, with a Failed outcome, and rethrows a typed error', async () => {
+    app = await startTestApp({ speed: 0, startTime: THURSDAY });
+    const deadStorage = app.settings.storageConnectionString.replace(/TableEndpoint=http:\/\/127\.0\.0\.1:\d+/, 'TableEndpoint=http://127.0.0.1:9');
+    expect(deadStorage).not.toBe(app.settings.storageConnectionString);
+    const deps = { ...app.deps, state: createStateStore(deadStorage, uniqueName('t')) };
+    await expect(runNodeImage(deps)).rejects.toMatchObject({ name: 'Day2Error' });
+    const run = await lastRun(app);
+    expect(run?.job).toBe('node-image');
+    expect(run?.outcomes).toEqual([expect.objectContaining({ action: 'run', outcome: 'Failed', reason: expect.stringContaining('127.0.0.1:9') as unknown })]);
   });
 
   it('prints the plan in ring order', async () => {

@@ -98,6 +98,17 @@ describe('parseClusterPolicy', () => {
     expect(p.errors[0]).toMatchObject({ tag, value });
   });
 
+  it.each([
+    [{ 'day2-ring': 'first', 'day2-node-image': 'auto', 'day2-upgrade': 'patch' }, { ring: 5, nodeImage: 'notify', upgrade: 'notify' }],
+    [{ 'day2-ring': '12', 'day2-node-image': 'auto', 'day2-upgrade': 'minor' }, { ring: 5, nodeImage: 'notify', upgrade: 'notify' }],
+    [{ 'day2-ring': '-1', 'day2-node-image': 'off', 'day2-upgrade': 'off' }, { ring: 5, nodeImage: 'off', upgrade: 'off' }],
+    [{ 'day2-ring': '1.5', 'day2-node-image': 'notify' }, { ring: 5, nodeImage: 'notify', upgrade: 'notify' }],
+  ])('does not opt a cluster with a bad day2-ring into automatic upgrades: %j → %j, reported', (tags, expected) => {
+    const p = parseClusterPolicy(tags, defaults);
+    expect(p).toMatchObject(expected);
+    expect(p.errors).toEqual([{ tag: 'day2-ring', value: tags['day2-ring'], reason: expect.stringContaining('no automatic node-image or Kubernetes upgrades') as unknown }]);
+  });
+
   it('names every bad skip date in one error', () => {
     const p = parseClusterPolicy({ 'day2-skip': '2026-02-30, 2026-13-01,2026-12-24' }, defaults);
     expect(p.errors[0]!.reason).toBe('not ISO dates (yyyy-mm-dd): "2026-02-30", "2026-13-01"');

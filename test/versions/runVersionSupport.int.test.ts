@@ -91,6 +91,18 @@ describe('version support job on the demo fleet', () => {
     expect(run.actor).toBe('eventgrid');
   });
 
+  it('reports a run that fails in discovery, with a Failed outcome and its card, and rethrows a typed error', async () => {
+    await admin(app.sim, 'POST', '/faults', { type: 'httpStatus', match: { operation: 'Subscriptions_List' }, status: 403, times: 1 });
+    await expect(runVersionSupport(app.deps)).rejects.toMatchObject({ name: 'Day2Error', code: 'Forbidden' });
+    const [summary] = await app.deps.notifier.runs.list({ limit: 1 });
+    const run = summary ? await app.deps.notifier.runs.get(summary.runId) : undefined;
+    expect(run).toMatchObject({ job: 'version-support', endedAt: expect.any(Date) as unknown });
+    expect(run?.outcomes).toEqual([expect.objectContaining({ action: 'run', outcome: 'Failed', reason: expect.stringMatching(/^the version-support run did not finish: list subscriptions failed/) as unknown, details: expect.objectContaining({ errorCode: 'Forbidden' }) as unknown })]);
+    const teams = await admin<{ posts: TeamsPost[] }>(app.sim, 'GET', '/teams');
+    expect(teams.posts).toHaveLength(1);
+    expect(JSON.stringify(teams.posts[0]!.body)).toContain('the version-support run did not finish');
+  });
+
   it('prints the plan as a table worst first, citing where the dates come from', async () => {
     const text = formatVersionPlan(await planVersionSupport(app.deps));
     const lines = text.split('\n');
