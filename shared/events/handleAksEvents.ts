@@ -5,7 +5,6 @@ import { reportRun } from '../operations/reported';
 import { newRunId } from '../records/newRunId';
 import type { OutcomeRecord, RunRecord } from '../records/outcome';
 import { checkClusterVersion } from '../versions/checkClusterVersion';
-import { EventLedger } from './eventLedger';
 import type { AksEvent, AksEventType, ParsedEventsResult } from './parse';
 import { clusterRefOf, handlePoolRolling } from './poolRolling';
 import { supportOutcome } from './supportEvents';
@@ -60,7 +59,7 @@ async function dispatch(deps: Deps, e: AksEvent): Promise<OutcomeRecord[]> {
  */
 export async function handleAksEvents(deps: Deps, parsed: ParsedEventsResult): Promise<AksEventsResult> {
   const startedAt = deps.clock.now();
-  const ledger = new EventLedger(deps.state.findings);
+  const ledger = deps.state.events;
   for (const err of parsed.errors) {
     deps.log.error(`events: malformed event${err.id ? ` ${err.id}` : ''} at index ${err.index}: ${err.field}: ${err.message}; acknowledged, not processed`);
   }

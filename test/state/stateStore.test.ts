@@ -173,10 +173,15 @@ describe('state in Table storage (Azurite)', () => {
     expect((await s.dryRunEdges.all()).size).toBe(1);
   });
 
-  it('sees an Event Grid event id once', async () => {
+  it('remembers which Event Grid event ids are done, whatever their length', async () => {
     const s = store();
-    expect(await s.events.firstSeen('evt-1', 'NodePoolRollingSucceeded', new Date())).toBe(true);
-    expect(await s.events.firstSeen('evt-1', 'NodePoolRollingSucceeded', new Date())).toBe(false);
+    expect(await s.events.isDone('evt-1')).toBe(false);
+    await s.events.markDone('evt-1', 'NodePoolRollingSucceeded', new Date());
+    expect(await s.events.isDone('evt-1')).toBe(true);
+    expect(await s.events.isDone('evt-2')).toBe(false);
+    const longId = 'x'.repeat(5000);
+    await s.events.markDone(longId, 'NodePoolRollingFailed', new Date());
+    expect(await s.events.isDone(longId)).toBe(true);
   });
 
   it('keeps a snooze until a day after it ends; reading never deletes, prune does', async () => {
