@@ -4,6 +4,7 @@
  * skipped ones with their reasons; every cluster links to the Azure portal. The card stays under
  * MAX_CARD_BYTES for any fleet size: beyond that, sections are cut and say how many were left out.
  */
+import { parseClusterId } from '../fleet/cluster';
 import type { JobName, OutcomeRecord, RunRecord } from '../records/outcome';
 import { LOG_TABLE } from './logRows';
 
@@ -121,7 +122,8 @@ const oneLine = (text: string, max = MAX_REASON_CHARS): string => {
   const t = text.replace(/\s+/g, ' ').trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 };
-const link = (o: OutcomeRecord): string => `[${o.cluster.name}](${portalUrl(o.cluster.id)})`;
+/** The cluster's name linked to its portal page; fleet-wide outcomes (no cluster id) are not linked. */
+const link = (o: OutcomeRecord): string => (parseClusterId(o.cluster.id) ? `[${o.cluster.name}](${portalUrl(o.cluster.id)})` : o.cluster.name);
 const what = (o: OutcomeRecord): string => `${o.action}${o.nodePool ? ` (pool ${o.nodePool})` : ''}`;
 /** `1.33.4 → 1.33.5`; node images of one family show the family once: `202609.16.0 → 202610.07.0 (AKSUbuntu-2204gen2containerd)`. */
 const versions = (o: OutcomeRecord): string => {

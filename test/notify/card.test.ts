@@ -116,3 +116,20 @@ describe('findings order', () => {
     expect([...pos].sort((a, b) => a - b)).toEqual(pos);
   });
 });
+
+describe('links', () => {
+  it('links clusters to the portal but not a fleet-wide outcome that has no cluster id', () => {
+    const at = new Date('2026-01-12T06:00:00Z');
+    const run: RunRecord = {
+      runId: '20260112T060000000Z-00000002', job: 'node-image', actor: 'timer', startedAt: at, endedAt: at, dryRun: false,
+      outcomes: [
+        { action: 'run', outcome: 'Failed', cluster: { id: '', name: '(fleet)', subscriptionId: '', resourceGroup: '' }, reason: 'list subscriptions failed: 403', at },
+        { action: 'node-image-upgrade', outcome: 'Failed', cluster: cluster('aks-dev-weu-01'), nodePool: 'apps', reason: 'UpgradeFailed', at },
+      ],
+    };
+    const text = JSON.stringify(content(run).body);
+    expect(text).not.toContain('(fleet)](');
+    expect(text).toContain('(fleet)');
+    expect(text).toContain(`[aks-dev-weu-01](${portalUrl(cluster('aks-dev-weu-01').id)})`);
+  });
+});
