@@ -11,7 +11,9 @@ const major = Number(process.versions.node.split('.')[0]);
 if (major < 22) {
   const local = path.join(__dirname, '..', 'node_modules', 'node', 'bin', 'node');
   if (!fs.existsSync(local)) {
-    console.error(`aks-day2 needs Node.js >= 22 (this is ${process.version}); run 'npm ci' to install it locally.`);
+    console.error(
+      `aks-day2 needs Node.js >= 22 (this is ${process.version}); run 'npm ci' to install it locally.`,
+    );
     process.exit(1);
   }
   const r = spawnSync(local, [__filename, ...process.argv.slice(2)], { stdio: 'inherit' });
@@ -20,5 +22,10 @@ if (major < 22) {
 require('tsx/cjs');
 require('../shared/cli/main.ts')
   .main(process.argv.slice(2))
-  .then((code) => { process.exitCode = code; })
-  .catch((err) => { console.error(err instanceof Error ? err.stack || err.message : err); process.exitCode = 1; });
+  .then((code) => {
+    process.exitCode = code;
+  })
+  .catch((err) => {
+    console.error(err instanceof Error ? err.stack || err.message : err);
+    process.exitCode = 1;
+  });

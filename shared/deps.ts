@@ -29,7 +29,11 @@ export interface DepsOptions {
   notifier?: Pick<NotifierDeps, 'outbox' | 'teamsPaceMs' | 'deliverOnReport'>;
 }
 
-export function createDeps(settings: Settings, opts: DepsOptions, shared?: Pick<Deps, 'azure' | 'state'>): Deps {
+export function createDeps(
+  settings: Settings,
+  opts: DepsOptions,
+  shared?: Pick<Deps, 'azure' | 'state'>,
+): Deps {
   const clock = opts.clock ?? systemClock;
   const azure = shared?.azure ?? createAzureClients(settings, opts.tuning);
   return {
@@ -38,7 +42,14 @@ export function createDeps(settings: Settings, opts: DepsOptions, shared?: Pick<
     clock,
     log: opts.log,
     state: shared?.state ?? createStateStore(settings.storageConnectionString, opts.tablePrefix),
-    notifier: createNotifier({ settings, credential: azure.credential, log: opts.log, clock, tablePrefix: opts.tablePrefix, ...opts.notifier }),
+    notifier: createNotifier({
+      settings,
+      credential: azure.credential,
+      log: opts.log,
+      clock,
+      tablePrefix: opts.tablePrefix,
+      ...opts.notifier,
+    }),
   };
 }
 
@@ -54,7 +65,14 @@ export function depsFor(ctx: InvocationContext, env: NodeJS.ProcessEnv = process
   const key = SETTING_NAMES.map((n) => env[n] ?? '').join('\u0000');
   if (cached?.key !== key) {
     const settings = loadSettings(env);
-    cached = { key, settings, shared: { azure: createAzureClients(settings), state: createStateStore(settings.storageConnectionString) } };
+    cached = {
+      key,
+      settings,
+      shared: {
+        azure: createAzureClients(settings),
+        state: createStateStore(settings.storageConnectionString),
+      },
+    };
   }
   return createDeps(cached.settings, { log: loggerFromContext(ctx) }, cached.shared);
 }

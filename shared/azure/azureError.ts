@@ -7,7 +7,9 @@ interface RestErrorLike {
 }
 
 function isRestErrorLike(err: unknown): err is RestErrorLike {
-  return typeof err === 'object' && err !== null && 'message' in err && ('statusCode' in err || 'code' in err);
+  return (
+    typeof err === 'object' && err !== null && 'message' in err && ('statusCode' in err || 'code' in err)
+  );
 }
 
 /** The role that grants an operation, named in 403 errors so the fix is obvious (infra/ assigns it). */
@@ -16,7 +18,8 @@ const ROLE_HINT: Record<string, string> = {
   start: 'Microsoft.ContainerService/managedClusters/start/action',
   upgrade: 'Microsoft.ContainerService/managedClusters/write',
   'pool upgrade': 'Microsoft.ContainerService/managedClusters/agentPools/write',
-  'node-image upgrade': 'Microsoft.ContainerService/managedClusters/agentPools/upgradeNodeImageVersion/action',
+  'node-image upgrade':
+    'Microsoft.ContainerService/managedClusters/agentPools/upgradeNodeImageVersion/action',
   'list clusters': 'Microsoft.ContainerService/managedClusters/read',
 };
 
@@ -30,24 +33,43 @@ export function toDay2Error(err: unknown, ctx: ErrorContext): Day2Error {
   if (isRestErrorLike(err) && err.statusCode !== undefined) {
     const s = err.statusCode;
     const code: ErrorCode =
-      s === 401 || s === 403 ? 'Forbidden'
-      : s === 404 ? 'NotFound'
-      : s === 409 ? 'Conflict'
-      : s === 429 ? 'Throttled'
-      : s >= 500 ? 'AzureUnavailable'
-      : 'Refused';
-    const hint = code === 'Forbidden' && ctx.operation && ROLE_HINT[ctx.operation]
-      ? ` The identity needs ${ROLE_HINT[ctx.operation]} (granted by the role in infra/main.bicep).`
-      : '';
-    return new Day2Error(code, `${where} failed: ${err.message}${hint}`, { ...ctx, cause: err, statusCode: s, azureCode: err.code });
+      s === 401 || s === 403
+        ? 'Forbidden'
+        : s === 404
+          ? 'NotFound'
+          : s === 409
+            ? 'Conflict'
+            : s === 429
+              ? 'Throttled'
+              : s >= 500
+                ? 'AzureUnavailable'
+                : 'Refused';
+    const hint =
+      code === 'Forbidden' && ctx.operation && ROLE_HINT[ctx.operation]
+        ? ` The identity needs ${ROLE_HINT[ctx.operation]} (granted by the role in infra/main.bicep).`
+        : '';
+    return new Day2Error(code, `${where} failed: ${err.message}${hint}`, {
+      ...ctx,
+      cause: err,
+      statusCode: s,
+      azureCode: err.code,
+    });
   }
   const msg = errorMessage(err);
   const lro = /^The long-running operation has failed\. ([A-Za-z]+)\. ([\s\S]*)$/.exec(msg);
   if (lro) {
-    return new Day2Error('OperationFailed', `${where} failed: ${lro[1]}: ${lro[2]}`, { ...ctx, cause: err, azureCode: lro[1] });
+    return new Day2Error('OperationFailed', `${where} failed: ${lro[1]}: ${lro[2]}`, {
+      ...ctx,
+      cause: err,
+      azureCode: lro[1],
+    });
   }
   if (/Operation was canceled/i.test(msg)) {
-    return new Day2Error('OperationFailed', `${where} was canceled`, { ...ctx, cause: err, azureCode: 'Canceled' });
+    return new Day2Error('OperationFailed', `${where} was canceled`, {
+      ...ctx,
+      cause: err,
+      azureCode: 'Canceled',
+    });
   }
   if (isRestErrorLike(err) && err.code && /ECONN|ETIMEDOUT|ENOTFOUND|EAI_AGAIN/.test(err.code)) {
     return new Day2Error('AzureUnavailable', `${where} failed: ${msg}`, { ...ctx, cause: err });

@@ -9,7 +9,9 @@ import type { Settings } from '../config/settings';
  */
 export function createCredential(settings: Pick<Settings, 'auth'>): TokenCredential {
   if (settings.auth === 'local') {
-    return { getToken: async () => ({ token: 'aks-day2-local', expiresOnTimestamp: Date.now() + 3_600_000 }) };
+    return {
+      getToken: async () => ({ token: 'aks-day2-local', expiresOnTimestamp: Date.now() + 3_600_000 }),
+    };
   }
   return new DefaultAzureCredential();
 }

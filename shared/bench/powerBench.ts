@@ -29,12 +29,23 @@ export interface PowerBenchRow {
  * simulator's counters; an earlier tick has consumed the edges the app would have seen before.
  */
 export async function benchPowerTick(clusters: number, subscriptions: number): Promise<PowerBenchRow[]> {
-  const env = await startLocalEnvironment({ fleet: generatedFleet({ clusters, subscriptions, seed: 7 }), startTime: '2026-06-08T16:50:00Z', speed: 0 });
+  const env = await startLocalEnvironment({
+    fleet: generatedFleet({ clusters, subscriptions, seed: 7 }),
+    startTime: '2026-06-08T16:50:00Z',
+    speed: 0,
+  });
   try {
-    const deps = createDeps(env.settings, { log: silentLogger, clock: { now: () => env.sim.clock.now() }, notifier: { teamsPaceMs: 0 } });
+    const deps = createDeps(env.settings, {
+      log: silentLogger,
+      clock: { now: () => env.sim.clock.now() },
+      notifier: { teamsPaceMs: 0 },
+    });
     await runPowerSchedule(deps); // warm-up: first sight of past edges
     const rows: PowerBenchRow[] = [];
-    for (const [tick, at] of [['quiet (16:55Z)', '2026-06-08T16:55:00Z'], ['stop edge (17:00Z)', '2026-06-08T17:00:00Z']] as const) {
+    for (const [tick, at] of [
+      ['quiet (16:55Z)', '2026-06-08T16:55:00Z'],
+      ['stop edge (17:00Z)', '2026-06-08T17:00:00Z'],
+    ] as const) {
       env.sim.clock.set(at);
       await simAdmin(env.sim, 'DELETE', '/counters');
       const t0 = performance.now();
@@ -44,8 +55,17 @@ export async function benchPowerTick(clusters: number, subscriptions: number): P
       const op = (name: string): number => c.byOperation[name] ?? 0;
       const powerCalls = op('ManagedClusters_Stop') + op('ManagedClusters_Start');
       rows.push({
-        tick, clusters, subscriptions, armRequests: c.total, listRequests: op('ManagedClusters_List'), getRequests: op('ManagedClusters_Get'),
-        powerCalls, throttled: c.byStatus['429'] ?? 0, outcomes: run.outcomes.length, naiveRequests: 1 + clusters + powerCalls, wallMs,
+        tick,
+        clusters,
+        subscriptions,
+        armRequests: c.total,
+        listRequests: op('ManagedClusters_List'),
+        getRequests: op('ManagedClusters_Get'),
+        powerCalls,
+        throttled: c.byStatus['429'] ?? 0,
+        outcomes: run.outcomes.length,
+        naiveRequests: 1 + clusters + powerCalls,
+        wallMs,
       });
     }
     return rows;

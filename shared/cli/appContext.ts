@@ -31,13 +31,20 @@ export interface AppContextOptions {
  * Runs `fn` against Azure (DefaultAzureCredential, settings from the environment) or, with `sim`,
  * against an embedded simulator + Azurite that are stopped afterwards.
  */
-export async function withAppContext<T>(opts: AppContextOptions, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+export async function withAppContext<T>(
+  opts: AppContextOptions,
+  fn: (ctx: AppContext) => Promise<T>,
+): Promise<T> {
   const dry: Record<string, string> = opts.dryRun ? { DAY2_DRY_RUN: 'true' } : {};
   if (!opts.sim) {
     const settings = loadSettings({ ...(opts.env ?? process.env), ...dry });
     return fn({ settings, azure: createAzureClients(settings), clock: systemClock, log: opts.log });
   }
-  const local = await startLocalEnvironment({ fleet: opts.fleet ?? demoFleet(), env: dry, startTime: opts.startTime });
+  const local = await startLocalEnvironment({
+    fleet: opts.fleet ?? demoFleet(),
+    env: dry,
+    startTime: opts.startTime,
+  });
   try {
     return await fn({
       settings: local.settings,

@@ -10,12 +10,19 @@ export interface ParsedArgs {
  * Parses argv against the flags a command knows. Unknown flags and missing values are errors that
  * name the flag and show the usage line.
  */
-export function parseArgs(argv: readonly string[], known: { value?: string[]; bool?: string[] }, usage: string): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  known: { value?: string[]; bool?: string[] },
+  usage: string,
+): ParsedArgs {
   const positionals: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
-    if (!raw.startsWith('--')) { positionals.push(raw); continue; }
+    if (!raw.startsWith('--')) {
+      positionals.push(raw);
+      continue;
+    }
     const eq = raw.indexOf('=');
     const name = eq < 0 ? raw.slice(2) : raw.slice(2, eq);
     if (known.bool?.includes(name)) {
@@ -23,7 +30,8 @@ export function parseArgs(argv: readonly string[], known: { value?: string[]; bo
       flags.set(name, true);
     } else if (known.value?.includes(name)) {
       const v = eq >= 0 ? raw.slice(eq + 1) : argv[++i];
-      if (v === undefined || v === '' || (eq < 0 && v.startsWith('--'))) throw new Day2Error('BadRequest', `--${name} needs a value\n${usage}`);
+      if (v === undefined || v === '' || (eq < 0 && v.startsWith('--')))
+        throw new Day2Error('BadRequest', `--${name} needs a value\n${usage}`);
       flags.set(name, v);
     } else {
       throw new Day2Error('BadRequest', `unknown option --${name}\n${usage}`);

@@ -6,15 +6,59 @@ import { renderTable } from './table';
 export async function runBench(out: (line: string) => void): Promise<number> {
   out('Inventory (subscriptions listed once, one paged ManagedClusters list per subscription)');
   const rows: string[][] = [];
-  for (const [clusters, subs] of [[50, 5], [500, 20], [5000, 50]] as const) {
+  for (const [clusters, subs] of [
+    [50, 5],
+    [500, 20],
+    [5000, 50],
+  ] as const) {
     const r = await benchInventory(clusters, subs);
-    rows.push([String(r.clusters), String(r.subscriptions), String(r.armRequests), String(r.listRequests), String(r.clusters + 1), r.wallMs.toFixed(0)]);
+    rows.push([
+      String(r.clusters),
+      String(r.subscriptions),
+      String(r.armRequests),
+      String(r.listRequests),
+      String(r.clusters + 1),
+      r.wallMs.toFixed(0),
+    ]);
   }
-  out(renderTable(['CLUSTERS', 'SUBSCRIPTIONS', 'ARM REQUESTS', 'LIST PAGES', 'NAIVE (1 GET/cluster + 1)', 'WALL MS'], rows));
+  out(
+    renderTable(
+      ['CLUSTERS', 'SUBSCRIPTIONS', 'ARM REQUESTS', 'LIST PAGES', 'NAIVE (1 GET/cluster + 1)', 'WALL MS'],
+      rows,
+    ),
+  );
   out('');
-  out('Power schedule: one tick (settle, discover, plan, re-read + stop/start the clusters due), Azurite state');
-  const power = (await benchPowerTick(5000, 50)).map((r) => [r.tick, String(r.clusters), String(r.subscriptions), String(r.armRequests), String(r.listRequests),
-    String(r.getRequests), String(r.powerCalls), String(r.throttled), String(r.naiveRequests), r.wallMs.toFixed(0)]);
-  out(renderTable(['TICK', 'CLUSTERS', 'SUBSCRIPTIONS', 'ARM REQUESTS', 'LIST PAGES', 'RE-READ GETS', 'STOP/START', '429s', 'NAIVE (1 GET/cluster + 1 + calls)', 'WALL MS'], power));
+  out(
+    'Power schedule: one tick (settle, discover, plan, re-read + stop/start the clusters due), Azurite state',
+  );
+  const power = (await benchPowerTick(5000, 50)).map((r) => [
+    r.tick,
+    String(r.clusters),
+    String(r.subscriptions),
+    String(r.armRequests),
+    String(r.listRequests),
+    String(r.getRequests),
+    String(r.powerCalls),
+    String(r.throttled),
+    String(r.naiveRequests),
+    r.wallMs.toFixed(0),
+  ]);
+  out(
+    renderTable(
+      [
+        'TICK',
+        'CLUSTERS',
+        'SUBSCRIPTIONS',
+        'ARM REQUESTS',
+        'LIST PAGES',
+        'RE-READ GETS',
+        'STOP/START',
+        '429s',
+        'NAIVE (1 GET/cluster + 1 + calls)',
+        'WALL MS',
+      ],
+      power,
+    ),
+  );
   return 0;
 }

@@ -27,13 +27,24 @@ export async function runDemo(argv: string[], out: (line: string) => void): Prom
   const reportFile = path.resolve(flagString(a, 'report') ?? 'out/demo-report.html');
   return withAppContext({ sim: true, log: consoleLogger, startTime: DEMO_DAY_START }, async (ctx) => {
     const sim = ctx.local!.sim;
-    out(`aks-day2 demo: AKS fleet simulator at ${sim.arm}, Azurite storage, virtual clock ${ctx.clock.now().toISOString()}`);
+    out(
+      `aks-day2 demo: AKS fleet simulator at ${sim.arm}, Azurite storage, virtual clock ${ctx.clock.now().toISOString()}`,
+    );
     out('');
-    out(formatInventoryPlan(await discoverFleet(ctx.azure, ctx.settings.subscriptions, silentLogger), ctx.settings));
+    out(
+      formatInventoryPlan(
+        await discoverFleet(ctx.azure, ctx.settings.subscriptions, silentLogger),
+        ctx.settings,
+      ),
+    );
 
     await runPowerDemoDay(ctx, out);
 
-    const deps = createDeps(ctx.settings, { log: silentLogger, clock: ctx.clock, notifier: { teamsPaceMs: 0 } });
+    const deps = createDeps(ctx.settings, {
+      log: silentLogger,
+      clock: ctx.clock,
+      notifier: { teamsPaceMs: 0 },
+    });
     out('');
     out(`Version support at ${ctx.clock.now().toISOString()} (the daily 06:00 UTC report)`);
     await demoVersionReport(deps, out);
@@ -52,8 +63,10 @@ export async function runDemo(argv: string[], out: (line: string) => void): Prom
       rows: logs.rows.map((r) => r.row as AksDay2OpsRow),
     });
     out('');
-    out(`Delivered: ${teams.posts.length} Teams cards and ${logs.rows.length} Log Analytics rows reached the simulator's receivers` +
-      `${pending.pending ? ` (${pending.pending} still waiting in the outbox)` : ''}; ${runs.length} runs recorded.`);
+    out(
+      `Delivered: ${teams.posts.length} Teams cards and ${logs.rows.length} Log Analytics rows reached the simulator's receivers` +
+        `${pending.pending ? ` (${pending.pending} still waiting in the outbox)` : ''}; ${runs.length} runs recorded.`,
+    );
     out(`Report (every card as Teams renders it, and the rows): ${reportFile}`);
     return 0;
   });

@@ -4,7 +4,9 @@ import { describePolicy, parseClusterPolicy } from '../policy/tags';
 import { renderTable } from './table';
 
 function poolsCell(c: ClusterSnapshot): string {
-  return c.pools.map((p) => `${p.name}:${p.count}${p.osType === 'Windows' ? 'w' : ''} ${p.nodeImageVersion ?? '?'}`).join(', ');
+  return c.pools
+    .map((p) => `${p.name}:${p.count}${p.osType === 'Windows' ? 'w' : ''} ${p.nodeImageVersion ?? '?'}`)
+    .join(', ');
 }
 
 /**
@@ -29,9 +31,18 @@ export function formatInventoryPlan(inv: Inventory, defaults: { defaultTimezone:
   const out = [
     `Fleet: ${inv.clusters.length} clusters in ${inv.subscriptions.length} subscriptions`,
     '',
-    renderTable(['CLUSTER', 'SUB', 'REGION', 'VERSION', 'POWER', 'POOLS (nodes, node image)', 'POLICY (tags)'], rows),
+    renderTable(
+      ['CLUSTER', 'SUB', 'REGION', 'VERSION', 'POWER', 'POOLS (nodes, node image)', 'POLICY (tags)'],
+      rows,
+    ),
   ];
-  if (errors.length) out.push('', 'Tag errors (the feature is off for that cluster until fixed):', ...errors.map((e) => `  - ${e}`));
-  for (const f of inv.failures) out.push('', `Subscription ${f.subscriptionId} could not be listed: ${f.error.message}`);
+  if (errors.length)
+    out.push(
+      '',
+      'Tag errors (the feature is off for that cluster until fixed):',
+      ...errors.map((e) => `  - ${e}`),
+    );
+  for (const f of inv.failures)
+    out.push('', `Subscription ${f.subscriptionId} could not be listed: ${f.error.message}`);
   return out.join('\n');
 }

@@ -10,18 +10,30 @@ import { runDemo } from './demo';
 
 /** Every sub-command; a job adds its commands here. */
 const COMMANDS: Command[] = [
-  { name: 'sim', usage: 'sim [--fleet FILE] [--port N] [--speed X]    start the AKS fleet simulator (prints one JSON line)', run: (argv) => runSimCommand(argv) },
+  {
+    name: 'sim',
+    usage:
+      'sim [--fleet FILE] [--port N] [--speed X]    start the AKS fleet simulator (prints one JSON line)',
+    run: (argv) => runSimCommand(argv),
+  },
   planCommand,
   runsCommand,
   runCommand,
   snoozeCommand,
-  { name: 'demo', usage: 'demo    the app on the simulated fleet over a simulated day (npm run demo)', run: (argv, out) => runDemo(argv, out) },
+  {
+    name: 'demo',
+    usage: 'demo    the app on the simulated fleet over a simulated day (npm run demo)',
+    run: (argv, out) => runDemo(argv, out),
+  },
   { name: 'bench', usage: 'bench    benchmarks (npm run bench)', run: (_argv, out) => runBench(out) },
 ];
 
 const usage = (): string =>
-  ['usage: aks-day2 <command>', ...COMMANDS.map((c) => `  ${c.usage}`),
-    'Without --sim, commands use DefaultAzureCredential and the settings in the environment (see README).'].join('\n');
+  [
+    'usage: aks-day2 <command>',
+    ...COMMANDS.map((c) => `  ${c.usage}`),
+    'Without --sim, commands use DefaultAzureCredential and the settings in the environment (see README).',
+  ].join('\n');
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
 

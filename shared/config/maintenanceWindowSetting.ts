@@ -17,7 +17,8 @@ export interface WindowSetting {
 }
 
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-const FORMAT = 'expected "<days> <HH:MM>-<HH:MM> [IANA zone]", e.g. "Sat,Sun 01:00-05:00 Europe/Paris" (days: daily, Mon-Fri or Sat,Sun)';
+const FORMAT =
+  'expected "<days> <HH:MM>-<HH:MM> [IANA zone]", e.g. "Sat,Sun 01:00-05:00 Europe/Paris" (days: daily, Mon-Fri or Sat,Sun)';
 
 function dayIndex(name: string): number | undefined {
   const i = DAY_NAMES.indexOf(name.slice(0, 3).toLowerCase());
@@ -31,10 +32,16 @@ function parseDays(text: string): number[] | undefined {
     const [a, b] = part.split('-');
     const from = a ? dayIndex(a) : undefined;
     if (from === undefined) return undefined;
-    if (b === undefined) { days.add(from); continue; }
+    if (b === undefined) {
+      days.add(from);
+      continue;
+    }
     const to = dayIndex(b);
     if (to === undefined) return undefined;
-    for (let d = from; ; d = (d % 7) + 1) { days.add(d); if (d === to) break; }
+    for (let d = from; ; d = (d % 7) + 1) {
+      days.add(d);
+      if (d === to) break;
+    }
   }
   return [...days].sort((x, y) => x - y);
 }
@@ -52,7 +59,8 @@ export function parseMaintenanceWindowSetting(text: string): { window: WindowSet
   const [s, e] = parts[1]!.split('-');
   const start = s ? parseHHMM(s) : undefined;
   const end = e ? parseHHMM(e) : undefined;
-  if (start === undefined || end === undefined) return { error: `"${parts[1]}" is not a time range; ${FORMAT}` };
+  if (start === undefined || end === undefined)
+    return { error: `"${parts[1]}" is not a time range; ${FORMAT}` };
   const zone = parts[2] ?? 'UTC';
   if (!IANAZone.isValidZone(zone)) return { error: `"${zone}" is not an IANA time zone; ${FORMAT}` };
   const durationMinutes = end > start ? end - start : end + 1440 - start;

@@ -39,7 +39,9 @@ async function dispatch(deps: Deps, e: AksEvent): Promise<OutcomeRecord[]> {
       deps.log.warn(`events: ${e.type} for ${e.clusterName} (Kubernetes ${e.data.kubernetesVersion})`);
       return [supportOutcome(e)];
     case 'NewKubernetesVersionAvailable': {
-      deps.log.info(`events: new Kubernetes versions for ${e.clusterName} (latest supported ${e.data.latestSupportedKubernetesVersion}); re-checking its version support`);
+      deps.log.info(
+        `events: new Kubernetes versions for ${e.clusterName} (latest supported ${e.data.latestSupportedKubernetesVersion}); re-checking its version support`,
+      );
       const o = await checkClusterVersion(deps, clusterRefOf(e));
       return [{ ...o, details: { ...o.details, eventId: e.id } }];
     }
@@ -61,9 +63,14 @@ export async function handleAksEvents(deps: Deps, parsed: ParsedEventsResult): P
   const startedAt = deps.clock.now();
   const ledger = deps.state.events;
   for (const err of parsed.errors) {
-    deps.log.error(`events: malformed event${err.id ? ` ${err.id}` : ''} at index ${err.index}: ${err.field}: ${err.message}; acknowledged, not processed`);
+    deps.log.error(
+      `events: malformed event${err.id ? ` ${err.id}` : ''} at index ${err.index}: ${err.field}: ${err.message}; acknowledged, not processed`,
+    );
   }
-  if (parsed.validation) deps.log.info(`events: subscription validation event ${parsed.validation.id} (answered by the Event Grid trigger)`);
+  if (parsed.validation)
+    deps.log.info(
+      `events: subscription validation event ${parsed.validation.id} (answered by the Event Grid trigger)`,
+    );
   const handled: HandledEvent[] = [];
   const retry: Day2Error[] = [];
   for (const e of parsed.events) {
@@ -77,13 +84,22 @@ export async function handleAksEvents(deps: Deps, parsed: ParsedEventsResult): P
     } catch (err) {
       const error = toDay2Error(err, { cluster: e.clusterName, operation: `handle ${e.type}` });
       if (isTransient(error)) {
-        deps.log.warn(`events: ${e.fullType} ${e.id}: ${error.message}; not marked processed, Event Grid redelivers it`);
+        deps.log.warn(
+          `events: ${e.fullType} ${e.id}: ${error.message}; not marked processed, Event Grid redelivers it`,
+        );
         handled.push({ id: e.id, type: e.type, status: 'retry', outcomes: [] });
         retry.push(error);
         continue;
       }
       deps.log.error(`events: ${e.fullType} ${e.id}: ${error.message}`);
-      const outcome: OutcomeRecord = { action: `event:${e.type}`, outcome: 'Failed', cluster: clusterRefOf(e), reason: error.message, at: deps.clock.now(), details: { eventId: e.id, errorCode: error.code } };
+      const outcome: OutcomeRecord = {
+        action: `event:${e.type}`,
+        outcome: 'Failed',
+        cluster: clusterRefOf(e),
+        reason: error.message,
+        at: deps.clock.now(),
+        details: { eventId: e.id, errorCode: error.code },
+      };
       handled.push({ id: e.id, type: e.type, status: 'failed', outcomes: [outcome] });
     }
   }
@@ -105,7 +121,11 @@ export async function handleAksEvents(deps: Deps, parsed: ParsedEventsResult): P
   }
   const [first] = retry;
   if (first) {
-    throw new Day2Error(first.code, `events: ${retry.length} event(s) failed transiently and will be redelivered: ${retry.map((r) => r.message).join('; ')}`, { cluster: first.cluster, operation: first.operation, cause: first });
+    throw new Day2Error(
+      first.code,
+      `events: ${retry.length} event(s) failed transiently and will be redelivered: ${retry.map((r) => r.message).join('; ')}`,
+      { cluster: first.cluster, operation: first.operation, cause: first },
+    );
   }
   return { handled, ...(run ? { run } : {}) };
 }

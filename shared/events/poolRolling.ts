@@ -7,17 +7,29 @@ import type { OperationRecord } from '../state/operationStore';
 import type { AksEvent } from './parse';
 import { isTransient } from './transient';
 
-type PoolEvent = Extract<AksEvent, { type: 'NodePoolRollingStarted' | 'NodePoolRollingSucceeded' | 'NodePoolRollingFailed' }>;
+type PoolEvent = Extract<
+  AksEvent,
+  { type: 'NodePoolRollingStarted' | 'NodePoolRollingSucceeded' | 'NodePoolRollingFailed' }
+>;
 
 /** An event older than the operation (by more than clock skew) belongs to an earlier roll of the pool. */
 const SKEW_MS = 5 * 60_000;
 
 export function clusterRefOf(e: Pick<AksEvent, 'clusterId' | 'clusterName'>): ClusterRef {
-  return parseClusterId(e.clusterId) ?? { id: e.clusterId, name: e.clusterName, subscriptionId: '', resourceGroup: '' };
+  return (
+    parseClusterId(e.clusterId) ?? {
+      id: e.clusterId,
+      name: e.clusterName,
+      subscriptionId: '',
+      resourceGroup: '',
+    }
+  );
 }
 
 async function operationsFor(deps: Pick<Deps, 'state'>, e: PoolEvent): Promise<OperationRecord[]> {
-  return (await deps.state.operations.inFlight()).filter((o) => sameId(o.cluster.id, e.clusterId) && o.nodePool === e.data.nodePoolName);
+  return (await deps.state.operations.inFlight()).filter(
+    (o) => sameId(o.cluster.id, e.clusterId) && o.nodePool === e.data.nodePoolName,
+  );
 }
 
 function finishedOutcome(op: OperationRecord, e: PoolEvent): OutcomeRecord {
@@ -36,8 +48,10 @@ function finishedOutcome(op: OperationRecord, e: PoolEvent): OutcomeRecord {
   };
 }
 
-const isStale = (op: OperationRecord, e: PoolEvent): boolean => e.time.getTime() < op.startedAt.getTime() - SKEW_MS;
-const endTime = (op: OperationRecord, e: PoolEvent): Date => new Date(Math.max(e.time.getTime(), op.startedAt.getTime()));
+const isStale = (op: OperationRecord, e: PoolEvent): boolean =>
+  e.time.getTime() < op.startedAt.getTime() - SKEW_MS;
+const endTime = (op: OperationRecord, e: PoolEvent): Date =>
+  new Date(Math.max(e.time.getTime(), op.startedAt.getTime()));
 
 /**
  * NodePoolRolling* (PRODUCT §8): Started is progress (logged); Succeeded records the in-flight pool
@@ -53,7 +67,9 @@ export async function handlePoolRolling(deps: Deps, e: PoolEvent): Promise<Outco
   }
   const ops = (await operationsFor(deps, e)).filter((op) => {
     if (!isStale(op, e)) return true;
-    deps.log.warn(`events: ${e.type} for ${where} at ${e.time.toISOString()} predates operation ${op.id}; ignored`);
+    deps.log.warn(
+      `events: ${e.type} for ${where} at ${e.time.toISOString()} predates operation ${op.id}; ignored`,
+    );
     return false;
   });
   if (ops.length === 0) return notOurs(deps, e);
@@ -66,16 +82,27 @@ export async function handlePoolRolling(deps: Deps, e: PoolEvent): Promise<Outco
       try {
         s = await readPoolOperation(deps, op);
       } catch (err) {
-        const error = toDay2Error(err, { cluster: e.clusterName, operation: `read pool ${e.data.nodePoolName}` });
+        const error = toDay2Error(err, {
+          cluster: e.clusterName,
+          operation: `read pool ${e.data.nodePoolName}`,
+        });
         if (isTransient(error)) throw error; // Event Grid redelivers; nothing recorded yet
-        s = { status: 'Failed', reason: `${reason}; the reason could not be read from ARM: ${error.message}` };
+        s = {
+          status: 'Failed',
+          reason: `${reason}; the reason could not be read from ARM: ${error.message}`,
+        };
       }
       if (s.status === 'InProgress') {
         // AKS may report a failed attempt while it still rolls the pool: the lock stays, the sweeper records the end.
-        deps.log.warn(`events: ${where}: AKS reported ${e.type}, but ARM says operation ${op.id} is still in progress (${s.reason}); left in flight, the sweeper records how it ends`);
+        deps.log.warn(
+          `events: ${where}: AKS reported ${e.type}, but ARM says operation ${op.id} is still in progress (${s.reason}); left in flight, the sweeper records how it ends`,
+        );
         continue;
       }
-      if (s.status === 'Succeeded') deps.log.warn(`events: ${where}: AKS reported ${e.type}, but ARM says the operation succeeded; recording what ARM says`);
+      if (s.status === 'Succeeded')
+        deps.log.warn(
+          `events: ${where}: AKS reported ${e.type}, but ARM says the operation succeeded; recording what ARM says`,
+        );
       status = s.status;
       reason = s.reason;
     }
@@ -98,28 +125,35 @@ export async function handlePoolRolling(deps: Deps, e: PoolEvent): Promise<Outco
  */
 async function notOurs(deps: Deps, e: PoolEvent): Promise<OutcomeRecord[]> {
   const where = `${e.clusterName}/${e.data.nodePoolName}`;
-  const recent = (await deps.state.operations.history({ since: new Date(e.time.getTime() - 24 * 3_600_000) }))
-    .filter((o) => sameId(o.cluster.id, e.clusterId) && o.nodePool === e.data.nodePoolName);
+  const recent = (
+    await deps.state.operations.history({ since: new Date(e.time.getTime() - 24 * 3_600_000) })
+  ).filter((o) => sameId(o.cluster.id, e.clusterId) && o.nodePool === e.data.nodePoolName);
   if (recent.length > 0 || e.type === 'NodePoolRollingSucceeded') {
-    deps.log.info(`events: ${e.type} for ${where}: no aks-day2 operation waits for it${recent.length ? ' (already recorded)' : ''}`);
+    deps.log.info(
+      `events: ${e.type} for ${where}: no aks-day2 operation waits for it${recent.length ? ' (already recorded)' : ''}`,
+    );
     return [];
   }
   const cluster = clusterRefOf(e);
   let state: string;
   try {
-    const pool = await deps.azure.aks(cluster.subscriptionId).agentPools.get(cluster.resourceGroup, cluster.name, e.data.nodePoolName);
+    const pool = await deps.azure
+      .aks(cluster.subscriptionId)
+      .agentPools.get(cluster.resourceGroup, cluster.name, e.data.nodePoolName);
     state = `pool provisioningState ${pool.provisioningState ?? 'unknown'}, node image ${pool.nodeImageVersion ?? 'unknown'}`;
   } catch (err) {
     state = `the pool could not be read from ARM: ${toDay2Error(err, { cluster: cluster.name, operation: `read pool ${e.data.nodePoolName}` }).message}`;
   }
   deps.log.error(`events: ${where} failed rolling (not an aks-day2 operation): ${state}`);
-  return [{
-    action: 'node-pool-rolling',
-    outcome: 'Failed',
-    cluster,
-    nodePool: e.data.nodePoolName,
-    reason: `AKS reported NodePoolRollingFailed for a roll aks-day2 did not start; ${state}`,
-    at: e.time,
-    details: { eventId: e.id },
-  }];
+  return [
+    {
+      action: 'node-pool-rolling',
+      outcome: 'Failed',
+      cluster,
+      nodePool: e.data.nodePoolName,
+      reason: `AKS reported NodePoolRollingFailed for a roll aks-day2 did not start; ${state}`,
+      at: e.time,
+      details: { eventId: e.id },
+    },
+  ];
 }

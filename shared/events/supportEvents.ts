@@ -10,7 +10,9 @@ type SupportEvent = Extract<AksEvent, { type: 'ClusterSupportEnding' | 'ClusterS
 export function supportOutcome(e: SupportEvent): OutcomeRecord {
   const v = parseVersion(e.data.kubernetesVersion);
   const eol = v ? (calendarRow(SUPPORT_CALENDAR, minorKey(v))?.endOfLife ?? null) : null;
-  const date = eol ? ` (end of support in the AKS calendar: ${eol})` : ' (end of support date unknown in the AKS calendar)';
+  const date = eol
+    ? ` (end of support in the AKS calendar: ${eol})`
+    : ' (end of support date unknown in the AKS calendar)';
   const ending = e.type === 'ClusterSupportEnding';
   return {
     action: ending ? 'support-ending' : 'support-ended',

@@ -40,7 +40,8 @@ export interface ClusterSnapshot extends ClusterRef {
   pools: PoolSnapshot[];
 }
 
-const ID_RE = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.containerservice\/managedclusters\/([^/]+)$/i;
+const ID_RE =
+  /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.containerservice\/managedclusters\/([^/]+)$/i;
 
 /** Splits an AKS resource id; undefined when it is not one. Case-insensitive, as ARM ids are. */
 export function parseClusterId(id: string): ClusterRef | undefined {

@@ -16,7 +16,10 @@ export interface Inventory {
 export const LIST_CONCURRENCY = 8;
 
 /** The subscriptions in scope: DAY2_SUBSCRIPTIONS, else every one the identity can list (one call). */
-export async function subscriptionsInScope(azure: AzureClients, configured: readonly string[]): Promise<string[]> {
+export async function subscriptionsInScope(
+  azure: AzureClients,
+  configured: readonly string[],
+): Promise<string[]> {
   if (configured.length > 0) return [...configured];
   const ids: string[] = [];
   try {
@@ -43,16 +46,22 @@ export async function discoverFleet(
   const perSub = await mapLimit(subscriptions, LIST_CONCURRENCY, async (subscriptionId) => {
     const found: ClusterSnapshot[] = [];
     try {
-      for await (const mc of azure.aks(subscriptionId).managedClusters.list()) found.push(toClusterSnapshot(mc));
+      for await (const mc of azure.aks(subscriptionId).managedClusters.list())
+        found.push(toClusterSnapshot(mc));
       return found;
     } catch (err) {
-      const error = toDay2Error(err, { operation: 'list clusters', cluster: `subscription ${subscriptionId}` });
+      const error = toDay2Error(err, {
+        operation: 'list clusters',
+        cluster: `subscription ${subscriptionId}`,
+      });
       log.error(`inventory: could not list clusters of subscription ${subscriptionId}: ${error.message}`);
       failures.push({ subscriptionId, error });
       return [];
     }
   });
   const clusters = perSub.flat().sort((a, b) => a.id.toLowerCase().localeCompare(b.id.toLowerCase()));
-  log.info(`inventory: ${clusters.length} clusters in ${subscriptions.length} subscriptions${failures.length ? `, ${failures.length} subscriptions failed` : ''}`);
+  log.info(
+    `inventory: ${clusters.length} clusters in ${subscriptions.length} subscriptions${failures.length ? `, ${failures.length} subscriptions failed` : ''}`,
+  );
   return { subscriptions, clusters, failures };
 }

@@ -28,8 +28,19 @@ export function startAzurite(timeoutMs = 30_000): Promise<AzuriteHandle> {
   const entry = path.join(require.resolve('azurite/package.json'), '..', 'dist', 'src', 'azurite.js');
   const child: ChildProcess = spawn(
     process.execPath,
-    [entry, '--inMemoryPersistence', '--disableTelemetry', '--skipApiVersionCheck', '--loose',
-      '--blobPort', '0', '--queuePort', '0', '--tablePort', '0'],
+    [
+      entry,
+      '--inMemoryPersistence',
+      '--disableTelemetry',
+      '--skipApiVersionCheck',
+      '--loose',
+      '--blobPort',
+      '0',
+      '--queuePort',
+      '0',
+      '--tablePort',
+      '0',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -41,7 +52,9 @@ export function startAzurite(timeoutMs = 30_000): Promise<AzuriteHandle> {
     }, timeoutMs);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
-      for (const m of output.matchAll(/Azurite (Blob|Queue|Table) service is successfully listening at http:\/\/127\.0\.0\.1:(\d+)/g)) {
+      for (const m of output.matchAll(
+        /Azurite (Blob|Queue|Table) service is successfully listening at http:\/\/127\.0\.0\.1:(\d+)/g,
+      )) {
         ports[m[1]!.toLowerCase() as 'blob' | 'queue' | 'table'] = Number(m[2]);
       }
       if (ports.blob && ports.queue && ports.table) {

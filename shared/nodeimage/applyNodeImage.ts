@@ -18,7 +18,11 @@ function retryLater(e: Day2Error): boolean {
 }
 
 /** Gives the cluster's lock back for an operation that never reached AKS (no record of it stays). */
-async function abandonOperation(deps: Pick<Deps, 'state' | 'log'>, op: NewOperation, reason: string): Promise<void> {
+async function abandonOperation(
+  deps: Pick<Deps, 'state' | 'log'>,
+  op: NewOperation,
+  reason: string,
+): Promise<void> {
   deps.log.info(`node-image: ${op.cluster.name}/${op.nodePool ?? ''} not started: ${reason}`);
   await deps.state.operations.release(op);
 }
@@ -37,8 +41,20 @@ export async function applyNodeImageUpgrade(
 ): Promise<OutcomeRecord> {
   const now = deps.clock.now();
   const details: NodeImageOpDetails = { ring: d.ring, osKey: d.osKey, imageVersion: d.to };
-  const base = { action: 'node-image-upgrade', cluster: d.cluster, nodePool: d.pool, fromVersion: d.from, toVersion: d.to, details: { ...details } };
-  const outcome = (o: OutcomeRecord['outcome'], reason: string): OutcomeRecord => ({ ...base, outcome: o, reason, at: deps.clock.now() });
+  const base = {
+    action: 'node-image-upgrade',
+    cluster: d.cluster,
+    nodePool: d.pool,
+    fromVersion: d.from,
+    toVersion: d.to,
+    details: { ...details },
+  };
+  const outcome = (o: OutcomeRecord['outcome'], reason: string): OutcomeRecord => ({
+    ...base,
+    outcome: o,
+    reason,
+    at: deps.clock.now(),
+  });
   if (deps.settings.dryRun) return outcome('Planned', d.reason);
 
   const op: NewOperation = {
@@ -62,12 +78,24 @@ export async function applyNodeImageUpgrade(
   const client = deps.azure.aks(d.cluster.subscriptionId);
   const failed = (error: Day2Error): OutcomeRecord => {
     deps.log.error(`node-image: ${name}/${d.pool}: ${error.message}`);
-    return { ...outcome('Failed', error.message), details: { ...details, errorCode: error.code, ...(error.azureCode ? { azureCode: error.azureCode } : {}) } };
+    return {
+      ...outcome('Failed', error.message),
+      details: {
+        ...details,
+        errorCode: error.code,
+        ...(error.azureCode ? { azureCode: error.azureCode } : {}),
+      },
+    };
   };
   const later = async (error: Day2Error): Promise<OutcomeRecord> => {
     await abandonOperation(deps, op, error.message);
-    deps.log.warn(`node-image: ${name}/${d.pool}: AKS cannot take it now (${error.code}), waiting for the next run: ${error.message}`);
-    const why = error.code === 'Conflict' ? 'AKS is busy (another operation is in progress)' : `AKS is ${error.code === 'Throttled' ? 'throttling requests' : 'unavailable'}`;
+    deps.log.warn(
+      `node-image: ${name}/${d.pool}: AKS cannot take it now (${error.code}), waiting for the next run: ${error.message}`,
+    );
+    const why =
+      error.code === 'Conflict'
+        ? 'AKS is busy (another operation is in progress)'
+        : `AKS is ${error.code === 'Throttled' ? 'throttling requests' : 'unavailable'}`;
     return outcome('Skipped', `${why}; the next run tries again: ${error.message}`);
   };
   try {
@@ -90,7 +118,9 @@ export async function applyNodeImageUpgrade(
   }
   let serialized: string;
   try {
-    const poller = client.agentPools.upgradeNodeImageVersion(resourceGroup, name, d.pool, { updateIntervalInMs: POLL_INTERVAL_MS });
+    const poller = client.agentPools.upgradeNodeImageVersion(resourceGroup, name, d.pool, {
+      updateIntervalInMs: POLL_INTERVAL_MS,
+    });
     await poller.submitted();
     serialized = await poller.serialize();
   } catch (err) {
@@ -104,9 +134,14 @@ export async function applyNodeImageUpgrade(
   }
   const recorded = await deps.state.operations.submitted(claim, serialized);
   if (!recorded) {
-    deps.log.error(`node-image: ${name}/${d.pool}: the upgrade was accepted by AKS, but operation ${op.id} was given up meanwhile (it stayed Starting too long); its end will not be recorded`);
+    deps.log.error(
+      `node-image: ${name}/${d.pool}: the upgrade was accepted by AKS, but operation ${op.id} was given up meanwhile (it stayed Starting too long); its end will not be recorded`,
+    );
   } else {
     deps.log.info(`node-image: ${name}/${d.pool} upgrading ${d.from} → ${d.to} (ring ${d.ring})`);
   }
-  return { ...outcome('InProgress', `started: ${d.reason}`), details: { ...details, operationId: op.id, ...(recorded ? {} : { untracked: true }) } };
+  return {
+    ...outcome('InProgress', `started: ${d.reason}`),
+    details: { ...details, operationId: op.id, ...(recorded ? {} : { untracked: true }) },
+  };
 }

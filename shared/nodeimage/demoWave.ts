@@ -7,7 +7,8 @@ import { runNodeImage } from './runNodeImage';
 
 const WINDOW = 'daily 01:00-05:00';
 const MINUTE = 60_000;
-const ringOf = (o: { details?: Record<string, unknown> }): string => (typeof o.details?.ring === 'number' ? String(o.details.ring) : '?');
+const ringOf = (o: { details?: Record<string, unknown> }): string =>
+  typeof o.details?.ring === 'number' ? String(o.details.ring) : '?';
 
 /** The next opening of the 01:00 UTC window at or after `t`. */
 function nextWindow(t: Date): Date {
@@ -22,7 +23,11 @@ function nextWindow(t: Date): Date {
  * goes, its PDB-blocked pool fails and the next ring is halted. Events are not delivered in the demo:
  * the sweeper records each end. Prints a timeline.
  */
-export async function demoNodeImageWave(deps: Deps, sim: Pick<SimHandle, 'clock'>, out: (line: string) => void): Promise<void> {
+export async function demoNodeImageWave(
+  deps: Deps,
+  sim: Pick<SimHandle, 'clock'>,
+  out: (line: string) => void,
+): Promise<void> {
   const parsed = parseMaintenanceWindowSetting(WINDOW);
   if ('error' in parsed) throw new Day2Error('Internal', parsed.error);
   const d: Deps = { ...deps, settings: { ...deps.settings, maintenanceWindow: parsed.window } };
@@ -34,7 +39,9 @@ export async function demoNodeImageWave(deps: Deps, sim: Pick<SimHandle, 'clock'
   for (let i = 0; i < 16; i++) {
     const { run } = await runNodeImage(d);
     for (const o of run.outcomes.filter((x) => x.outcome === 'InProgress' || x.outcome === 'Failed')) {
-      say(`ring ${ringOf(o)} ${o.cluster.name}/${o.nodePool ?? ''}: ${o.outcome === 'InProgress' ? `upgrade started → ${o.toVersion ?? ''}` : `failed: ${o.reason}`}`);
+      say(
+        `ring ${ringOf(o)} ${o.cluster.name}/${o.nodePool ?? ''}: ${o.outcome === 'InProgress' ? `upgrade started → ${o.toVersion ?? ''}` : `failed: ${o.reason}`}`,
+      );
     }
     const halted = run.outcomes.find((o) => o.reason.startsWith('halted:'));
     if (halted) {
@@ -54,7 +61,9 @@ export async function demoNodeImageWave(deps: Deps, sim: Pick<SimHandle, 'clock'
       sim.clock.set(nextWindow(new Date(sim.clock.now().getTime() + d.settings.ringSoakHours * 3_600_000)));
     }
     for (const o of (await runSweep(d)).run.outcomes) {
-      say(`${o.cluster.name}/${o.nodePool ?? ''}: ${o.outcome}${o.outcome === 'Failed' ? `: ${o.reason}` : ''}`);
+      say(
+        `${o.cluster.name}/${o.nodePool ?? ''}: ${o.outcome}${o.outcome === 'Failed' ? `: ${o.reason}` : ''}`,
+      );
     }
   }
 }

@@ -15,7 +15,10 @@ import { chooseWindow } from './window';
 
 /** What the node-image plan reads: ARM, the operation history and the first-seen images; no notifier. */
 export type NodeImagePlanDeps = Pick<Deps, 'settings' | 'azure' | 'clock' | 'log'> & {
-  state: { operations: Pick<OperationStore, 'history'>; findings: Pick<FindingStore, 'reported' | 'add' | 'remove'> };
+  state: {
+    operations: Pick<OperationStore, 'history'>;
+    findings: Pick<FindingStore, 'reported' | 'add' | 'remove'>;
+  };
 };
 
 export interface NodeImageFacts {
@@ -36,9 +39,15 @@ export interface NodeImageFacts {
 /** Clusters read in parallel at most this many at a time (a few ARM reads each). */
 export const CLUSTER_CONCURRENCY = 8;
 const AKS_MANAGED = ['nodeimage', 'securitypatch'];
-const NOT_NEEDED: WindowInput = { inWindow: false, description: 'window not read: the cluster is not upgraded automatically' };
+const NOT_NEEDED: WindowInput = {
+  inWindow: false,
+  description: 'window not read: the cluster is not upgraded automatically',
+};
 
-async function latestImages(deps: NodeImagePlanDeps, c: ClusterSnapshot): Promise<Record<string, string | undefined>> {
+async function latestImages(
+  deps: NodeImagePlanDeps,
+  c: ClusterSnapshot,
+): Promise<Record<string, string | undefined>> {
   const client = deps.azure.aks(c.subscriptionId);
   const entries = await mapLimit(c.pools, 4, async (p) => {
     const profile = await client.agentPools.getUpgradeProfile(c.resourceGroup, c.name, p.name);
@@ -49,7 +58,10 @@ async function latestImages(deps: NodeImagePlanDeps, c: ClusterSnapshot): Promis
 
 async function windowOf(deps: NodeImagePlanDeps, c: ClusterSnapshot): Promise<WindowInput> {
   const configs: MaintenanceConfiguration[] = [];
-  for await (const m of deps.azure.aks(c.subscriptionId).maintenanceConfigurations.listByManagedCluster(c.resourceGroup, c.name)) configs.push(m);
+  for await (const m of deps.azure
+    .aks(c.subscriptionId)
+    .maintenanceConfigurations.listByManagedCluster(c.resourceGroup, c.name))
+    configs.push(m);
   return chooseWindow(configs, deps.settings.maintenanceWindow);
 }
 
@@ -66,26 +78,33 @@ export async function readNodeImageFacts(deps: NodeImagePlanDeps): Promise<NodeI
   const readFailures: NodeImageFacts['readFailures'] = [];
   const tagErrors: NodeImageFacts['tagErrors'] = [];
 
-  const inputs = await mapLimit(inventory.clusters, CLUSTER_CONCURRENCY, async (cluster): Promise<NodeImageClusterInput | undefined> => {
-    const policy = parseClusterPolicy(cluster.tags, { defaultTimezone: deps.settings.defaultTimezone });
-    for (const e of policy.errors) if (e.tag.toLowerCase() === TAGS.nodeImage || e.tag.toLowerCase() === TAGS.ring) tagErrors.push({ cluster, error: e });
-    const nodePolicy = { nodeImage: policy.nodeImage, ring: policy.ring, protect: policy.protect };
-    if (policy.nodeImage === 'off') return { cluster, policy: nodePolicy, window: NOT_NEEDED, latestNodeImageVersion: {} };
-    if (AKS_MANAGED.includes((cluster.nodeOSUpgradeChannel ?? '').toLowerCase())) {
-      return { cluster, policy: nodePolicy, window: NOT_NEEDED, latestNodeImageVersion: {} };
-    }
-    const auto = policy.nodeImage === 'auto' && !policy.protect;
-    try {
-      const latest = await latestImages(deps, cluster);
-      const window = auto ? await windowOf(deps, cluster) : NOT_NEEDED;
-      return { cluster, policy: nodePolicy, window, latestNodeImageVersion: latest };
-    } catch (err) {
-      const error = toDay2Error(err, { cluster: cluster.name, operation: 'read node-image facts' });
-      deps.log.error(`node-image: ${error.message}`);
-      readFailures.push({ cluster, error });
-      return undefined;
-    }
-  });
+  const inputs = await mapLimit(
+    inventory.clusters,
+    CLUSTER_CONCURRENCY,
+    async (cluster): Promise<NodeImageClusterInput | undefined> => {
+      const policy = parseClusterPolicy(cluster.tags, { defaultTimezone: deps.settings.defaultTimezone });
+      for (const e of policy.errors)
+        if (e.tag.toLowerCase() === TAGS.nodeImage || e.tag.toLowerCase() === TAGS.ring)
+          tagErrors.push({ cluster, error: e });
+      const nodePolicy = { nodeImage: policy.nodeImage, ring: policy.ring, protect: policy.protect };
+      if (policy.nodeImage === 'off')
+        return { cluster, policy: nodePolicy, window: NOT_NEEDED, latestNodeImageVersion: {} };
+      if (AKS_MANAGED.includes((cluster.nodeOSUpgradeChannel ?? '').toLowerCase())) {
+        return { cluster, policy: nodePolicy, window: NOT_NEEDED, latestNodeImageVersion: {} };
+      }
+      const auto = policy.nodeImage === 'auto' && !policy.protect;
+      try {
+        const latest = await latestImages(deps, cluster);
+        const window = auto ? await windowOf(deps, cluster) : NOT_NEEDED;
+        return { cluster, policy: nodePolicy, window, latestNodeImageVersion: latest };
+      } catch (err) {
+        const error = toDay2Error(err, { cluster: cluster.name, operation: 'read node-image facts' });
+        deps.log.error(`node-image: ${error.message}`);
+        readFailures.push({ cluster, error });
+        return undefined;
+      }
+    },
+  );
   return {
     now,
     inventory,

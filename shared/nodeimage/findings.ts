@@ -54,11 +54,13 @@ export class NodeImageFindings {
   async save(clusterIdsRead: readonly string[], now: Date): Promise<void> {
     if (this.dryRun) return;
     for (const [id, keys] of this.current) {
-      for (const k of keys) if (!(this.reported.get(id)?.has(k) ?? false)) await this.store.add(FINDING_SCOPE, id, k, now);
+      for (const k of keys)
+        if (!(this.reported.get(id)?.has(k) ?? false)) await this.store.add(FINDING_SCOPE, id, k, now);
     }
     for (const raw of clusterIdsRead) {
       const id = raw.toLowerCase();
-      for (const k of this.reported.get(id) ?? []) if (!(this.current.get(id)?.has(k) ?? false)) await this.store.remove(FINDING_SCOPE, id, k);
+      for (const k of this.reported.get(id) ?? [])
+        if (!(this.current.get(id)?.has(k) ?? false)) await this.store.remove(FINDING_SCOPE, id, k);
     }
   }
 }

@@ -16,7 +16,13 @@ type Store = Pick<FindingStore, 'reported' | 'add' | 'remove'>;
 /** Table writes at a time (the first run writes one entry per pool of the fleet). */
 const WRITE_CONCURRENCY = 8;
 
-interface Entry { clusterId: string; pool: string; image: string; at: Date; raw: string }
+interface Entry {
+  clusterId: string;
+  pool: string;
+  image: string;
+  at: Date;
+  raw: string;
+}
 
 function parse(clusterId: string, raw: string): Entry | undefined {
   const [pool, image, iso, ...rest] = raw.split('|');
@@ -66,12 +72,14 @@ export class FirstSeenImages {
       const id = c.id.toLowerCase();
       const mine = this.entries.filter((e) => e.clusterId === id);
       for (const p of c.pools) {
-        if (!p.nodeImageVersion || mine.some((e) => e.pool === p.name && e.image === p.nodeImageVersion)) continue;
+        if (!p.nodeImageVersion || mine.some((e) => e.pool === p.name && e.image === p.nodeImageVersion))
+          continue;
         const raw = `${p.name}|${p.nodeImageVersion}|${now.toISOString()}`;
         writes.push(() => this.store.add(FIRST_SEEN_SCOPE, id, raw, now));
       }
       for (const e of mine) {
-        if (!c.pools.some((p) => p.name === e.pool && p.nodeImageVersion === e.image)) writes.push(() => this.store.remove(FIRST_SEEN_SCOPE, id, e.raw));
+        if (!c.pools.some((p) => p.name === e.pool && p.nodeImageVersion === e.image))
+          writes.push(() => this.store.remove(FIRST_SEEN_SCOPE, id, e.raw));
       }
     }
     await mapLimit(writes, WRITE_CONCURRENCY, (w) => w());

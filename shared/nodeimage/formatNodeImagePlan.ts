@@ -20,6 +20,7 @@ export function formatNodeImagePlan({ facts, decisions }: NodeImagePlanResult): 
     renderTable(['RING', 'CLUSTER', 'POOL', 'DECISION', 'IMAGE', 'FAMILY', 'WHY'], rows),
   ];
   for (const f of facts.readFailures) out.push('', `Could not read ${f.cluster.name}: ${f.error.message}`);
-  for (const t of facts.tagErrors) out.push('', `${t.cluster.name}: tag ${t.error.tag}="${t.error.value}": ${t.error.reason}`);
+  for (const t of facts.tagErrors)
+    out.push('', `${t.cluster.name}: tag ${t.error.tag}="${t.error.value}": ${t.error.reason}`);
   return out.join('\n');
 }

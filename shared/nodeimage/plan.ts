@@ -164,10 +164,14 @@ function ringGate(
         if (p.nodeImageVersion !== image) waiting.push(`${where} has not run it yet`);
         else {
           const since = firstSeen.get(firstSeenKey(c.cluster.id, p.name, image)) ?? now;
-          if (soaksLeft(since) > 0) waiting.push(`${where} soaks ${hours(soaksLeft(since))}h more (on it since aks-day2 first saw it, ${since.toISOString()})`);
+          if (soaksLeft(since) > 0)
+            waiting.push(
+              `${where} soaks ${hours(soaksLeft(since))}h more (on it since aks-day2 first saw it, ${since.toISOString()})`,
+            );
         }
       } else if (rec.outcome === 'InProgress' || !rec.finishedAt) waiting.push(`${where} is still upgrading`);
-      else if (soaksLeft(rec.finishedAt) > 0) waiting.push(`${where} soaks ${hours(soaksLeft(rec.finishedAt))}h more`);
+      else if (soaksLeft(rec.finishedAt) > 0)
+        waiting.push(`${where} soaks ${hours(soaksLeft(rec.finishedAt))}h more`);
     }
   }
   if (waiting.length === 0) return { ok: true };

@@ -20,7 +20,13 @@ export interface NodeImagePlanResult {
 /** Facts, then the pure plan. What `plan --job node-image` and the job share. */
 export async function planNodeImageRun(deps: NodeImagePlanDeps): Promise<NodeImagePlanResult> {
   const facts = await readNodeImageFacts(deps);
-  const decisions = planNodeImage({ clusters: facts.clusters, history: facts.history, now: facts.now, soakHours: deps.settings.ringSoakHours, firstSeenOnImage: facts.firstSeenOnImage });
+  const decisions = planNodeImage({
+    clusters: facts.clusters,
+    history: facts.history,
+    now: facts.now,
+    soakHours: deps.settings.ringSoakHours,
+    firstSeenOnImage: facts.firstSeenOnImage,
+  });
   return { facts, decisions };
 }
 
@@ -32,7 +38,12 @@ export interface NodeImageRunResult extends NodeImagePlanResult {
   run: RunRecord;
 }
 
-const refOf = (c: ClusterSnapshot): ClusterRef => ({ id: c.id, name: c.name, subscriptionId: c.subscriptionId, resourceGroup: c.resourceGroup });
+const refOf = (c: ClusterSnapshot): ClusterRef => ({
+  id: c.id,
+  name: c.name,
+  subscriptionId: c.subscriptionId,
+  resourceGroup: c.resourceGroup,
+});
 
 /**
  * Outcome of a notify/skip decision. Findings (see `findingKind`) are told once per (cluster, pool,
@@ -51,7 +62,13 @@ function decisionOutcome(d: NodeImageDecision, findings: NodeImageFindings, at: 
     toVersion: d.to || undefined,
     reason: d.reason,
     at,
-    details: { ring: d.ring, osKey: d.osKey, imageVersion: d.to, ...(kind ? { findingKind: kind } : {}), ...(isNew ? { finding: true } : {}) },
+    details: {
+      ring: d.ring,
+      osKey: d.osKey,
+      imageVersion: d.to,
+      ...(kind ? { findingKind: kind } : {}),
+      ...(isNew ? { finding: true } : {}),
+    },
   };
 }
 
@@ -63,28 +80,53 @@ async function planAndApply(deps: Deps, run: RunRecord): Promise<NodeImagePlanRe
 
   for (const f of facts.inventory.failures) {
     outcomes.push({
-      action: 'node-image-check', outcome: 'Failed', reason: f.error.message, at: facts.now,
-      cluster: { id: `/subscriptions/${f.subscriptionId}`, name: `subscription ${f.subscriptionId}`, subscriptionId: f.subscriptionId, resourceGroup: '' },
+      action: 'node-image-check',
+      outcome: 'Failed',
+      reason: f.error.message,
+      at: facts.now,
+      cluster: {
+        id: `/subscriptions/${f.subscriptionId}`,
+        name: `subscription ${f.subscriptionId}`,
+        subscriptionId: f.subscriptionId,
+        resourceGroup: '',
+      },
     });
   }
   for (const f of facts.readFailures) {
-    outcomes.push({ action: 'node-image-check', outcome: 'Failed', cluster: refOf(f.cluster), reason: f.error.message, at: facts.now, details: { errorCode: f.error.code } });
+    outcomes.push({
+      action: 'node-image-check',
+      outcome: 'Failed',
+      cluster: refOf(f.cluster),
+      reason: f.error.message,
+      at: facts.now,
+      details: { errorCode: f.error.code },
+    });
   }
   for (const t of facts.tagErrors) {
     // A tag-check is always a finding on the card: told once per tag value, logged on every run.
     deps.log.warn(`node-image: ${t.cluster.name}: tag ${t.error.tag}="${t.error.value}": ${t.error.reason}`);
     if (!findings.isNew('tag', t.cluster.id, t.error.tag, t.error.value)) continue;
     outcomes.push({
-      action: 'tag-check', outcome: 'Skipped', cluster: refOf(t.cluster), at: facts.now,
+      action: 'tag-check',
+      outcome: 'Skipped',
+      cluster: refOf(t.cluster),
+      at: facts.now,
       reason: `tag ${t.error.tag}="${t.error.value}": ${t.error.reason}`,
       details: { tag: t.error.tag, value: t.error.value },
     });
   }
   // Upgrades one after the other: at most one per cluster, each a lock, a re-read and a POST.
   for (const d of decisions) {
-    outcomes.push(d.kind === 'upgrade' ? await applyNodeImageUpgrade(deps, d, { runId: run.runId, actor: run.actor }) : decisionOutcome(d, findings, facts.now));
+    outcomes.push(
+      d.kind === 'upgrade'
+        ? await applyNodeImageUpgrade(deps, d, { runId: run.runId, actor: run.actor })
+        : decisionOutcome(d, findings, facts.now),
+    );
   }
-  await findings.save(facts.clusters.map((c) => c.cluster.id), deps.clock.now());
+  await findings.save(
+    facts.clusters.map((c) => c.cluster.id),
+    deps.clock.now(),
+  );
   // An observation of the fleet, not a change: recorded in a dry run too, so its soak clock runs.
   await facts.firstSeen.record(facts.inventory.clusters, facts.now);
   return { facts, decisions };
@@ -97,7 +139,14 @@ async function planAndApply(deps: Deps, run: RunRecord): Promise<NodeImagePlanRe
  */
 export async function runNodeImage(deps: Deps, opts: NodeImageRunOptions = {}): Promise<NodeImageRunResult> {
   const startedAt = deps.clock.now();
-  const run: RunRecord = { runId: newRunId(startedAt), job: JOB, actor: opts.actor ?? 'timer', startedAt, dryRun: deps.settings.dryRun, outcomes: [] };
+  const run: RunRecord = {
+    runId: newRunId(startedAt),
+    job: JOB,
+    actor: opts.actor ?? 'timer',
+    startedAt,
+    dryRun: deps.settings.dryRun,
+    outcomes: [],
+  };
   let result: NodeImagePlanResult | undefined;
   let failure: Day2Error | undefined;
   try {
@@ -109,9 +158,12 @@ export async function runNodeImage(deps: Deps, opts: NodeImageRunOptions = {}): 
   }
   run.endedAt = deps.clock.now();
   await reportRun(deps, run);
-  if (failure || !result) throw failure ?? new Day2Error('Internal', `${JOB} run ${run.runId} produced no plan`);
+  if (failure || !result)
+    throw failure ?? new Day2Error('Internal', `${JOB} run ${run.runId} produced no plan`);
   const started = run.outcomes.filter((o) => o.outcome === 'InProgress').length;
-  deps.log.info(`${JOB}: ${result.decisions.length} pools behind, ${started} upgrades started, ${run.outcomes.filter((o) => o.outcome === 'Failed').length} failed`);
+  deps.log.info(
+    `${JOB}: ${result.decisions.length} pools behind, ${started} upgrades started, ${run.outcomes.filter((o) => o.outcome === 'Failed').length} failed`,
+  );
   return { run, ...result };
 }
 

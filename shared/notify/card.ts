@@ -22,7 +22,11 @@ export interface AdaptiveCard {
 /** The body a Teams Workflows webhook ("When a Teams webhook request is received") takes. */
 export interface TeamsMessage {
   type: 'message';
-  attachments: Array<{ contentType: 'application/vnd.microsoft.card.adaptive'; contentUrl?: null; content: AdaptiveCard }>;
+  attachments: Array<{
+    contentType: 'application/vnd.microsoft.card.adaptive';
+    contentUrl?: null;
+    content: AdaptiveCard;
+  }>;
 }
 
 /** Teams takes about 28 KB a message; we stay below with room to spare. */
@@ -99,8 +103,14 @@ export function buildCard(run: RunRecord, opts: { maxBytes?: number } = {}): Tea
   };
   // Cut the least important section first, by halves: first down to a few lines each, then to none.
   const steps: Array<[keyof Sections, number]> = [
-    ['skipped', 8], ['findings', 10], ['changes', 15], ['failed', 20],
-    ['skipped', 0], ['findings', 0], ['changes', 0], ['failed', 0],
+    ['skipped', 8],
+    ['findings', 10],
+    ['changes', 15],
+    ['failed', 20],
+    ['skipped', 0],
+    ['findings', 0],
+    ['changes', 0],
+    ['failed', 0],
   ];
   for (const [key, floor] of steps) {
     limits[key] = Math.min(limits[key], s[key].length);
@@ -115,7 +125,12 @@ export function buildCard(run: RunRecord, opts: { maxBytes?: number } = {}): Tea
 }
 
 function wrap(card: AdaptiveCard): TeamsMessage {
-  return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }] };
+  return {
+    type: 'message',
+    attachments: [
+      { contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card },
+    ],
+  };
 }
 
 const oneLine = (text: string, max = MAX_REASON_CHARS): string => {
@@ -123,12 +138,14 @@ const oneLine = (text: string, max = MAX_REASON_CHARS): string => {
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 };
 /** The cluster's name linked to its portal page; fleet-wide outcomes (no cluster id) are not linked. */
-const link = (o: OutcomeRecord): string => (parseClusterId(o.cluster.id) ? `[${o.cluster.name}](${portalUrl(o.cluster.id)})` : o.cluster.name);
+const link = (o: OutcomeRecord): string =>
+  parseClusterId(o.cluster.id) ? `[${o.cluster.name}](${portalUrl(o.cluster.id)})` : o.cluster.name;
 const what = (o: OutcomeRecord): string => `${o.action}${o.nodePool ? ` (pool ${o.nodePool})` : ''}`;
 /** `1.33.4 → 1.33.5`; node images of one family show the family once: `202609.16.0 → 202610.07.0 (AKSUbuntu-2204gen2containerd)`. */
 const versions = (o: OutcomeRecord): string => {
   if (!o.fromVersion && !o.toVersion) return '';
-  const family = (v?: string): string | undefined => (v && /-\d{6}\.\d+\.\d+$/.test(v) ? v.slice(0, v.lastIndexOf('-')) : undefined);
+  const family = (v?: string): string | undefined =>
+    v && /-\d{6}\.\d+\.\d+$/.test(v) ? v.slice(0, v.lastIndexOf('-')) : undefined;
   const f = family(o.fromVersion);
   if (f && f === family(o.toVersion)) {
     return `${o.fromVersion!.slice(f.length + 1)} → ${o.toVersion!.slice(f.length + 1)} (${f})`;
@@ -142,7 +159,11 @@ function text(textValue: string, extra: CardElement = {}): CardElement {
 }
 
 function leftOut(count: number, label: string, runId: string): CardElement {
-  return text(`… and ${n(count)} more ${label}: see Log Analytics ${LOG_TABLE} RunId=${runId}`, { isSubtle: true, size: 'Small', spacing: 'Small' });
+  return text(`… and ${n(count)} more ${label}: see Log Analytics ${LOG_TABLE} RunId=${runId}`, {
+    isSubtle: true,
+    size: 'Small',
+    spacing: 'Small',
+  });
 }
 
 function cardBody(run: RunRecord, s: Sections, limits: Limits, headlineOnly = false): AdaptiveCard {
@@ -153,7 +174,9 @@ function cardBody(run: RunRecord, s: Sections, limits: Limits, headlineOnly = fa
     ...(planned > 0 ? [`${n(planned)} planned`] : []),
     `${n(s.skipped.length)} skipped`,
     `${n(s.failed.length)} failed`,
-    ...(s.findings.length > 0 ? [`${n(s.findings.length)} finding${s.findings.length === 1 ? '' : 's'}`] : []),
+    ...(s.findings.length > 0
+      ? [`${n(s.findings.length)} finding${s.findings.length === 1 ? '' : 's'}`]
+      : []),
   ].join(' · ');
   const took = run.endedAt ? ` · took ${duration(run.endedAt.getTime() - run.startedAt.getTime())}` : '';
   const body: CardElement[] = [
@@ -164,14 +187,23 @@ function cardBody(run: RunRecord, s: Sections, limits: Limits, headlineOnly = fa
     }),
   ];
   if (run.dryRun) {
-    body.push(text('DRY RUN: nothing was changed. "Planned" is what would have been done.', { color: 'Warning', weight: 'Bolder', spacing: 'Small' }));
+    body.push(
+      text('DRY RUN: nothing was changed. "Planned" is what would have been done.', {
+        color: 'Warning',
+        weight: 'Bolder',
+        spacing: 'Small',
+      }),
+    );
   }
   body.push(
-    text(`Run ${run.runId} · by ${run.actor} · started ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC${took}`, {
-      isSubtle: true,
-      size: 'Small',
-      spacing: 'None',
-    }),
+    text(
+      `Run ${run.runId} · by ${run.actor} · started ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC${took}`,
+      {
+        isSubtle: true,
+        size: 'Small',
+        spacing: 'None',
+      },
+    ),
   );
 
   if (!headlineOnly) {
@@ -184,18 +216,30 @@ function cardBody(run: RunRecord, s: Sections, limits: Limits, headlineOnly = fa
         items: [
           text(`Failed (${n(s.failed.length)})`, { weight: 'Bolder', color: 'Attention' }),
           ...shown.map((o) =>
-            text(`**${link(o)}** · ${what(o)}${versions(o) ? ` · ${versions(o)}` : ''}: ${oneLine(o.reason, MAX_FAILURE_CHARS)}`, { color: 'Attention', spacing: 'Small' }),
+            text(
+              `**${link(o)}** · ${what(o)}${versions(o) ? ` · ${versions(o)}` : ''}: ${oneLine(o.reason, MAX_FAILURE_CHARS)}`,
+              { color: 'Attention', spacing: 'Small' },
+            ),
           ),
-          ...(s.failed.length > shown.length ? [leftOut(s.failed.length - shown.length, 'failed', run.runId)] : []),
+          ...(s.failed.length > shown.length
+            ? [leftOut(s.failed.length - shown.length, 'failed', run.runId)]
+            : []),
         ],
       });
     }
     if (s.findings.length > 0) {
       const shown = s.findings.slice(0, limits.findings);
       body.push(
-        text(`Findings (${n(s.findings.length)})`, { weight: 'Bolder', color: 'Warning', spacing: 'Medium', separator: true }),
+        text(`Findings (${n(s.findings.length)})`, {
+          weight: 'Bolder',
+          color: 'Warning',
+          spacing: 'Medium',
+          separator: true,
+        }),
         ...shown.map((o) => text(`${link(o)} · ${what(o)}: ${oneLine(o.reason)}`, { spacing: 'Small' })),
-        ...(s.findings.length > shown.length ? [leftOut(s.findings.length - shown.length, 'findings', run.runId)] : []),
+        ...(s.findings.length > shown.length
+          ? [leftOut(s.findings.length - shown.length, 'findings', run.runId)]
+          : []),
       );
     }
     if (s.changes.length > 0) {
@@ -204,7 +248,9 @@ function cardBody(run: RunRecord, s: Sections, limits: Limits, headlineOnly = fa
         text(`Changes (${n(s.changes.length)})`, { weight: 'Bolder', spacing: 'Medium', separator: true }),
         row(['Cluster', 'Action', 'Version', 'Outcome'], { header: true }),
         ...shown.map((o) => row([link(o), what(o), versions(o) || '–', o.outcome], { outcome: o.outcome })),
-        ...(s.changes.length > shown.length ? [leftOut(s.changes.length - shown.length, 'changes', run.runId)] : []),
+        ...(s.changes.length > shown.length
+          ? [leftOut(s.changes.length - shown.length, 'changes', run.runId)]
+          : []),
       );
     }
     if (s.skipped.length > 0) {
@@ -212,8 +258,16 @@ function cardBody(run: RunRecord, s: Sections, limits: Limits, headlineOnly = fa
       body.push(
         text(`Skipped (${n(s.skipped.length)})`, { weight: 'Bolder', spacing: 'Medium', separator: true }),
         ...(s.skipped.length > shown.length ? [reasonCounts(s.skipped)] : []),
-        ...shown.map((o) => text(`${link(o)} · ${what(o)}: ${oneLine(o.reason)}`, { isSubtle: true, spacing: 'None', size: 'Small' })),
-        ...(s.skipped.length > shown.length ? [leftOut(s.skipped.length - shown.length, 'skipped', run.runId)] : []),
+        ...shown.map((o) =>
+          text(`${link(o)} · ${what(o)}: ${oneLine(o.reason)}`, {
+            isSubtle: true,
+            spacing: 'None',
+            size: 'Small',
+          }),
+        ),
+        ...(s.skipped.length > shown.length
+          ? [leftOut(s.skipped.length - shown.length, 'skipped', run.runId)]
+          : []),
       );
     }
   } else if (run.outcomes.length > 0) {
@@ -223,7 +277,12 @@ function cardBody(run: RunRecord, s: Sections, limits: Limits, headlineOnly = fa
     body.push(text('No clusters in scope for this run.', { isSubtle: true }));
   }
   body.push(
-    text(`Every outcome: ${LOG_TABLE} | where RunId == "${run.runId}"`, { isSubtle: true, size: 'Small', spacing: 'Medium', separator: true }),
+    text(`Every outcome: ${LOG_TABLE} | where RunId == "${run.runId}"`, {
+      isSubtle: true,
+      size: 'Small',
+      spacing: 'Medium',
+      separator: true,
+    }),
   );
   return {
     type: 'AdaptiveCard',
@@ -248,9 +307,17 @@ function reasonCounts(skipped: readonly OutcomeRecord[], top = 6): CardElement {
   return { type: 'FactSet', spacing: 'Small', facts };
 }
 
-const OUTCOME_COLORS: Record<string, string> = { Succeeded: 'Good', InProgress: 'Accent', Planned: 'Warning', Failed: 'Attention' };
+const OUTCOME_COLORS: Record<string, string> = {
+  Succeeded: 'Good',
+  InProgress: 'Accent',
+  Planned: 'Warning',
+  Failed: 'Attention',
+};
 
-function row(cells: [string, string, string, string], opts: { header?: boolean; outcome?: string }): CardElement {
+function row(
+  cells: [string, string, string, string],
+  opts: { header?: boolean; outcome?: string },
+): CardElement {
   const widths = [3, 3, 4, 2];
   return {
     type: 'ColumnSet',
@@ -262,7 +329,9 @@ function row(cells: [string, string, string, string], opts: { header?: boolean; 
         text(c, {
           size: 'Small',
           ...(opts.header ? { weight: 'Bolder', isSubtle: true } : {}),
-          ...(i === 3 && opts.outcome && OUTCOME_COLORS[opts.outcome] ? { color: OUTCOME_COLORS[opts.outcome] } : {}),
+          ...(i === 3 && opts.outcome && OUTCOME_COLORS[opts.outcome]
+            ? { color: OUTCOME_COLORS[opts.outcome] }
+            : {}),
         }),
       ],
     })),

@@ -20,7 +20,14 @@ export function deadLetterCard(p: ParkedEntry): TeamsMessage {
     version: '1.4',
     msteams: { width: 'Full' },
     body: [
-      { type: 'TextBlock', text: `aks-day2 could not deliver a notification`, weight: 'Bolder', size: 'Medium', color: 'Attention', wrap: true },
+      {
+        type: 'TextBlock',
+        text: `aks-day2 could not deliver a notification`,
+        weight: 'Bolder',
+        size: 'Medium',
+        color: 'Attention',
+        wrap: true,
+      },
       { type: 'TextBlock', text: deadLetterReason(p), wrap: true, color: 'Attention' },
       {
         type: 'FactSet',
@@ -34,7 +41,10 @@ export function deadLetterCard(p: ParkedEntry): TeamsMessage {
       },
     ],
   };
-  return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content }] };
+  return {
+    type: 'message',
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content }],
+  };
 }
 
 export function deadLetterRow(p: ParkedEntry): AksDay2OpsRow {
@@ -54,17 +64,29 @@ export function deadLetterRow(p: ParkedEntry): AksDay2OpsRow {
     Reason: deadLetterReason(p),
     Actor: p.actor,
     DurationMs: null,
-    Details: { destination: p.destination, deliveryId: p.deliveryId, attempts: p.attempts, lastStatus: p.lastStatus ?? null, deadLetterTable: p.deadLetterTable, rowId: `dead-letter/${p.deliveryId}` },
+    Details: {
+      destination: p.destination,
+      deliveryId: p.deliveryId,
+      attempts: p.attempts,
+      lastStatus: p.lastStatus ?? null,
+      deadLetterTable: p.deadLetterTable,
+      rowId: `dead-letter/${p.deliveryId}`,
+    },
   };
 }
 
 /** The alert messages for a parked entry, to every destination that is configured. */
-export function deadLetterAlerts(p: ParkedEntry, configured: readonly Destination[]): Array<{ destination: Destination; message: OutboxMessage }> {
+export function deadLetterAlerts(
+  p: ParkedEntry,
+  configured: readonly Destination[],
+): Array<{ destination: Destination; message: OutboxMessage }> {
   const key = `alert:${p.destination}:${p.deliveryId}`;
   const base = { key, kind: 'alert' as const, runId: p.runId, job: p.job, actor: p.actor };
   const out: Array<{ destination: Destination; message: OutboxMessage }> = [];
-  if (configured.includes('teams')) out.push({ destination: 'teams', message: { ...base, payload: JSON.stringify(deadLetterCard(p)) } });
-  if (configured.includes('logs')) out.push({ destination: 'logs', message: { ...base, payload: JSON.stringify([deadLetterRow(p)]) } });
+  if (configured.includes('teams'))
+    out.push({ destination: 'teams', message: { ...base, payload: JSON.stringify(deadLetterCard(p)) } });
+  if (configured.includes('logs'))
+    out.push({ destination: 'logs', message: { ...base, payload: JSON.stringify([deadLetterRow(p)]) } });
   return out;
 }
 

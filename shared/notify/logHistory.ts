@@ -28,9 +28,18 @@ export function historyQuery(q: HistoryQuery = {}): string {
   const lines = [LOG_TABLE];
   if (q.runId) lines.push(`| where RunId == ${kqlString(q.runId)}`);
   if (q.cluster) {
-    lines.push(q.cluster.includes('/') ? `| where ClusterId =~ ${kqlString(q.cluster)}` : `| where Cluster =~ ${kqlString(q.cluster)}`);
+    lines.push(
+      q.cluster.includes('/')
+        ? `| where ClusterId =~ ${kqlString(q.cluster)}`
+        : `| where Cluster =~ ${kqlString(q.cluster)}`,
+    );
   }
-  lines.push('| summarize arg_max(TimeGenerated, *) by RowId = tostring(Details.rowId)', '| project-away RowId', '| order by TimeGenerated desc', `| take ${Math.max(1, Math.floor(q.limit ?? 200))}`);
+  lines.push(
+    '| summarize arg_max(TimeGenerated, *) by RowId = tostring(Details.rowId)',
+    '| project-away RowId',
+    '| order by TimeGenerated desc',
+    `| take ${Math.max(1, Math.floor(q.limit ?? 200))}`,
+  );
   return lines.join('\n');
 }
 
@@ -39,13 +48,21 @@ export interface LogHistory {
   query(q?: HistoryQuery): Promise<LogsQueryResult>;
 }
 
-export function createLogHistory(settings: Pick<Settings, 'logsWorkspaceId'>, credential: TokenCredential): LogHistory {
+export function createLogHistory(
+  settings: Pick<Settings, 'logsWorkspaceId'>,
+  credential: TokenCredential,
+): LogHistory {
   const workspaceId = settings.logsWorkspaceId;
   const client = new LogsQueryClient(credential);
   return {
     client,
     async query(q = {}) {
-      if (!workspaceId) throw new Day2Error('ConfigInvalid', 'DAY2_LOGS_WORKSPACE_ID is not set: it names the Log Analytics workspace to read history from', { operation: 'query history' });
+      if (!workspaceId)
+        throw new Day2Error(
+          'ConfigInvalid',
+          'DAY2_LOGS_WORKSPACE_ID is not set: it names the Log Analytics workspace to read history from',
+          { operation: 'query history' },
+        );
       return client.queryWorkspace(workspaceId, historyQuery(q), { duration: q.lookback ?? 'P7D' });
     },
   };

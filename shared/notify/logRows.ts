@@ -31,7 +31,8 @@ export interface AksDay2OpsRow {
 export const LOG_TABLE = 'AksDay2Ops_CL';
 
 /** Columns of the stream, in order, as the DCR declares them. */
-export const LOG_COLUMNS: ReadonlyArray<{ name: string; type: string }> = dcr.streamDeclarations['Custom-AksDay2Ops_CL'].columns;
+export const LOG_COLUMNS: ReadonlyArray<{ name: string; type: string }> =
+  dcr.streamDeclarations['Custom-AksDay2Ops_CL'].columns;
 
 /** Log Analytics keeps at most 64 KB a field: longer text is cut (the run store keeps it whole). */
 const MAX_FIELD_CHARS = 30_000;

@@ -21,32 +21,57 @@ interface ErrorWithResponse {
   response?: { headers?: { get(name: string): string | undefined } };
 }
 
-export function createLogsSender(settings: Pick<Settings, 'logs' | 'localCaCert'>, credential: TokenCredential, opts: { clock: Clock }): Sender {
+export function createLogsSender(
+  settings: Pick<Settings, 'logs' | 'localCaCert'>,
+  credential: TokenCredential,
+  opts: { clock: Clock },
+): Sender {
   const logs = settings.logs;
   if (!logs) throw new Error('createLogsSender: DAY2_LOGS_ENDPOINT / DAY2_LOGS_RULE_ID are not set');
-  const client = new LogsIngestionClient(logs.endpoint, credential, { ...tlsOptionsFor(settings), retryOptions: { maxRetries: 0 } });
+  const client = new LogsIngestionClient(logs.endpoint, credential, {
+    ...tlsOptionsFor(settings),
+    retryOptions: { maxRetries: 0 },
+  });
 
   return async (delivery) => {
     const rows = (JSON.parse(delivery.payload) as Array<Record<string, unknown>>).map((r) => ({
       ...r,
-      Details: { ...((r.Details as Record<string, unknown> | undefined) ?? {}), deliveryId: delivery.deliveryId },
+      Details: {
+        ...((r.Details as Record<string, unknown> | undefined) ?? {}),
+        deliveryId: delivery.deliveryId,
+      },
     }));
     try {
       await client.upload(logs.ruleId, logs.stream, rows);
       return { ok: true };
     } catch (err) {
-      const causes = isAggregateLogsUploadError(err) ? err.errors : [{ failedLogs: rows, cause: err as Error }];
+      const causes = isAggregateLogsUploadError(err)
+        ? err.errors
+        : [{ failedLogs: rows, cause: err as Error }];
       const failed = causes.flatMap((c) => c.failedLogs);
       const first = causes[0]?.cause as ErrorWithResponse | undefined;
       const status = first?.statusCode;
-      const retryAfterMs = Math.max(0, ...causes.map((c) => parseRetryAfter((c.cause as ErrorWithResponse).response?.headers?.get('retry-after'), opts.clock.now()) ?? 0));
+      const retryAfterMs = Math.max(
+        0,
+        ...causes.map(
+          (c) =>
+            parseRetryAfter(
+              (c.cause as ErrorWithResponse).response?.headers?.get('retry-after'),
+              opts.clock.now(),
+            ) ?? 0,
+        ),
+      );
       return {
         ok: false,
         ...(status !== undefined ? { status } : {}),
         ...(retryAfterMs > 0 ? { retryAfterMs } : {}),
-        error: redactSecrets(`Logs Ingestion upload of ${failed.length}/${rows.length} row(s) failed: ${causes.map((c) => errorMessage(c.cause)).join('; ')}`),
+        error: redactSecrets(
+          `Logs Ingestion upload of ${failed.length}/${rows.length} row(s) failed: ${causes.map((c) => errorMessage(c.cause)).join('; ')}`,
+        ),
         permanent: status !== undefined && REFUSED.has(status),
-        ...(failed.length > 0 && failed.length < rows.length ? { remainingPayload: JSON.stringify(failed) } : {}),
+        ...(failed.length > 0 && failed.length < rows.length
+          ? { remainingPayload: JSON.stringify(failed) }
+          : {}),
       };
     }
   };

@@ -46,14 +46,19 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const { settings, credential, log, clock } = deps;
   const senders: Partial<Record<Destination, Sender>> = {};
   if (settings.teamsWebhookUrl) {
-    senders.teams = createTeamsSender(settings, { clock, ...(deps.teamsPaceMs !== undefined ? { paceMs: deps.teamsPaceMs } : {}) });
+    senders.teams = createTeamsSender(settings, {
+      clock,
+      ...(deps.teamsPaceMs !== undefined ? { paceMs: deps.teamsPaceMs } : {}),
+    });
   } else {
     log.info('notifications: DAY2_TEAMS_WEBHOOK_URL is not set, so no Teams cards are posted');
   }
   if (settings.logs) {
     senders.logs = createLogsSender(settings, credential, { clock });
   } else {
-    log.info('notifications: DAY2_LOGS_ENDPOINT / DAY2_LOGS_RULE_ID are not set, so no Log Analytics rows are sent');
+    log.info(
+      'notifications: DAY2_LOGS_ENDPOINT / DAY2_LOGS_RULE_ID are not set, so no Log Analytics rows are sent',
+    );
   }
   const configured = Object.keys(senders) as Destination[];
   const runs = createRunStore(settings.storageConnectionString, { tablePrefix: deps.tablePrefix });
@@ -80,7 +85,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const base = { runId: run.runId, job: run.job, actor: run.actor };
     if (senders.teams && shouldPost(run)) {
       const payload = JSON.stringify(buildCard(run));
-      await outbox.enqueue('teams', [{ ...base, key: `card:${run.runId}:${contentHash(payload)}`, kind: 'card', payload }]);
+      await outbox.enqueue('teams', [
+        { ...base, key: `card:${run.runId}:${contentHash(payload)}`, kind: 'card', payload },
+      ]);
     }
     if (senders.logs && run.outcomes.length > 0) {
       const messages: OutboxMessage[] = chunkRows(toLogRows(run)).map((rows, i) => {
@@ -92,9 +99,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     if (deps.deliverOnReport === false) return;
     try {
       const r = await outbox.deliverPending();
-      if (r.pending > 0) log.info(`notifications: ${r.pending} record(s) wait in the outbox; the outboxDelivery timer retries them`);
+      if (r.pending > 0)
+        log.info(
+          `notifications: ${r.pending} record(s) wait in the outbox; the outboxDelivery timer retries them`,
+        );
     } catch (err) {
-      log.warn(`notifications: delivery after run ${run.runId} failed; the outbox keeps the records: ${redactSecrets(errorMessage(err))}`);
+      log.warn(
+        `notifications: delivery after run ${run.runId} failed; the outbox keeps the records: ${redactSecrets(errorMessage(err))}`,
+      );
     }
   }
 

@@ -45,7 +45,8 @@ import {
 import { redactSecrets } from './redact';
 
 /** A stored string property; an absent one is ''. */
-const text = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
+const text = (v: unknown): string =>
+  typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v);
 
 export interface OutboxTuning {
   /** Failed attempts before an entry is parked. Default 8. */
@@ -127,7 +128,10 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   const { clock, log } = opts;
 
   const storageError = (operation: string, err: unknown): Day2Error =>
-    new Day2Error('StorageFailed', `outbox: ${operation} failed: ${errorMessage(err)}`, { operation, cause: err });
+    new Day2Error('StorageFailed', `outbox: ${operation} failed: ${errorMessage(err)}`, {
+      operation,
+      cause: err,
+    });
 
   async function markerExists(t: TableClient, destination: Destination, key: string): Promise<boolean> {
     try {
@@ -139,7 +143,11 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     }
   }
 
-  async function enqueueGroup(t: TableClient, destination: Destination, group: readonly OutboxMessage[]): Promise<number> {
+  async function enqueueGroup(
+    t: TableClient,
+    destination: Destination,
+    group: readonly OutboxMessage[],
+  ): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       const fresh: OutboxMessage[] = [];
       for (const m of group) if (!(await markerExists(t, destination, m.key))) fresh.push(m);
@@ -154,12 +162,20 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       const now = clock.now().toISOString();
       const actions: TransactionAction[] = [
         counter
-          ? ['update', { partitionKey: destination, rowKey: 'seq', next: first + fresh.length }, 'Replace', { etag: counter.etag }]
+          ? [
+              'update',
+              { partitionKey: destination, rowKey: 'seq', next: first + fresh.length },
+              'Replace',
+              { etag: counter.etag },
+            ]
           : ['create', { partitionKey: destination, rowKey: 'seq', next: first + fresh.length }],
       ];
       fresh.forEach((m, i) => {
         const seq = first + i;
-        actions.push(['create', { partitionKey: destination, rowKey: markerKey(m.key), key: m.key, seq, createdAt: now }]);
+        actions.push([
+          'create',
+          { partitionKey: destination, rowKey: markerKey(m.key), key: m.key, seq, createdAt: now },
+        ]);
         const fields: EntryFields = {
           deliveryId: randomUUID(),
           key: m.key,
@@ -176,7 +192,10 @@ export function createOutbox(opts: OutboxOptions): Outbox {
           lastError: '',
           lastStatus: 0,
         };
-        actions.push(['create', { partitionKey: destination, rowKey: seqKey(seq), ...fields, ...textProperties(m.payload) }]);
+        actions.push([
+          'create',
+          { partitionKey: destination, rowKey: seqKey(seq), ...fields, ...textProperties(m.payload) },
+        ]);
       });
       try {
         await t.submitTransaction(actions);
@@ -242,7 +261,9 @@ export function createOutbox(opts: OutboxOptions): Outbox {
 
   async function head(t: TableClient, destination: Destination): Promise<StoredEntry | undefined> {
     const filter = odata`PartitionKey eq ${destination} and RowKey ge ${ENTRY_FROM} and RowKey lt ${ENTRY_TO}`;
-    for await (const page of t.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: 1 })) {
+    for await (const page of t
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
+      .byPage({ maxPageSize: 1 })) {
       const first = page[0];
       if (first) return toStored(first);
       // An empty page with a continuation token can happen: keep reading.
@@ -259,9 +280,19 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   }
 
   /** Replace the entry if nobody changed it since `etag`; the new etag, or undefined when we lost the race. */
-  async function replaceIf(t: TableClient, destination: Destination, e: StoredEntry, fields: EntryFields, payload: string): Promise<string | undefined> {
+  async function replaceIf(
+    t: TableClient,
+    destination: Destination,
+    e: StoredEntry,
+    fields: EntryFields,
+    payload: string,
+  ): Promise<string | undefined> {
     try {
-      const r = await t.updateEntity({ partitionKey: destination, rowKey: e.rowKey, ...fields, ...textProperties(payload) }, 'Replace', { etag: e.etag });
+      const r = await t.updateEntity(
+        { partitionKey: destination, rowKey: e.rowKey, ...fields, ...textProperties(payload) },
+        'Replace',
+        { etag: e.etag },
+      );
       return r.etag ?? '';
     } catch (err) {
       const status = statusOf(err);
@@ -270,12 +301,36 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     }
   }
 
-  async function park(t: TableClient, destination: Destination, e: StoredEntry, etag: string, attempts: number, result: Extract<SendResult, { ok: false }>): Promise<ParkedEntry | undefined> {
+  async function park(
+    t: TableClient,
+    destination: Destination,
+    e: StoredEntry,
+    etag: string,
+    attempts: number,
+    result: Extract<SendResult, { ok: false }>,
+  ): Promise<ParkedEntry | undefined> {
     const dead = await deadTable.client();
     const parkedAt = clock.now();
-    const fields: EntryFields = { ...fieldsOf(e), status: 'pending', attempts, lastError: result.error, lastStatus: result.status ?? 0, leaseUntil: '', leaseOwner: '' };
+    const fields: EntryFields = {
+      ...fieldsOf(e),
+      status: 'pending',
+      attempts,
+      lastError: result.error,
+      lastStatus: result.status ?? 0,
+      leaseUntil: '',
+      leaseOwner: '',
+    };
     try {
-      await dead.upsertEntity({ partitionKey: destination, rowKey: e.rowKey, ...fields, parkedAt: parkedAt.toISOString(), ...textProperties(e.payload) }, 'Replace');
+      await dead.upsertEntity(
+        {
+          partitionKey: destination,
+          rowKey: e.rowKey,
+          ...fields,
+          parkedAt: parkedAt.toISOString(),
+          ...textProperties(e.payload),
+        },
+        'Replace',
+      );
       await t.deleteEntity(destination, e.rowKey, { etag });
     } catch (err) {
       if (statusOf(err) === 412 || statusOf(err) === 404) return undefined; // another instance took it over after our lease ran out
@@ -318,10 +373,18 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         break;
       }
       if (e.status === 'sending') {
-        log.warn(`outbox: ${destination} entry ${e.seq} (run ${e.runId}, delivery ${e.deliveryId}) was being sent by an instance that stopped; sending it again (it may arrive twice)`);
+        log.warn(
+          `outbox: ${destination} entry ${e.seq} (run ${e.runId}, delivery ${e.deliveryId}) was being sent by an instance that stopped; sending it again (it may arrive twice)`,
+        );
       }
       const attempts = e.attempts + 1;
-      const claimed: EntryFields = { ...fieldsOf(e), status: 'sending', attempts, leaseUntil: new Date(now.getTime() + leaseMs).toISOString(), leaseOwner: owner };
+      const claimed: EntryFields = {
+        ...fieldsOf(e),
+        status: 'sending',
+        attempts,
+        leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+        leaseOwner: owner,
+      };
       const etag = await replaceIf(t, destination, e, claimed, e.payload);
       if (etag === undefined) {
         report.blocked = { reason: 'claimed-elsewhere' };
@@ -329,7 +392,15 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       }
       let result: SendResult;
       try {
-        result = await send({ destination, seq: e.seq, deliveryId: e.deliveryId, kind: e.kind, runId: e.runId, payload: e.payload, attempt: attempts });
+        result = await send({
+          destination,
+          seq: e.seq,
+          deliveryId: e.deliveryId,
+          kind: e.kind,
+          runId: e.runId,
+          payload: e.payload,
+          attempt: attempts,
+        });
       } catch (err) {
         result = { ok: false, error: redactSecrets(errorMessage(err)) };
       }
@@ -339,8 +410,11 @@ export function createOutbox(opts: OutboxOptions): Outbox {
           await t.deleteEntity(destination, e.rowKey, { etag });
         } catch (err) {
           const status = statusOf(err);
-          if (status !== 412 && status !== 404) throw storageError(`mark ${destination} entry ${e.seq} delivered`, err);
-          log.warn(`outbox: ${destination} entry ${e.seq} was taken over by another instance while this one delivered it (lease ${leaseMs} ms ran out)`);
+          if (status !== 412 && status !== 404)
+            throw storageError(`mark ${destination} entry ${e.seq} delivered`, err);
+          log.warn(
+            `outbox: ${destination} entry ${e.seq} was taken over by another instance while this one delivered it (lease ${leaseMs} ms ran out)`,
+          );
         }
         report.delivered++;
         continue;
@@ -348,7 +422,10 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       const error = redactSecrets(result.error);
       const payload = result.remainingPayload ?? e.payload;
       if (result.permanent || attempts >= maxAttempts) {
-        const parked = await park(t, destination, { ...claimedEntry, payload }, etag, attempts, { ...result, error });
+        const parked = await park(t, destination, { ...claimedEntry, payload }, etag, attempts, {
+          ...result,
+          error,
+        });
         if (!parked) {
           report.blocked = { reason: 'claimed-elsewhere' };
           break;
@@ -364,9 +441,19 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       }
       const delay = Math.max(Math.min(maxMs, baseMs * 2 ** (attempts - 1)), result.retryAfterMs ?? 0);
       const nextAttemptAt = new Date(now.getTime() + delay);
-      const waiting: EntryFields = { ...claimed, status: 'pending', leaseUntil: '', leaseOwner: '', nextAttemptAt: nextAttemptAt.toISOString(), lastError: error, lastStatus: result.status ?? 0 };
+      const waiting: EntryFields = {
+        ...claimed,
+        status: 'pending',
+        leaseUntil: '',
+        leaseOwner: '',
+        nextAttemptAt: nextAttemptAt.toISOString(),
+        lastError: error,
+        lastStatus: result.status ?? 0,
+      };
       await replaceIf(t, destination, claimedEntry, waiting, payload);
-      log.warn(`outbox: ${destination} ${e.kind} of run ${e.runId} failed (attempt ${attempts}/${maxAttempts}): ${error}; next try after ${nextAttemptAt.toISOString()}`);
+      log.warn(
+        `outbox: ${destination} ${e.kind} of run ${e.runId} failed (attempt ${attempts}/${maxAttempts}): ${error}; next try after ${nextAttemptAt.toISOString()}`,
+      );
       report.blocked = { reason: 'backoff', until: nextAttemptAt, lastError: error };
       break;
     }
@@ -376,7 +463,9 @@ export function createOutbox(opts: OutboxOptions): Outbox {
 
   async function deliverPending(): Promise<DeliveryReport> {
     const active = DESTINATIONS.filter((d) => opts.senders[d]);
-    const reports = await Promise.all(active.map(async (d) => [d, await deliverDestination(d, opts.senders[d] as Sender)] as const));
+    const reports = await Promise.all(
+      active.map(async (d) => [d, await deliverDestination(d, opts.senders[d] as Sender)] as const),
+    );
     const out: DeliveryReport = { delivered: 0, parked: 0, pending: 0, destinations: {} };
     for (const [d, r] of reports) {
       out.destinations[d] = r;
@@ -390,7 +479,9 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   async function parked(destination: Destination): Promise<ParkedEntry[]> {
     const dead = await deadTable.client();
     const out: ParkedEntry[] = [];
-    for await (const e of dead.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${destination}` } })) {
+    for await (const e of dead.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${destination}` },
+    })) {
       const s = toStored(e);
       out.push({
         destination,
@@ -411,6 +502,11 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     return out;
   }
 
-  return { enqueue, deliverPending, pendingCount, parked, tables: { outbox: outboxTable.name, deadLetter: deadTable.name } };
+  return {
+    enqueue,
+    deliverPending,
+    pendingCount,
+    parked,
+    tables: { outbox: outboxTable.name, deadLetter: deadTable.name },
+  };
 }
-

@@ -73,7 +73,11 @@ export interface DestinationReport {
   /** Entries still waiting after this pass. */
   pending: number;
   /** Why this pass stopped before the queue was empty. */
-  blocked?: { reason: 'backoff' | 'in-flight' | 'claimed-elsewhere' | 'limit'; until?: Date; lastError?: string };
+  blocked?: {
+    reason: 'backoff' | 'in-flight' | 'claimed-elsewhere' | 'limit';
+    until?: Date;
+    lastError?: string;
+  };
 }
 
 export interface DeliveryReport {

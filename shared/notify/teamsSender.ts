@@ -34,7 +34,10 @@ const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r
 /** Statuses where sending the same payload again cannot succeed. */
 const REFUSED = new Set([400, 413, 415, 422]);
 
-export function createTeamsSender(settings: Pick<Settings, 'teamsWebhookUrl' | 'localCaCert'>, opts: TeamsSenderOptions): Sender {
+export function createTeamsSender(
+  settings: Pick<Settings, 'teamsWebhookUrl' | 'localCaCert'>,
+  opts: TeamsSenderOptions,
+): Sender {
   const url = settings.teamsWebhookUrl;
   if (!url) throw new Error('createTeamsSender: DAY2_TEAMS_WEBHOOK_URL is not set');
   const pipeline = createPipelineFromOptions({ ...tlsOptionsFor(settings), retryOptions: { maxRetries: 0 } });

@@ -4,7 +4,10 @@ import { Day2Error } from '../errors';
 type SourceOperation = Parameters<typeof restorePoller>[2];
 export type RestoredPoller = ReturnType<typeof restorePoller>;
 
-interface SerializedConfig { initialRequestUrl?: string; requestMethod?: string }
+interface SerializedConfig {
+  initialRequestUrl?: string;
+  requestMethod?: string;
+}
 
 /** The `config` of a `poller.serialize()` string (`{"state":{…,"config":{initialRequestUrl, requestMethod,…}}}`). */
 function configOf(serialized: string): SerializedConfig {
@@ -12,7 +15,10 @@ function configOf(serialized: string): SerializedConfig {
     const parsed = JSON.parse(serialized) as { state?: { config?: SerializedConfig } };
     return parsed.state?.config ?? {};
   } catch (err) {
-    throw new Day2Error('Internal', 'stored poller state is not JSON', { operation: 'restore poller', cause: err });
+    throw new Day2Error('Internal', 'stored poller state is not JSON', {
+      operation: 'restore poller',
+      cause: err,
+    });
   }
 }
 
@@ -26,10 +32,16 @@ export function sourceOperationFor(client: ContainerServiceClient, serialized: s
   const method = requestMethod.toUpperCase();
   if (method === 'POST' && path.endsWith('/stop')) return client.managedClusters.stop;
   if (method === 'POST' && path.endsWith('/start')) return client.managedClusters.start;
-  if (method === 'POST' && path.endsWith('/upgradenodeimageversion')) return client.agentPools.upgradeNodeImageVersion;
+  if (method === 'POST' && path.endsWith('/upgradenodeimageversion'))
+    return client.agentPools.upgradeNodeImageVersion;
   if (method === 'PUT' && /\/agentpools\/[^/]+$/.test(path)) return client.agentPools.createOrUpdate;
-  if (method === 'PUT' && /\/managedclusters\/[^/]+$/.test(path)) return client.managedClusters.createOrUpdate;
-  throw new Day2Error('Internal', `cannot restore a poller for ${method} ${initialRequestUrl || '(no request recorded)'}`, { operation: 'restore poller' });
+  if (method === 'PUT' && /\/managedclusters\/[^/]+$/.test(path))
+    return client.managedClusters.createOrUpdate;
+  throw new Day2Error(
+    'Internal',
+    `cannot restore a poller for ${method} ${initialRequestUrl || '(no request recorded)'}`,
+    { operation: 'restore poller' },
+  );
 }
 
 /**

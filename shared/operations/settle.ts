@@ -18,7 +18,8 @@ export interface SettleResult {
 }
 
 type Ended = { status: 'Succeeded' | 'Failed'; reason: string; power?: string };
-type Verdict = Ended | { status: 'running' } | { status: 'unknown'; reason: string } | { status: 'never-submitted' };
+type Verdict =
+  Ended | { status: 'running' } | { status: 'unknown'; reason: string } | { status: 'never-submitted' };
 
 /**
  * An operation recorded but never accepted by AKS (no poller: the instance crashed between the lock and
@@ -26,9 +27,13 @@ type Verdict = Ended | { status: 'running' } | { status: 'unknown'; reason: stri
  */
 export const NEVER_SUBMITTED_MS = 5 * 60_000;
 
-interface Resource { provisioningState: string; powerState?: string }
+interface Resource {
+  provisioningState: string;
+  powerState?: string;
+}
 
-const target = (op: OperationRecord): string => (op.nodePool ? `${op.cluster.name} pool ${op.nodePool}` : op.cluster.name);
+const target = (op: OperationRecord): string =>
+  op.nodePool ? `${op.cluster.name} pool ${op.nodePool}` : op.cluster.name;
 
 async function readResource(client: ContainerServiceClient, op: OperationRecord): Promise<Resource> {
   const { resourceGroup: rg, name } = op.cluster;
@@ -42,8 +47,12 @@ async function readResource(client: ContainerServiceClient, op: OperationRecord)
 
 /** The verdict from the resource alone (no poller stored, or its status could not be read). */
 function fromResource(op: OperationRecord, r: Resource, note = ''): Ended {
-  if (r.provisioningState === 'Succeeded') return { status: 'Succeeded', reason: `${op.action} completed${note}`, power: r.powerState };
-  return { status: 'Failed', reason: `${op.action} on ${target(op)} ended in provisioningState ${r.provisioningState}${note}` };
+  if (r.provisioningState === 'Succeeded')
+    return { status: 'Succeeded', reason: `${op.action} completed${note}`, power: r.powerState };
+  return {
+    status: 'Failed',
+    reason: `${op.action} on ${target(op)} ended in provisioningState ${r.provisioningState}${note}`,
+  };
 }
 
 /**
@@ -57,7 +66,8 @@ async function verdictOf(client: ContainerServiceClient, op: OperationRecord): P
     r = await readResource(client, op);
   } catch (err) {
     const e = toDay2Error(err, { cluster: target(op), operation: `check ${op.action}` });
-    if (e.code === 'NotFound') return { status: 'Failed', reason: `${target(op)} no longer exists: ${e.message}` };
+    if (e.code === 'NotFound')
+      return { status: 'Failed', reason: `${target(op)} no longer exists: ${e.message}` };
     return { status: 'unknown', reason: e.message };
   }
   if (isBusy(r)) return { status: 'running' };
@@ -97,17 +107,26 @@ function outcomeOf(op: OperationRecord, done: OperationRecord, now: Date): Outco
 }
 
 /** One operation: recorded when it ended; `running` when not (or when it could not be checked). */
-async function settleOne(deps: Pick<Deps, 'azure' | 'state' | 'clock' | 'log'>, job: JobName, op: OperationRecord): Promise<OutcomeRecord | 'running' | 'gone'> {
+async function settleOne(
+  deps: Pick<Deps, 'azure' | 'state' | 'clock' | 'log'>,
+  job: JobName,
+  op: OperationRecord,
+): Promise<OutcomeRecord | 'running' | 'gone'> {
   const v = await verdictOf(deps.azure.aks(op.cluster.subscriptionId), op);
   const now = deps.clock.now();
   if (v.status === 'never-submitted') {
     if (now.getTime() - op.startedAt.getTime() < NEVER_SUBMITTED_MS) return 'running';
     await deps.state.operations.release(op);
-    deps.log.warn(`${job}: ${op.action} on ${target(op)} (operation ${op.id}) was never submitted to AKS; its lock is released, no outcome recorded`);
+    deps.log.warn(
+      `${job}: ${op.action} on ${target(op)} (operation ${op.id}) was never submitted to AKS; its lock is released, no outcome recorded`,
+    );
     return 'gone';
   }
   if (v.status === 'running' || v.status === 'unknown') {
-    if (v.status === 'unknown') deps.log.warn(`${job}: ${op.action} on ${target(op)} still counted in flight; could not check it: ${v.reason}`);
+    if (v.status === 'unknown')
+      deps.log.warn(
+        `${job}: ${op.action} on ${target(op)} still counted in flight; could not check it: ${v.reason}`,
+      );
     return 'running';
   }
   const reason = describe(op, v, now);
@@ -124,7 +143,10 @@ async function settleOne(deps: Pick<Deps, 'azure' | 'state' | 'clock' | 'log'>, 
  * ended is recorded once in the OperationStore (which releases the cluster's lock) and returned as an
  * outcome for the current run. Generic over jobs: the sweeper uses it for upgrades.
  */
-export async function settleOperations(deps: Pick<Deps, 'azure' | 'state' | 'clock' | 'log'>, job: JobName): Promise<SettleResult> {
+export async function settleOperations(
+  deps: Pick<Deps, 'azure' | 'state' | 'clock' | 'log'>,
+  job: JobName,
+): Promise<SettleResult> {
   const ops = (await deps.state.operations.inFlight()).filter((o) => o.job === job);
   const outcomes: OutcomeRecord[] = [];
   const running: OperationRecord[] = [];
@@ -136,7 +158,9 @@ export async function settleOperations(deps: Pick<Deps, 'azure' | 'state' | 'clo
     } catch (err) {
       // One bad record (a poller that cannot be restored, a storage failure) never stops the others.
       const e = toDay2Error(err, { cluster: op.cluster.name, operation: `settle ${op.action}` });
-      deps.log.error(`${job}: ${op.action} on ${target(op)} (operation ${op.id}) still counted in flight; settling it failed: ${e.code}: ${e.message}`);
+      deps.log.error(
+        `${job}: ${op.action} on ${target(op)} (operation ${op.id}) still counted in flight; settling it failed: ${e.code}: ${e.message}`,
+      );
       running.push(op);
     }
   });

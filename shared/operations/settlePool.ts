@@ -6,8 +6,7 @@ import { NEVER_SUBMITTED_MS } from './settle';
 
 /** What ARM says about a pool operation aks-day2 started (node-image upgrade, pool version upgrade). */
 export type PoolOperationState =
-  | { status: 'InProgress'; reason: string }
-  | { status: 'Succeeded' | 'Failed'; reason: string };
+  { status: 'InProgress'; reason: string } | { status: 'Succeeded' | 'Failed'; reason: string };
 
 export type SettleResult =
   /** Still running on AKS: nothing recorded. */
@@ -27,7 +26,10 @@ export function isPoolOperation(op: OperationRecord): boolean {
 }
 
 /** One poll of the stored SDK poller (`restorePoller`); undefined when its status cannot be read. */
-async function pollStored(deps: Pick<Deps, 'azure' | 'log'>, op: OperationRecord): Promise<PoolOperationState | undefined> {
+async function pollStored(
+  deps: Pick<Deps, 'azure' | 'log'>,
+  op: OperationRecord,
+): Promise<PoolOperationState | undefined> {
   if (!op.poller) return undefined;
   const client = deps.azure.aks(op.cluster.subscriptionId);
   const where = `${op.cluster.name}/${op.nodePool ?? ''}`;
@@ -35,12 +37,15 @@ async function pollStored(deps: Pick<Deps, 'azure' | 'log'>, op: OperationRecord
     // Never awaited itself (a PollerLike is thenable and would poll to completion): one poll only.
     const poller = restoreOperation(client, op.poller);
     const state = await poller.poll();
-    if (state.status === 'succeeded') return { status: 'Succeeded', reason: `AKS reports the ${op.action} of ${where} succeeded` };
+    if (state.status === 'succeeded')
+      return { status: 'Succeeded', reason: `AKS reports the ${op.action} of ${where} succeeded` };
     return { status: 'InProgress', reason: `AKS reports the ${op.action} of ${where} ${state.status}` };
   } catch (err) {
     const error = toDay2Error(err, { cluster: op.cluster.name, operation: op.action });
     if (error.code === 'OperationFailed') return { status: 'Failed', reason: error.message };
-    deps.log.warn(`settle: cannot read the operation status of ${where} (${error.message}); reading the pool instead`);
+    deps.log.warn(
+      `settle: cannot read the operation status of ${where} (${error.message}); reading the pool instead`,
+    );
     return undefined;
   }
 }
@@ -49,7 +54,9 @@ async function pollStored(deps: Pick<Deps, 'azure' | 'log'>, op: OperationRecord
 async function readPool(deps: Pick<Deps, 'azure'>, op: OperationRecord): Promise<PoolOperationState> {
   const where = `${op.cluster.name}/${op.nodePool ?? ''}`;
   try {
-    const pool = await deps.azure.aks(op.cluster.subscriptionId).agentPools.get(op.cluster.resourceGroup, op.cluster.name, op.nodePool ?? '');
+    const pool = await deps.azure
+      .aks(op.cluster.subscriptionId)
+      .agentPools.get(op.cluster.resourceGroup, op.cluster.name, op.nodePool ?? '');
     const state = pool.provisioningState ?? 'Succeeded';
     if (!TERMINAL.includes(state)) return { status: 'InProgress', reason: `pool ${where} is ${state}` };
     const image = pool.nodeImageVersion ? `, node image ${pool.nodeImageVersion}` : '';
@@ -58,7 +65,8 @@ async function readPool(deps: Pick<Deps, 'azure'>, op: OperationRecord): Promise
       : { status: 'Failed', reason: `pool ${where} ended ${state}${image}` };
   } catch (err) {
     const error = toDay2Error(err, { cluster: op.cluster.name, operation: `read pool ${op.nodePool ?? ''}` });
-    if (error.code === 'NotFound') return { status: 'Failed', reason: `pool ${where} no longer exists: ${error.message}` };
+    if (error.code === 'NotFound')
+      return { status: 'Failed', reason: `pool ${where} no longer exists: ${error.message}` };
     throw error;
   }
 }
@@ -67,7 +75,10 @@ async function readPool(deps: Pick<Deps, 'azure'>, op: OperationRecord): Promise
  * Reads a pool operation's state from ARM: the stored poller's operation status first (it carries AKS's
  * error code and message, e.g. the PDB that blocked the drain), else the pool's provisioningState.
  */
-export async function readPoolOperation(deps: Pick<Deps, 'azure' | 'log'>, op: OperationRecord): Promise<PoolOperationState> {
+export async function readPoolOperation(
+  deps: Pick<Deps, 'azure' | 'log'>,
+  op: OperationRecord,
+): Promise<PoolOperationState> {
   return (await pollStored(deps, op)) ?? (await readPool(deps, op));
 }
 
@@ -75,12 +86,18 @@ export async function readPoolOperation(deps: Pick<Deps, 'azure' | 'log'>, op: O
  * Settles an in-flight pool operation: when ARM says it ended, records the outcome once (a later event
  * or sweep cannot reverse it) and releases the cluster's lock.
  */
-export async function settlePoolOperation(deps: Pick<Deps, 'azure' | 'log' | 'state' | 'clock'>, op: OperationRecord): Promise<SettleResult> {
+export async function settlePoolOperation(
+  deps: Pick<Deps, 'azure' | 'log' | 'state' | 'clock'>,
+  op: OperationRecord,
+): Promise<SettleResult> {
   if (!op.poller) {
     // AKS never accepted it: the pool's state says nothing about it (never Succeeded).
-    if (deps.clock.now().getTime() - op.startedAt.getTime() < NEVER_SUBMITTED_MS) return { state: 'running', reason: 'not submitted to AKS yet' };
+    if (deps.clock.now().getTime() - op.startedAt.getTime() < NEVER_SUBMITTED_MS)
+      return { state: 'running', reason: 'not submitted to AKS yet' };
     await deps.state.operations.release(op);
-    deps.log.warn(`settle: ${op.action} of ${op.cluster.name}/${op.nodePool ?? ''} (operation ${op.id}) was never submitted to AKS; its lock is released, no outcome recorded`);
+    deps.log.warn(
+      `settle: ${op.action} of ${op.cluster.name}/${op.nodePool ?? ''} (operation ${op.id}) was never submitted to AKS; its lock is released, no outcome recorded`,
+    );
     return { state: 'abandoned' };
   }
   const s = await readPoolOperation(deps, op);

@@ -18,7 +18,8 @@ function readable(field: string, message: string): string {
   if (m) return `${field} "${m[1]}" is not a number, range, list or step`;
   m = /Invalid range: (\S+), min/.exec(message);
   if (m) return `${field} range ${m[1]} goes backwards`;
-  if (/cannot repeat at every 0/.test(message) || /Invalid step/.test(message)) return `${field} has an invalid step`;
+  if (/cannot repeat at every 0/.test(message) || /Invalid step/.test(message))
+    return `${field} has an invalid step`;
   return `${field}: ${message}`;
 }
 
@@ -40,7 +41,8 @@ export function parseCronSpec(text: string): { spec: CronSpec } | { error: strin
 
 function parse(text: string): { spec: CronSpec } | { error: string } {
   const fields = text.trim().split(/\s+/).filter(Boolean);
-  if (fields.length !== 5) return { error: `expected ${SHAPE}; got ${fields.length} field${fields.length === 1 ? '' : 's'}` };
+  if (fields.length !== 5)
+    return { error: `expected ${SHAPE}; got ${fields.length} field${fields.length === 1 ? '' : 's'}` };
   for (let i = 0; i < 5; i++) {
     const value = fields[i]!;
     const field = FIELDS[i]!;
@@ -59,7 +61,8 @@ function parse(text: string): { spec: CronSpec } | { error: string } {
     CronExpressionParser.parse(expression, { tz: 'UTC', currentDate: 0 });
   } catch (e) {
     const message = (e as Error).message;
-    if (/explicit day of month/.test(message)) return { error: 'day of month never occurs in the given month(s)' };
+    if (/explicit day of month/.test(message))
+      return { error: 'day of month never occurs in the given month(s)' };
     return { error: `${message}; expected ${SHAPE}` };
   }
   return { spec: { expression } };

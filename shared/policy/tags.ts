@@ -50,7 +50,10 @@ export interface PolicyDefaults {
 }
 
 /** Exact key first, else a case-insensitive match (Azure tag keys are case-insensitive). */
-export function tagValue(tags: Record<string, string>, key: string): { key: string; value: string } | undefined {
+export function tagValue(
+  tags: Record<string, string>,
+  key: string,
+): { key: string; value: string } | undefined {
   const exact = tags[key];
   if (exact !== undefined) return { key, value: exact };
   const lower = key.toLowerCase();
@@ -116,7 +119,10 @@ export function parseClusterPolicy(tags: Record<string, string>, defaults: Polic
     if (z) timezone = z;
     else {
       zoneOk = false;
-      fail(tz, `"${tz.value}" is not an IANA time zone (e.g. Europe/Paris); no scheduled start/stop until it is fixed`);
+      fail(
+        tz,
+        `"${tz.value}" is not an IANA time zone (e.g. Europe/Paris); no scheduled start/stop until it is fixed`,
+      );
     }
   }
 
@@ -148,7 +154,10 @@ export function parseClusterPolicy(tags: Record<string, string>, defaults: Polic
     if (/^\s*\d\s*$/.test(ringTag.value)) ring = Number(ringTag.value.trim());
     else {
       ringOk = false;
-      fail(ringTag, 'expected a whole number from 0 to 9; no automatic node-image or Kubernetes upgrades (reported only) until it is fixed');
+      fail(
+        ringTag,
+        'expected a whole number from 0 to 9; no automatic node-image or Kubernetes upgrades (reported only) until it is fixed',
+      );
     }
   }
 
@@ -201,7 +210,9 @@ export function parseClusterPolicy(tags: Record<string, string>, defaults: Polic
 
 /** One line for the `plan` table, e.g. `stop 0 19 * * 1-5 / start 30 7 * * 1-5 Europe/Paris; ring 1; node-image auto; upgrade notify`. */
 export function describePolicy(p: ClusterPolicy): string {
-  const power = [p.stop && `stop ${p.stop.expression}`, p.start && `start ${p.start.expression}`].filter(Boolean).join(' / ');
+  const power = [p.stop && `stop ${p.stop.expression}`, p.start && `start ${p.start.expression}`]
+    .filter(Boolean)
+    .join(' / ');
   const parts = [power ? `${power} ${p.timezone}` : 'no power schedule'];
   if (power && p.skipDates.length > 0) parts.push(`skip ${p.skipDates.join(',')}`);
   parts.push(`ring ${p.ring}`, `node-image ${p.nodeImage}`, `upgrade ${p.upgrade}`);

@@ -16,16 +16,29 @@ function retryLater(e: Day2Error): boolean {
 
 async function reread(tick: Tick, d: PowerDecision): Promise<ClusterSnapshot> {
   const { resourceGroup, name, subscriptionId } = d.cluster;
-  return toClusterSnapshot(await tick.deps.azure.aks(subscriptionId).managedClusters.get(resourceGroup, name));
+  return toClusterSnapshot(
+    await tick.deps.azure.aks(subscriptionId).managedClusters.get(resourceGroup, name),
+  );
 }
 
 /** What the re-read says about the action: go ahead, or an outcome without calling AKS. */
 function precheck(tick: Tick, d: PowerDecision, c: ClusterSnapshot): OutcomeRecord | undefined {
   if (isBusy(c)) {
-    return decisionOutcome(tick, d, 'Skipped', `deferred: an operation is in progress on the cluster (${c.provisioningState}); retrying next tick within the catch-up window (${d.reason})`, { deferred: true });
+    return decisionOutcome(
+      tick,
+      d,
+      'Skipped',
+      `deferred: an operation is in progress on the cluster (${c.provisioningState}); retrying next tick within the catch-up window (${d.reason})`,
+      { deferred: true },
+    );
   }
   if (c.powerState === TARGET[d.action]) {
-    return decisionOutcome(tick, d, 'Skipped', `already ${TARGET[d.action].toLowerCase()} when re-read before the change (${d.reason})`);
+    return decisionOutcome(
+      tick,
+      d,
+      'Skipped',
+      `already ${TARGET[d.action].toLowerCase()} when re-read before the change (${d.reason})`,
+    );
   }
   return undefined;
 }
@@ -34,15 +47,26 @@ function precheck(tick: Tick, d: PowerDecision, c: ClusterSnapshot): OutcomeReco
 async function submit(tick: Tick, d: PowerDecision): Promise<string> {
   const { resourceGroup, name, subscriptionId } = d.cluster;
   const clusters = tick.deps.azure.aks(subscriptionId).managedClusters;
-  const poller = d.action === 'stop' ? clusters.stop(resourceGroup, name) : clusters.start(resourceGroup, name);
+  const poller =
+    d.action === 'stop' ? clusters.stop(resourceGroup, name) : clusters.start(resourceGroup, name);
   await poller.submitted();
   return poller.serialize();
 }
 
 function failure(tick: Tick, d: PowerDecision, e: Day2Error): OutcomeRecord {
-  const details = { errorCode: e.code, ...(e.azureCode ? { azureCode: e.azureCode } : {}), ...(e.statusCode ? { statusCode: e.statusCode } : {}) };
+  const details = {
+    errorCode: e.code,
+    ...(e.azureCode ? { azureCode: e.azureCode } : {}),
+    ...(e.statusCode ? { statusCode: e.statusCode } : {}),
+  };
   if (retryLater(e)) {
-    return decisionOutcome(tick, d, 'Skipped', `deferred: ${e.message}; retrying next tick within the catch-up window (${d.reason})`, { deferred: true, ...details });
+    return decisionOutcome(
+      tick,
+      d,
+      'Skipped',
+      `deferred: ${e.message}; retrying next tick within the catch-up window (${d.reason})`,
+      { deferred: true, ...details },
+    );
   }
   return decisionOutcome(tick, d, 'Failed', e.message, details);
 }
@@ -61,7 +85,9 @@ export async function applyAction(tick: Tick, d: PowerDecision): Promise<Outcome
   if (tick.dryRun) {
     let o: OutcomeRecord;
     try {
-      o = precheck(tick, d, await reread(tick, d)) ?? decisionOutcome(tick, d, 'Planned', `dry run: would ${d.action} (${d.reason})`);
+      o =
+        precheck(tick, d, await reread(tick, d)) ??
+        decisionOutcome(tick, d, 'Planned', `dry run: would ${d.action} (${d.reason})`);
     } catch (err) {
       o = failure(tick, d, toDay2Error(err, { cluster: d.cluster.name, operation: d.action }));
     }
@@ -69,12 +95,24 @@ export async function applyAction(tick: Tick, d: PowerDecision): Promise<Outcome
     return o;
   }
   const op: NewOperation = {
-    id: randomUUID(), runId: tick.runId, job: JOB, action: d.action, actor: tick.actor, cluster: d.cluster,
-    startedAt: deps.clock.now(), details: { edge: d.edge.toISOString(), edgeKey: d.edgeKey },
+    id: randomUUID(),
+    runId: tick.runId,
+    job: JOB,
+    action: d.action,
+    actor: tick.actor,
+    cluster: d.cluster,
+    startedAt: deps.clock.now(),
+    details: { edge: d.edge.toISOString(), edgeKey: d.edgeKey },
   };
   const claim = await deps.state.operations.start(op);
   if (!claim) {
-    return decisionOutcome(tick, d, 'Skipped', `deferred: another aks-day2 operation holds the cluster; retrying next tick (${d.reason})`, { deferred: true });
+    return decisionOutcome(
+      tick,
+      d,
+      'Skipped',
+      `deferred: another aks-day2 operation holds the cluster; retrying next tick (${d.reason})`,
+      { deferred: true },
+    );
   }
   let skip: OutcomeRecord | undefined;
   let error: Day2Error | undefined;
@@ -91,7 +129,12 @@ export async function applyAction(tick: Tick, d: PowerDecision): Promise<Outcome
     return skip;
   }
   if (error || poller === undefined) {
-    const e = error ?? toDay2Error(new Error('AKS returned no operation to follow'), { cluster: d.cluster.name, operation: d.action });
+    const e =
+      error ??
+      toDay2Error(new Error('AKS returned no operation to follow'), {
+        cluster: d.cluster.name,
+        operation: d.action,
+      });
     const o = failure(tick, d, e);
     if (o.outcome === 'Failed') {
       await deps.state.operations.fail(claim, e.message, deps.clock.now());
@@ -104,8 +147,22 @@ export async function applyAction(tick: Tick, d: PowerDecision): Promise<Outcome
   const recorded = await deps.state.operations.submitted(claim, poller);
   await consume();
   if (!recorded) {
-    deps.log.error(`${JOB}: ${d.action} on ${d.cluster.name} was accepted by AKS, but operation ${op.id} was given up meanwhile (it stayed Starting too long); its end will not be recorded`);
-    return decisionOutcome(tick, d, 'InProgress', `${d.action} accepted by AKS (${d.reason}); its end will not be recorded (the operation record was given up while AKS answered)`, { operationId: op.id, untracked: true });
+    deps.log.error(
+      `${JOB}: ${d.action} on ${d.cluster.name} was accepted by AKS, but operation ${op.id} was given up meanwhile (it stayed Starting too long); its end will not be recorded`,
+    );
+    return decisionOutcome(
+      tick,
+      d,
+      'InProgress',
+      `${d.action} accepted by AKS (${d.reason}); its end will not be recorded (the operation record was given up while AKS answered)`,
+      { operationId: op.id, untracked: true },
+    );
   }
-  return decisionOutcome(tick, d, 'InProgress', `${d.action} accepted by AKS (${d.reason}); the next tick records how it ends`, { operationId: op.id });
+  return decisionOutcome(
+    tick,
+    d,
+    'InProgress',
+    `${d.action} accepted by AKS (${d.reason}); the next tick records how it ends`,
+    { operationId: op.id },
+  );
 }

@@ -19,8 +19,12 @@ export const DEMO_DAY_START = '2026-01-12T00:00:00Z';
 const TICK_MS = 5 * 60_000;
 const SNOOZE = { at: '2026-01-12T17:00:00Z', cluster: 'aks-dev-weu-01', until: '21:00' };
 
-interface TeamsState { posts: unknown[] }
-interface LogsState { rows: Array<{ row: { Action?: string; Outcome?: string } }> }
+interface TeamsState {
+  posts: unknown[];
+}
+interface LogsState {
+  rows: Array<{ row: { Action?: string; Outcome?: string } }>;
+}
 
 function line(o: OutcomeRecord, zone: string, tickAt: Date): string {
   const edge = typeof o.details?.edge === 'string' ? new Date(o.details.edge) : undefined;
@@ -41,18 +45,40 @@ export async function runPowerDemoDay(ctx: AppContext, out: (line: string) => vo
   const t0 = performance.now();
   sim.clock.setSpeed(0);
   sim.clock.set(DEMO_DAY_START);
-  const deps = createDeps(ctx.settings, { log: silentLogger, clock: { now: () => sim.clock.now() }, notifier: { teamsPaceMs: 0 } });
-  const zones = new Map((await discoverFleet(ctx.azure, ctx.settings.subscriptions, silentLogger)).clusters
-    .map((c) => [c.id.toLowerCase(), parseClusterPolicy(c.tags, ctx.settings).timezone]));
-  const before = { posts: (await simAdmin<TeamsState>(sim, 'GET', '/teams')).posts.length, rows: (await simAdmin<LogsState>(sim, 'GET', '/logs')).rows.length };
+  const deps = createDeps(ctx.settings, {
+    log: silentLogger,
+    clock: { now: () => sim.clock.now() },
+    notifier: { teamsPaceMs: 0 },
+  });
+  const zones = new Map(
+    (await discoverFleet(ctx.azure, ctx.settings.subscriptions, silentLogger)).clusters.map((c) => [
+      c.id.toLowerCase(),
+      parseClusterPolicy(c.tags, ctx.settings).timezone,
+    ]),
+  );
+  const before = {
+    posts: (await simAdmin<TeamsState>(sim, 'GET', '/teams')).posts.length,
+    rows: (await simAdmin<LogsState>(sim, 'GET', '/logs')).rows.length,
+  };
 
-  for (const l of ['', `Power schedule: a simulated day from ${DEMO_DAY_START} (Monday), one tick every 5 virtual minutes`, '']) out(l);
+  for (const l of [
+    '',
+    `Power schedule: a simulated day from ${DEMO_DAY_START} (Monday), one tick every 5 virtual minutes`,
+    '',
+  ])
+    out(l);
   let runs = 0;
   for (let t = Date.parse(DEMO_DAY_START); t < Date.parse(DEMO_DAY_START) + 24 * 3_600_000; t += TICK_MS) {
     sim.clock.set(t);
     if (t === Date.parse(SNOOZE.at)) {
-      const said = await snoozeCluster(deps, { cluster: SNOOZE.cluster, until: SNOOZE.until, actor: 'teams:demo-user' });
-      out(`${`${localTime(new Date(t), 'Europe/Paris').slice(11)} (${new Date(t).toISOString().slice(11, 16)}Z)`.padEnd(36)} snooze    ${said}`);
+      const said = await snoozeCluster(deps, {
+        cluster: SNOOZE.cluster,
+        until: SNOOZE.until,
+        actor: 'teams:demo-user',
+      });
+      out(
+        `${`${localTime(new Date(t), 'Europe/Paris').slice(11)} (${new Date(t).toISOString().slice(11, 16)}Z)`.padEnd(36)} snooze    ${said}`,
+      );
     }
     const run = await runPowerSchedule(deps, { actor: 'timer' });
     runs++;
@@ -63,8 +89,19 @@ export async function runPowerDemoDay(ctx: AppContext, out: (line: string) => vo
   const logs = await simAdmin<LogsState>(sim, 'GET', '/logs');
   const rows = logs.rows.slice(before.rows);
   const byKind = new Map<string, number>();
-  for (const r of rows) byKind.set(`${r.row.Action ?? '?'} ${r.row.Outcome ?? '?'}`, (byKind.get(`${r.row.Action ?? '?'} ${r.row.Outcome ?? '?'}`) ?? 0) + 1);
+  for (const r of rows)
+    byKind.set(
+      `${r.row.Action ?? '?'} ${r.row.Outcome ?? '?'}`,
+      (byKind.get(`${r.row.Action ?? '?'} ${r.row.Outcome ?? '?'}`) ?? 0) + 1,
+    );
   out('');
-  out(`${runs} ticks in ${((performance.now() - t0) / 1000).toFixed(1)} s of wall time: ${teams.posts.length - before.posts} Teams cards (one per run that changed or found something), ${rows.length} Log Analytics rows:`);
-  out(renderTable(['ACTION OUTCOME', 'ROWS'], [...byKind].sort().map(([k, n]) => [k, String(n)])));
+  out(
+    `${runs} ticks in ${((performance.now() - t0) / 1000).toFixed(1)} s of wall time: ${teams.posts.length - before.posts} Teams cards (one per run that changed or found something), ${rows.length} Log Analytics rows:`,
+  );
+  out(
+    renderTable(
+      ['ACTION OUTCOME', 'ROWS'],
+      [...byKind].sort().map(([k, n]) => [k, String(n)]),
+    ),
+  );
 }

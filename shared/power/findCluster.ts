@@ -10,14 +10,23 @@ import type { Logger } from '../log';
  * in scope (one list per subscription). Unknown → NotFound; a name used more than once → BadRequest
  * listing the resource ids to choose from.
  */
-export async function findCluster(azure: AzureClients, subscriptions: readonly string[], nameOrId: string, log: Logger): Promise<ClusterSnapshot> {
+export async function findCluster(
+  azure: AzureClients,
+  subscriptions: readonly string[],
+  nameOrId: string,
+  log: Logger,
+): Promise<ClusterSnapshot> {
   const ref = parseClusterId(nameOrId);
   if (ref) {
     try {
-      return toClusterSnapshot(await azure.aks(ref.subscriptionId).managedClusters.get(ref.resourceGroup, ref.name));
+      return toClusterSnapshot(
+        await azure.aks(ref.subscriptionId).managedClusters.get(ref.resourceGroup, ref.name),
+      );
     } catch (err) {
       const e = toDay2Error(err, { cluster: nameOrId, operation: 'read cluster' });
-      throw e.code === 'NotFound' ? new Day2Error('NotFound', `no AKS cluster ${nameOrId}`, { cluster: nameOrId, cause: e }) : e;
+      throw e.code === 'NotFound'
+        ? new Day2Error('NotFound', `no AKS cluster ${nameOrId}`, { cluster: nameOrId, cause: e })
+        : e;
     }
   }
   const name = nameOrId.trim();
@@ -25,8 +34,18 @@ export async function findCluster(azure: AzureClients, subscriptions: readonly s
   const found = inv.clusters.filter((c) => c.name.toLowerCase() === name.toLowerCase());
   if (found.length === 1) return found[0]!;
   if (found.length > 1) {
-    throw new Day2Error('BadRequest', `"${name}" names ${found.length} clusters; give the resource id of one:\n${found.map((c) => `  ${c.id}`).join('\n')}`, { cluster: name });
+    throw new Day2Error(
+      'BadRequest',
+      `"${name}" names ${found.length} clusters; give the resource id of one:\n${found.map((c) => `  ${c.id}`).join('\n')}`,
+      { cluster: name },
+    );
   }
-  const unlisted = inv.failures.length ? ` (${inv.failures.length} subscription(s) could not be listed: ${inv.failures.map((f) => f.subscriptionId).join(', ')})` : '';
-  throw new Day2Error('NotFound', `no AKS cluster named "${name}" in ${inv.subscriptions.length} subscription(s)${unlisted}`, { cluster: name });
+  const unlisted = inv.failures.length
+    ? ` (${inv.failures.length} subscription(s) could not be listed: ${inv.failures.map((f) => f.subscriptionId).join(', ')})`
+    : '';
+  throw new Day2Error(
+    'NotFound',
+    `no AKS cluster named "${name}" in ${inv.subscriptions.length} subscription(s)${unlisted}`,
+    { cluster: name },
+  );
 }

@@ -1,5 +1,12 @@
 import { isBusy, type ClusterRef, type ClusterSnapshot } from '../fleet/cluster';
-import { parseClusterPolicy, POWER_TAGS, tagValue, type ClusterPolicy, type PolicyDefaults, type TagError } from '../policy/tags';
+import {
+  parseClusterPolicy,
+  POWER_TAGS,
+  tagValue,
+  type ClusterPolicy,
+  type PolicyDefaults,
+  type TagError,
+} from '../policy/tags';
 import { lastEdgeAtOrBefore, nextEdgeAfter } from './edges';
 import { localDate, localTime, minutesBetween } from './format';
 
@@ -86,9 +93,19 @@ function candidates(c: ClusterSnapshot, p: ClusterPolicy, input: PowerPlanInput)
   const until = input.snoozes.get(id);
   const stopEdge = last.stop;
   const handledStop = input.handledEdges.get(handledKey(id, 'stop'));
-  if (until && until <= now && stopEdge && stopEdge < until && (!last.start || stopEdge > last.start) && (!handledStop || handledStop < until)) {
+  if (
+    until &&
+    until <= now &&
+    stopEdge &&
+    stopEdge < until &&
+    (!last.start || stopEdge > last.start) &&
+    (!handledStop || handledStop < until)
+  ) {
     const label = `snooze ended ${localTime(until, zone, now)}; stop edge ${localTime(stopEdge, zone, now)} was postponed`;
-    return [...out.filter((x) => x.action !== 'stop'), { action: 'stop', edge: until, cronEdge: stopEdge, label }];
+    return [
+      ...out.filter((x) => x.action !== 'stop'),
+      { action: 'stop', edge: until, cronEdge: stopEdge, label },
+    ];
   }
   return out;
 }
@@ -105,7 +122,14 @@ function planCluster(c: ClusterSnapshot, p: ClusterPolicy, input: PowerPlanInput
   const cluster = refOf(c);
   const out: PowerDecision[] = [];
   const decide = (x: Candidate, kind: PowerDecision['kind'], reason: string): void => {
-    out.push({ cluster, action: x.action, edge: x.edge, edgeKey: `${id}|${x.action}|${x.edge.toISOString()}`, kind, reason });
+    out.push({
+      cluster,
+      action: x.action,
+      edge: x.edge,
+      edgeKey: `${id}|${x.action}|${x.edge.toISOString()}`,
+      kind,
+      reason,
+    });
   };
   const until = input.snoozes.get(id);
   const live: Candidate[] = [];
@@ -113,17 +137,28 @@ function planCluster(c: ClusterSnapshot, p: ClusterPolicy, input: PowerPlanInput
     const late = now.getTime() - x.edge.getTime();
     const day = localDate(x.cronEdge, zone);
     if (late > input.catchupMinutes * 60_000) {
-      decide(x, 'skip', `${x.label} missed by ${minutesBetween(x.edge, now)} min, past the catch-up window (${input.catchupMinutes} min)`);
-    } else if (p.protect) decide(x, 'skip', `day2-protect=true: nothing is changed automatically (${x.label})`);
+      decide(
+        x,
+        'skip',
+        `${x.label} missed by ${minutesBetween(x.edge, now)} min, past the catch-up window (${input.catchupMinutes} min)`,
+      );
+    } else if (p.protect)
+      decide(x, 'skip', `day2-protect=true: nothing is changed automatically (${x.label})`);
     else if (p.skipDates.includes(day)) decide(x, 'skip', `skip date ${day} (${x.label})`);
-    else if (x.action === 'stop' && p.prod) decide(x, 'skip', `prod guard: ${prodTag(c.tags)} is never stopped by a schedule (${x.label})`);
-    else if (x.action === 'stop' && until && now < until) decide(x, 'skip', `snoozed until ${localTime(until, zone, now)} (${x.label})`);
+    else if (x.action === 'stop' && p.prod)
+      decide(x, 'skip', `prod guard: ${prodTag(c.tags)} is never stopped by a schedule (${x.label})`);
+    else if (x.action === 'stop' && until && now < until)
+      decide(x, 'skip', `snoozed until ${localTime(until, zone, now)} (${x.label})`);
     else live.push(x);
   }
   const [first, second] = live;
   const chosen = second ?? first;
   if (first && second) {
-    decide(first, 'skip', `superseded by the later ${second.label}, ${minutesBetween(first.edge, second.edge)} min later`);
+    decide(
+      first,
+      'skip',
+      `superseded by the later ${second.label}, ${minutesBetween(first.edge, second.edge)} min later`,
+    );
   }
   // A stop and a start less than 30 minutes apart are not both carried out: the later wins. When the
   // opposite action's next edge follows this one within the window (and would not itself be skipped),
@@ -133,13 +168,27 @@ function planCluster(c: ClusterSnapshot, p: ClusterPolicy, input: PowerPlanInput
   const oppNext = chosen && oppSpec ? nextEdgeAfter(oppSpec, zone, chosen.edge) : undefined;
   const oppSkipped = (edge: Date): boolean =>
     p.skipDates.includes(localDate(edge, zone)) || (opposite === 'stop' && p.prod);
-  if (chosen && oppNext && oppNext.getTime() - chosen.edge.getTime() < SUPERSEDE_WINDOW_MS && !oppSkipped(oppNext)) {
-    decide(chosen, 'skip', `superseded by the later ${opposite} edge ${localTime(oppNext, zone, now)}, ${minutesBetween(chosen.edge, oppNext)} min later: a stop and a start less than 30 min apart are not both carried out (${chosen.label})`);
+  if (
+    chosen &&
+    oppNext &&
+    oppNext.getTime() - chosen.edge.getTime() < SUPERSEDE_WINDOW_MS &&
+    !oppSkipped(oppNext)
+  ) {
+    decide(
+      chosen,
+      'skip',
+      `superseded by the later ${opposite} edge ${localTime(oppNext, zone, now)}, ${minutesBetween(chosen.edge, oppNext)} min later: a stop and a start less than 30 min apart are not both carried out (${chosen.label})`,
+    );
   } else if (chosen) {
     const target = chosen.action === 'stop' ? 'Stopped' : 'Running';
     const late = minutesBetween(chosen.edge, now);
     if (c.powerState === target) decide(chosen, 'skip', `already ${target.toLowerCase()} (${chosen.label})`);
-    else if (isBusy(c)) decide(chosen, 'defer', `operation in progress (${c.provisioningState}); retrying next tick (${chosen.label})`);
+    else if (isBusy(c))
+      decide(
+        chosen,
+        'defer',
+        `operation in progress (${c.provisioningState}); retrying next tick (${chosen.label})`,
+      );
     else decide(chosen, 'act', late > 0 ? `${chosen.label}, caught up ${late} min late` : chosen.label);
   }
   return out;
@@ -156,8 +205,12 @@ export function planPowerSchedule(input: PowerPlanInput): PowerPlan {
     if (errors.length > 0) tagErrors.push({ cluster: refOf(c), errors });
     decisions.push(...planCluster(c, p, input));
   }
-  const byId = (a: ClusterRef, b: ClusterRef): number => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : a.id.toLowerCase() > b.id.toLowerCase() ? 1 : 0);
-  decisions.sort((a, b) => byId(a.cluster, b.cluster) || a.edge.getTime() - b.edge.getTime() || a.action.localeCompare(b.action));
+  const byId = (a: ClusterRef, b: ClusterRef): number =>
+    a.id.toLowerCase() < b.id.toLowerCase() ? -1 : a.id.toLowerCase() > b.id.toLowerCase() ? 1 : 0;
+  decisions.sort(
+    (a, b) =>
+      byId(a.cluster, b.cluster) || a.edge.getTime() - b.edge.getTime() || a.action.localeCompare(b.action),
+  );
   tagErrors.sort((a, b) => byId(a.cluster, b.cluster));
   return { decisions, tagErrors };
 }
@@ -166,7 +219,10 @@ export function planPowerSchedule(input: PowerPlanInput): PowerPlan {
  * The handled-edge map after the plan's decisions are carried out: every decision but `defer` consumes its
  * edge. (The apply step records an `act` only once AKS accepted it; a failed call is its to report.)
  */
-export function handledAfter(previous: ReadonlyMap<string, Date>, decisions: readonly PowerDecision[]): Map<string, Date> {
+export function handledAfter(
+  previous: ReadonlyMap<string, Date>,
+  decisions: readonly PowerDecision[],
+): Map<string, Date> {
   const next = new Map(previous);
   for (const d of decisions) {
     if (d.kind === 'defer') continue;
@@ -178,7 +234,11 @@ export function handledAfter(previous: ReadonlyMap<string, Date>, decisions: rea
 }
 
 /** Next stop and start edges of a cluster, for `aks-day2 plan --job power-schedule`. */
-export function nextEdges(cluster: ClusterSnapshot, defaults: PolicyDefaults, now: Date): { stop?: Date; start?: Date; zone: string } {
+export function nextEdges(
+  cluster: ClusterSnapshot,
+  defaults: PolicyDefaults,
+  now: Date,
+): { stop?: Date; start?: Date; zone: string } {
   const p = parseClusterPolicy(cluster.tags, defaults);
   return {
     stop: p.stop && nextEdgeAfter(p.stop, p.timezone, now),

@@ -10,17 +10,29 @@ const STORE_CONCURRENCY = 8;
  * A skip of an edge missed past the catch-up window that was never handled: what the app finds on its
  * first run (or after a long outage). Logged, not reported: it is history, not news.
  */
-function isFirstSight(d: PowerDecision, tick: Tick, handled: ReadonlyMap<string, Date>, catchupMinutes: number): boolean {
-  return d.kind === 'skip'
-    && tick.now.getTime() - d.edge.getTime() > catchupMinutes * 60_000
-    && !handled.has(`${d.cluster.id.toLowerCase()}|${d.action}`);
+function isFirstSight(
+  d: PowerDecision,
+  tick: Tick,
+  handled: ReadonlyMap<string, Date>,
+  catchupMinutes: number,
+): boolean {
+  return (
+    d.kind === 'skip' &&
+    tick.now.getTime() - d.edge.getTime() > catchupMinutes * 60_000 &&
+    !handled.has(`${d.cluster.id.toLowerCase()}|${d.action}`)
+  );
 }
 
 /**
  * Outcomes of the plan's `skip` and `defer` decisions (both `Skipped`, with the plan's reason). Skips consume
  * their edge so each is reported once; defers do not, so the action is retried next tick.
  */
-export async function skipOutcomes(tick: Tick, decisions: readonly PowerDecision[], handled: ReadonlyMap<string, Date>, catchupMinutes: number): Promise<OutcomeRecord[]> {
+export async function skipOutcomes(
+  tick: Tick,
+  decisions: readonly PowerDecision[],
+  handled: ReadonlyMap<string, Date>,
+  catchupMinutes: number,
+): Promise<OutcomeRecord[]> {
   const { deps } = tick;
   const out: OutcomeRecord[] = [];
   const consumed: PowerDecision[] = [];
@@ -28,12 +40,22 @@ export async function skipOutcomes(tick: Tick, decisions: readonly PowerDecision
     if (d.kind === 'act') continue;
     if (d.kind === 'skip') consumed.push(d);
     if (isFirstSight(d, tick, handled, catchupMinutes)) {
-      deps.log.info(`${JOB}: ${d.cluster.name} ${d.action}: ${d.reason} (first sight of this edge, not reported)`);
+      deps.log.info(
+        `${JOB}: ${d.cluster.name} ${d.action}: ${d.reason} (first sight of this edge, not reported)`,
+      );
       continue;
     }
     const deferred = d.kind === 'defer';
     deps.log.info(`${JOB}: ${d.cluster.name} ${d.action} ${deferred ? 'deferred' : 'skipped'}: ${d.reason}`);
-    out.push(decisionOutcome(tick, d, 'Skipped', deferred ? `deferred: ${d.reason}` : d.reason, deferred ? { deferred: true } : {}));
+    out.push(
+      decisionOutcome(
+        tick,
+        d,
+        'Skipped',
+        deferred ? `deferred: ${d.reason}` : d.reason,
+        deferred ? { deferred: true } : {},
+      ),
+    );
   }
   await mapLimit(consumed, STORE_CONCURRENCY, (d) => tick.edges.markHandled(d.cluster.id, d.action, d.edge));
   return out;
@@ -46,7 +68,11 @@ const findingKey = (tag: string, value: string): string => `${tag.toLowerCase()}
  * (cluster, tag, value). Findings of listed clusters that are gone (tag fixed) are forgotten, so a
  * relapse is reported again.
  */
-export async function tagFindings(tick: Tick, tagErrors: PowerPlan['tagErrors'], listed: readonly ClusterRef[]): Promise<OutcomeRecord[]> {
+export async function tagFindings(
+  tick: Tick,
+  tagErrors: PowerPlan['tagErrors'],
+  listed: readonly ClusterRef[],
+): Promise<OutcomeRecord[]> {
   const { deps } = tick;
   const reported = await deps.state.findings.reported(JOB);
   const out: OutcomeRecord[] = [];
@@ -62,7 +88,14 @@ export async function tagFindings(tick: Tick, tagErrors: PowerPlan['tagErrors'],
       if (reported.get(id)?.has(key)) continue;
       add.push({ id, key });
       deps.log.warn(`${JOB}: ${cluster.name}: tag ${e.tag}="${e.value}": ${e.reason}`);
-      out.push({ action: 'tag-check', outcome: 'Skipped', cluster, reason: `${e.tag}=${e.value}: ${e.reason}`, at: deps.clock.now(), details: { tag: e.tag, value: e.value, finding: true } });
+      out.push({
+        action: 'tag-check',
+        outcome: 'Skipped',
+        cluster,
+        reason: `${e.tag}=${e.value}: ${e.reason}`,
+        at: deps.clock.now(),
+        details: { tag: e.tag, value: e.value, finding: true },
+      });
     }
   }
   const stale: Array<{ id: string; key: string }> = [];

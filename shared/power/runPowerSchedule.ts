@@ -26,7 +26,12 @@ function listingFailures(inv: Inventory, at: Date): OutcomeRecord[] {
   return inv.failures.map((f) => ({
     action: 'list-clusters',
     outcome: 'Failed' as const,
-    cluster: { id: `/subscriptions/${f.subscriptionId}`, name: `subscription ${f.subscriptionId}`, subscriptionId: f.subscriptionId, resourceGroup: '' },
+    cluster: {
+      id: `/subscriptions/${f.subscriptionId}`,
+      name: `subscription ${f.subscriptionId}`,
+      subscriptionId: f.subscriptionId,
+      resourceGroup: '',
+    },
     reason: `its clusters were not planned this tick: ${f.error.message}`,
     at,
     details: { errorCode: f.error.code },
@@ -38,7 +43,14 @@ async function planAndApply(tick: Tick, run: RunRecord): Promise<void> {
   const inv = await discoverFleet(deps.azure, deps.settings.subscriptions, deps.log);
   const [snoozes, handledEdges] = await Promise.all([deps.state.snoozes.all(tick.now), tick.edges.all()]);
   const { catchupMinutes, defaultTimezone } = deps.settings;
-  const plan = planPowerSchedule({ now: tick.now, clusters: inv.clusters, defaultTimezone, catchupMinutes, snoozes, handledEdges });
+  const plan = planPowerSchedule({
+    now: tick.now,
+    clusters: inv.clusters,
+    defaultTimezone,
+    catchupMinutes,
+    snoozes,
+    handledEdges,
+  });
   const acts = plan.decisions.filter((d) => d.kind === 'act');
   const applied = await mapLimit(acts, APPLY_CONCURRENCY, async (d) => {
     const o = await applyAction(tick, d);
@@ -73,16 +85,34 @@ async function pruneSnoozes(tick: Tick): Promise<void> {
 export async function runPowerSchedule(deps: Deps, opts: PowerRunOptions = {}): Promise<RunRecord> {
   const startedAt = deps.clock.now();
   const dryRun = deps.settings.dryRun || opts.dryRun === true;
-  const run: RunRecord = { runId: newRunId(startedAt), job: JOB, actor: opts.actor ?? 'timer', startedAt, dryRun, outcomes: [] };
+  const run: RunRecord = {
+    runId: newRunId(startedAt),
+    job: JOB,
+    actor: opts.actor ?? 'timer',
+    startedAt,
+    dryRun,
+    outcomes: [],
+  };
   // A dry run keeps its own edge bookkeeping: it reports each Planned edge once, and never consumes a real one.
-  const tick: Tick = { deps, runId: run.runId, actor: run.actor, dryRun, now: startedAt, edges: dryRun ? deps.state.dryRunEdges : deps.state.edges };
-  deps.log.info(`${JOB}: run ${run.runId} at ${startedAt.toISOString()}${dryRun ? ' (dry run: nothing is changed)' : ''}${opts.pastDue ? ' (timer past due)' : ''}`);
+  const tick: Tick = {
+    deps,
+    runId: run.runId,
+    actor: run.actor,
+    dryRun,
+    now: startedAt,
+    edges: dryRun ? deps.state.dryRunEdges : deps.state.edges,
+  };
+  deps.log.info(
+    `${JOB}: run ${run.runId} at ${startedAt.toISOString()}${dryRun ? ' (dry run: nothing is changed)' : ''}${opts.pastDue ? ' (timer past due)' : ''}`,
+  );
   let failure: unknown;
   try {
     // settleOperations never throws for one operation; if even the in-flight list cannot be read, the tick still plans.
     run.outcomes.push(...(await settleOperations(deps, JOB)).outcomes);
   } catch (err) {
-    deps.log.error(`${JOB}: run ${run.runId}: the operations of earlier ticks were not checked (the sweeper retries): ${errorMessage(err)}`);
+    deps.log.error(
+      `${JOB}: run ${run.runId}: the operations of earlier ticks were not checked (the sweeper retries): ${errorMessage(err)}`,
+    );
   }
   try {
     if (!dryRun) await pruneSnoozes(tick);
@@ -94,9 +124,22 @@ export async function runPowerSchedule(deps: Deps, opts: PowerRunOptions = {}): 
   run.endedAt = deps.clock.now();
   await reportRun(deps, run);
   if (failure !== undefined) {
-    throw failure instanceof Day2Error ? failure : new Day2Error('Internal', `${JOB} run ${run.runId} failed: ${errorMessage(failure)}`, { cause: failure });
+    throw failure instanceof Day2Error
+      ? failure
+      : new Day2Error('Internal', `${JOB} run ${run.runId} failed: ${errorMessage(failure)}`, {
+          cause: failure,
+        });
   }
-  const counts = run.outcomes.reduce<Record<string, number>>((m, o) => ({ ...m, [o.outcome]: (m[o.outcome] ?? 0) + 1 }), {});
-  deps.log.info(`${JOB}: run ${run.runId} done: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ') || 'nothing to do'}`);
+  const counts = run.outcomes.reduce<Record<string, number>>(
+    (m, o) => ({ ...m, [o.outcome]: (m[o.outcome] ?? 0) + 1 }),
+    {},
+  );
+  deps.log.info(
+    `${JOB}: run ${run.runId} done: ${
+      Object.entries(counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ') || 'nothing to do'
+    }`,
+  );
   return run;
 }

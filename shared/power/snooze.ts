@@ -12,7 +12,8 @@ export interface SnoozeArgs {
 export const MAX_SNOOZE_MINUTES = 24 * 60;
 const HHMM = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 const DURATION = /^(?:(\d{1,4})h)?(?:(\d{1,4})m)?$/;
-const USAGE = 'expected "for <duration>" (e.g. for 2h, for 90m, for 1h30m) or "until HH:MM" (e.g. until 22:00)';
+const USAGE =
+  'expected "for <duration>" (e.g. for 2h, for 90m, for 1h30m) or "until HH:MM" (e.g. until 22:00)';
 
 function untilLocal(text: string, now: Date, zone: IANAZone): { until: Date } | { error: string } {
   const m = HHMM.exec(text.trim());
@@ -43,11 +44,13 @@ function forDuration(text: string, now: Date): { until: Date } | { error: string
 export function parseSnooze(args: SnoozeArgs, now: Date, zone: string): { until: Date } | { error: string } {
   const z = IANAZone.create(zone);
   if (!z.isValid) return { error: `zone: "${zone}" is not an IANA time zone` };
-  if (args.until !== undefined && args.for !== undefined) return { error: `give either "for" or "until", not both; ${USAGE}` };
+  if (args.until !== undefined && args.for !== undefined)
+    return { error: `give either "for" or "until", not both; ${USAGE}` };
   if (args.until !== undefined) {
     const r = untilLocal(args.until, now, z);
     if ('error' in r) return r;
-    if (r.until.getTime() - now.getTime() > MAX_SNOOZE_MINUTES * 60_000) return { error: `until: a snooze lasts at most 24h; ${args.until} is further away` };
+    if (r.until.getTime() - now.getTime() > MAX_SNOOZE_MINUTES * 60_000)
+      return { error: `until: a snooze lasts at most 24h; ${args.until} is further away` };
     return r;
   }
   if (args.for !== undefined) return forDuration(args.for, now);

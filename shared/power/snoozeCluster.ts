@@ -28,7 +28,8 @@ export async function snoozeCluster(deps: Deps, req: SnoozeRequest): Promise<str
   const zone = parseClusterPolicy(c.tags, defaults).timezone;
   const now = deps.clock.now();
   const r = parseSnooze({ until: req.until, for: req.for }, now, zone);
-  if ('error' in r) throw new Day2Error('BadRequest', `snooze ${c.name}: ${r.error}`, { cluster: c.id, operation: 'snooze' });
+  if ('error' in r)
+    throw new Day2Error('BadRequest', `snooze ${c.name}: ${r.error}`, { cluster: c.id, operation: 'snooze' });
   await deps.state.snoozes.set(c.id, r.until, req.actor, now);
   const next = nextEdges(c, defaults, now);
   const when = `${localTime(r.until, zone, now)} (${r.until.toISOString().slice(11, 16)}Z)`;

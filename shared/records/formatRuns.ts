@@ -13,7 +13,18 @@ export function formatRuns(runs: ReadonlyArray<RunSummary | RunRecord>): string 
   if (runs.length === 0) return 'No runs found.';
   const summaries = runs.map((r) => ('outcomes' in r ? summarizeRun(r) : r));
   const withCluster = summaries.some((s) => s.forCluster);
-  const header = ['RUN', 'JOB', 'ACTOR', 'STARTED (UTC)', 'TOOK', 'CHANGED', 'PLANNED', 'FAILED', 'SKIPPED', 'CLUSTERS'];
+  const header = [
+    'RUN',
+    'JOB',
+    'ACTOR',
+    'STARTED (UTC)',
+    'TOOK',
+    'CHANGED',
+    'PLANNED',
+    'FAILED',
+    'SKIPPED',
+    'CLUSTERS',
+  ];
   if (withCluster) header.push('ON THIS CLUSTER');
   const rows = summaries.map((s) => {
     const row = [
@@ -29,14 +40,26 @@ export function formatRuns(runs: ReadonlyArray<RunSummary | RunRecord>): string 
       String(s.clusters),
     ];
     if (withCluster) {
-      row.push((s.forCluster?.outcomes ?? []).map((o) => `${o.action}${o.nodePool ? `/${o.nodePool}` : ''} ${o.outcome}${o.outcome === 'Failed' || o.outcome === 'Skipped' ? `: ${o.reason}` : ''}`).join('; '));
+      row.push(
+        (s.forCluster?.outcomes ?? [])
+          .map(
+            (o) =>
+              `${o.action}${o.nodePool ? `/${o.nodePool}` : ''} ${o.outcome}${o.outcome === 'Failed' || o.outcome === 'Skipped' ? `: ${o.reason}` : ''}`,
+          )
+          .join('; '),
+      );
     }
     return row;
   });
   const numeric = new Set([5, 6, 7, 8, 9]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : numeric.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+    cells
+      .map((c, i) =>
+        i === cells.length - 1 ? c : numeric.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 

@@ -4,7 +4,8 @@ import type { ClusterRef } from '../fleet/cluster';
 export type Outcome = 'Succeeded' | 'Failed' | 'Skipped' | 'Planned' | 'InProgress';
 
 /** PRODUCT §4 jobs, as they appear in the `Job` column. */
-export type JobName = 'power-schedule' | 'node-image' | 'version-support' | 'upgrade' | 'sweep' | 'events' | 'chatops';
+export type JobName =
+  'power-schedule' | 'node-image' | 'version-support' | 'upgrade' | 'sweep' | 'events' | 'chatops';
 
 /**
  * PRODUCT §10 `Actor`: `timer`, `eventgrid`, `http:<principal>`, `teams:<object id>`.

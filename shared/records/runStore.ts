@@ -43,7 +43,6 @@ export function invertedTime(d: Date): string {
 
 /** A table key from free text: lower case, without the characters keys may not hold. */
 function keyPart(text: string): string {
-   
   return text.toLowerCase().replace(/[/\\#?\u0000-\u001f\u007f-\u009f]/g, '_');
 }
 
@@ -56,7 +55,10 @@ export function createRunStore(connectionString: string, opts: { tablePrefix?: s
   const index: LazyTable = lazyTable(connectionString, `${prefix}RunIndex`);
 
   const fail = (operation: string, err: unknown): never => {
-    throw new Day2Error('StorageFailed', `run store: ${operation} failed: ${errorMessage(err)}`, { operation, cause: err });
+    throw new Day2Error('StorageFailed', `run store: ${operation} failed: ${errorMessage(err)}`, {
+      operation,
+      cause: err,
+    });
   };
 
   async function readHeader(runId: string): Promise<TableEntityResult<Record<string, unknown>> | undefined> {
@@ -76,9 +78,13 @@ export function createRunStore(connectionString: string, opts: { tablePrefix?: s
     const parts = textEntities(JSON.stringify(run.outcomes));
     const summary = summarizeRun(run);
     try {
-      await forEachLimited(parts.map((p, i) => ({ p, i })), 4, async ({ p, i }) => {
-        await t.upsertEntity({ partitionKey: run.runId, rowKey: partKey(i), writeId, ...p }, 'Replace');
-      });
+      await forEachLimited(
+        parts.map((p, i) => ({ p, i })),
+        4,
+        async ({ p, i }) => {
+          await t.upsertEntity({ partitionKey: run.runId, rowKey: partKey(i), writeId, ...p }, 'Replace');
+        },
+      );
       await t.upsertEntity(
         {
           partitionKey: run.runId,
@@ -118,7 +124,10 @@ export function createRunStore(connectionString: string, opts: { tablePrefix?: s
       byCluster.set(k, entry);
     }
     try {
-      await t.upsertEntity({ partitionKey: 'time', rowKey, runId: run.runId, summary: summaryToJson(summary) }, 'Replace');
+      await t.upsertEntity(
+        { partitionKey: 'time', rowKey, runId: run.runId, summary: summaryToJson(summary) },
+        'Replace',
+      );
       await forEachLimited([...byCluster.values()], 16, async (c) => {
         const forCluster = {
           id: c.id,
@@ -131,7 +140,13 @@ export function createRunStore(connectionString: string, opts: { tablePrefix?: s
           })),
         };
         await t.upsertEntity(
-          { partitionKey: `cluster-${keyPart(c.name)}`, rowKey: `${rowKey}-${idHash(c.id)}`, runId: run.runId, clusterId: c.id, summary: summaryToJson({ ...summary, forCluster }) },
+          {
+            partitionKey: `cluster-${keyPart(c.name)}`,
+            rowKey: `${rowKey}-${idHash(c.id)}`,
+            runId: run.runId,
+            clusterId: c.id,
+            summary: summaryToJson({ ...summary, forCluster }),
+          },
           'Replace',
         );
       });
@@ -154,7 +169,10 @@ export function createRunStore(connectionString: string, opts: { tablePrefix?: s
         try {
           part = await t.getEntity<Record<string, unknown>>(runId, partKey(i));
         } catch (err) {
-          if (statusOf(err) === 404) { consistent = false; break; }
+          if (statusOf(err) === 404) {
+            consistent = false;
+            break;
+          }
           return fail(`read run ${runId}`, err);
         }
         if (part.writeId !== header.writeId) consistent = false;
@@ -163,7 +181,9 @@ export function createRunStore(connectionString: string, opts: { tablePrefix?: s
       if (!consistent) continue;
       const summary = summaryFromJson(String(header.summary));
       const text = Buffer.concat(bytes).toString('utf8');
-      const outcomes = (JSON.parse(text || '[]') as Array<Omit<OutcomeRecord, 'at'> & { at: string }>).map((o) => ({ ...o, at: new Date(o.at) }));
+      const outcomes = (JSON.parse(text || '[]') as Array<Omit<OutcomeRecord, 'at'> & { at: string }>).map(
+        (o) => ({ ...o, at: new Date(o.at) }),
+      );
       return {
         runId,
         job: summary.job,
@@ -175,7 +195,9 @@ export function createRunStore(connectionString: string, opts: { tablePrefix?: s
         outcomes,
       };
     }
-    throw new Day2Error('StorageFailed', `run store: run ${runId} kept changing while it was read`, { operation: 'read run' });
+    throw new Day2Error('StorageFailed', `run store: run ${runId} kept changing while it was read`, {
+      operation: 'read run',
+    });
   }
 
   async function list(query: RunQuery = {}): Promise<RunSummary[]> {
@@ -190,7 +212,9 @@ export function createRunStore(connectionString: string, opts: { tablePrefix?: s
     const out: RunSummary[] = [];
     const seen = new Set<string>();
     try {
-      for await (const page of t.listEntities<{ summary: string; runId: string; clusterId?: string }>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(1000, Math.max(limit, 50)) })) {
+      for await (const page of t
+        .listEntities<{ summary: string; runId: string; clusterId?: string }>({ queryOptions: { filter } })
+        .byPage({ maxPageSize: Math.min(1000, Math.max(limit, 50)) })) {
         for (const e of page) {
           if (ref && !(e.clusterId && sameId(e.clusterId, ref.id))) continue;
           // Two clusters of the same name (other subscriptions) in one run: list the run once.

@@ -9,7 +9,11 @@ export interface RunSummary extends Omit<RunRecord, 'outcomes'> {
   /** Distinct clusters the run has an outcome for. */
   clusters: number;
   /** Set when the summary was listed for one cluster: what the run did to it. */
-  forCluster?: { id: string; name: string; outcomes: Array<Pick<OutcomeRecord, 'action' | 'outcome' | 'reason' | 'nodePool'>> };
+  forCluster?: {
+    id: string;
+    name: string;
+    outcomes: Array<Pick<OutcomeRecord, 'action' | 'outcome' | 'reason' | 'nodePool'>>;
+  };
 }
 
 export function countOutcomes(outcomes: readonly OutcomeRecord[]): Record<Outcome, number> {
@@ -38,7 +42,10 @@ export function summaryToJson(s: RunSummary): string {
 }
 
 export function summaryFromJson(text: string): RunSummary {
-  const raw = JSON.parse(text) as Omit<RunSummary, 'startedAt' | 'endedAt'> & { startedAt: string; endedAt?: string };
+  const raw = JSON.parse(text) as Omit<RunSummary, 'startedAt' | 'endedAt'> & {
+    startedAt: string;
+    endedAt?: string;
+  };
   const { startedAt, endedAt, ...rest } = raw;
   return { ...rest, startedAt: new Date(startedAt), ...(endedAt ? { endedAt: new Date(endedAt) } : {}) };
 }

@@ -13,7 +13,8 @@ export type TextProperties = Record<string, Uint8Array | number>;
 
 function pieces(bytes: Buffer): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; i += PIECE_BYTES) out.push(new Uint8Array(bytes.subarray(i, i + PIECE_BYTES)));
+  for (let i = 0; i < bytes.length; i += PIECE_BYTES)
+    out.push(new Uint8Array(bytes.subarray(i, i + PIECE_BYTES)));
   return out;
 }
 
@@ -36,7 +37,8 @@ export function textProperties(text: string): TextProperties {
 export function textEntities(text: string): TextProperties[] {
   const all = pieces(Buffer.from(text, 'utf8'));
   const out: TextProperties[] = [];
-  for (let i = 0; i === 0 || i < all.length; i += PIECES_PER_ENTITY) out.push(props(all.slice(i, i + PIECES_PER_ENTITY)));
+  for (let i = 0; i === 0 || i < all.length; i += PIECES_PER_ENTITY)
+    out.push(props(all.slice(i, i + PIECES_PER_ENTITY)));
   return out;
 }
 
@@ -51,7 +53,8 @@ export function textBytes(entity: Record<string, unknown>): Buffer {
   const parts: Buffer[] = [];
   for (let i = 0; i < count; i++) {
     const piece = entity[`t${i}`];
-    if (!(piece instanceof Uint8Array)) throw new Error(`table entity is missing text piece t${i} of ${count}`);
+    if (!(piece instanceof Uint8Array))
+      throw new Error(`table entity is missing text piece t${i} of ${count}`);
     parts.push(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
   }
   return Buffer.concat(parts);

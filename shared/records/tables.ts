@@ -13,7 +13,11 @@ export interface LazyTable {
 
 export function lazyTable(connectionString: string, name: string): LazyTable {
   if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(name)) {
-    throw new Day2Error('ConfigInvalid', `"${name}" is not a valid table name (3-63 letters and digits, starting with a letter)`, { operation: 'open table' });
+    throw new Day2Error(
+      'ConfigInvalid',
+      `"${name}" is not a valid table name (3-63 letters and digits, starting with a letter)`,
+      { operation: 'open table' },
+    );
   }
   const table = TableClient.fromConnectionString(connectionString, name, { allowInsecureConnection: true });
   let created: Promise<void> | undefined;
@@ -22,7 +26,11 @@ export function lazyTable(connectionString: string, name: string): LazyTable {
     async client() {
       created ??= table.createTable().catch((err: unknown) => {
         created = undefined;
-        throw new Day2Error('StorageFailed', `cannot create table ${name}: ${String((err as Error).message)}`, { operation: 'create table', cause: err });
+        throw new Day2Error(
+          'StorageFailed',
+          `cannot create table ${name}: ${String((err as Error).message)}`,
+          { operation: 'create table', cause: err },
+        );
       });
       await created;
       return table;
@@ -37,7 +45,11 @@ export function statusOf(err: unknown): number | undefined {
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time; resolves when all are done, rejects on the first failure. */
-export async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {

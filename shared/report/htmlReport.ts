@@ -23,12 +23,21 @@ export interface ReportInput {
   maxRows?: number;
 }
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** JSON safe inside a <script> element. */
-const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+const scriptJson = (v: unknown): string =>
+  JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 
 function rendererSource(): string {
-  const file = path.join(path.dirname(require.resolve('adaptivecards/package.json')), 'dist', 'adaptivecards.min.js');
+  const file = path.join(
+    path.dirname(require.resolve('adaptivecards/package.json')),
+    'dist',
+    'adaptivecards.min.js',
+  );
   return readFileSync(file, 'utf8').replace(/<\/script/gi, '<\\/script');
 }
 
@@ -44,7 +53,10 @@ export function renderHtmlReport(input: ReportInput): string {
   const rows = input.rows.slice(0, maxRows);
   const cols = LOG_COLUMNS.map((c) => c.name);
   const runRows = runs
-    .map((r) => `<tr><td>${esc(r.runId)}${r.dryRun ? ' <b>(dry run)</b>' : ''}</td><td>${esc(r.job)}</td><td>${esc(r.actor)}</td><td>${esc(r.startedAt.toISOString())}</td><td>${r.counts.Succeeded + r.counts.InProgress}</td><td>${r.counts.Planned}</td><td>${r.counts.Failed}</td><td>${r.counts.Skipped}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.runId)}${r.dryRun ? ' <b>(dry run)</b>' : ''}</td><td>${esc(r.job)}</td><td>${esc(r.actor)}</td><td>${esc(r.startedAt.toISOString())}</td><td>${r.counts.Succeeded + r.counts.InProgress}</td><td>${r.counts.Planned}</td><td>${r.counts.Failed}</td><td>${r.counts.Skipped}</td></tr>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en">

@@ -10,7 +10,8 @@ const colors = {
 };
 
 export const TEAMS_HOST_CONFIG = {
-  fontFamily: "'Segoe UI', 'Segoe UI Web (West European)', -apple-system, BlinkMacSystemFont, Roboto, 'Helvetica Neue', 'DejaVu Sans', sans-serif",
+  fontFamily:
+    "'Segoe UI', 'Segoe UI Web (West European)', -apple-system, BlinkMacSystemFont, Roboto, 'Helvetica Neue', 'DejaVu Sans', sans-serif",
   supportsInteractivity: true,
   spacing: { small: 4, default: 8, medium: 16, large: 20, extraLarge: 24, padding: 16 },
   separator: { lineThickness: 1, lineColor: '#E0E0E0' },
@@ -35,7 +36,14 @@ export const TEAMS_HOST_CONFIG = {
   },
   adaptiveCard: { allowCustomStyle: true },
   factSet: {
-    title: { color: 'default', size: 'default', isSubtle: false, weight: 'bolder', wrap: true, maxWidth: 160 },
+    title: {
+      color: 'default',
+      size: 'default',
+      isSubtle: false,
+      weight: 'bolder',
+      wrap: true,
+      maxWidth: 160,
+    },
     value: { color: 'default', size: 'default', isSubtle: false, weight: 'default', wrap: true },
     spacing: 8,
   },

@@ -42,7 +42,6 @@ function clockBody(clock: SimClock): Record<string, unknown> {
   return { now: clock.now().toISOString(), speed: clock.speed };
 }
 
-
 /** Default data of an admin-emitted event, from the cluster and its region's versions. */
 export function defaultEventData(
   ctx: SimContext,

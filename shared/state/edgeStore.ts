@@ -1,6 +1,10 @@
 import { getOrUndefined, isConflict, isNotFound, keyOf, Tables } from './tables';
 
-interface EdgeEntity { clusterId: string; action: string; edge: string }
+interface EdgeEntity {
+  clusterId: string;
+  action: string;
+  edge: string;
+}
 
 /** Attempts at the read-compare-write of one marker under concurrent writers. */
 const MARK_ATTEMPTS = 5;
@@ -11,13 +15,17 @@ const MARK_ATTEMPTS = 5;
  * `table` separates the dry-run bookkeeping (`edgesdryrun`) from the real one (`edges`).
  */
 export class EdgeStore {
-  constructor(private readonly tables: Tables, private readonly table = 'edges') {}
+  constructor(
+    private readonly tables: Tables,
+    private readonly table = 'edges',
+  ) {}
 
   /** Map key: `${clusterIdLower}|${action}` (the plan's `handledEdges` input). */
   async all(): Promise<Map<string, Date>> {
     return this.tables.use(this.table, 'read the handled edges', async (t) => {
       const out = new Map<string, Date>();
-      for await (const e of t.listEntities<EdgeEntity>()) out.set(`${e.clusterId}|${e.action}`, new Date(e.edge));
+      for await (const e of t.listEntities<EdgeEntity>())
+        out.set(`${e.clusterId}|${e.action}`, new Date(e.edge));
       return out;
     });
   }
@@ -28,20 +36,30 @@ export class EdgeStore {
    */
   async markHandled(clusterId: string, action: string, edge: Date): Promise<void> {
     const id = clusterId.toLowerCase();
-    const entity = { partitionKey: keyOf(id), rowKey: action, clusterId: id, action, edge: edge.toISOString() };
-    await this.tables.use(this.table, `mark the ${action} edge ${entity.edge} of ${clusterId} handled`, async (t) => {
-      for (let attempt = 0; attempt < MARK_ATTEMPTS; attempt++) {
-        const existing = await getOrUndefined<EdgeEntity>(t, entity.partitionKey, action);
-        if (existing && new Date(existing.edge) >= edge) return;
-        try {
-          if (existing) await t.updateEntity(entity, 'Replace', { etag: existing.etag });
-          else await t.createEntity(entity);
-          return;
-        } catch (err) {
-          if (!isConflict(err) && !isNotFound(err)) throw err; // changed meanwhile: read and compare again
+    const entity = {
+      partitionKey: keyOf(id),
+      rowKey: action,
+      clusterId: id,
+      action,
+      edge: edge.toISOString(),
+    };
+    await this.tables.use(
+      this.table,
+      `mark the ${action} edge ${entity.edge} of ${clusterId} handled`,
+      async (t) => {
+        for (let attempt = 0; attempt < MARK_ATTEMPTS; attempt++) {
+          const existing = await getOrUndefined<EdgeEntity>(t, entity.partitionKey, action);
+          if (existing && new Date(existing.edge) >= edge) return;
+          try {
+            if (existing) await t.updateEntity(entity, 'Replace', { etag: existing.etag });
+            else await t.createEntity(entity);
+            return;
+          } catch (err) {
+            if (!isConflict(err) && !isNotFound(err)) throw err; // changed meanwhile: read and compare again
+          }
         }
-      }
-      throw new Error(`edge marker still contended after ${MARK_ATTEMPTS} attempts`);
-    });
+        throw new Error(`edge marker still contended after ${MARK_ATTEMPTS} attempts`);
+      },
+    );
   }
 }

@@ -11,12 +11,25 @@ export class EventStore {
   constructor(private readonly tables: Tables) {}
 
   async isDone(eventId: string): Promise<boolean> {
-    return this.tables.use('events', `read event ${eventId}`, async (t) => (await getOrUndefined(t, 'done', keyOf(eventId))) !== undefined);
+    return this.tables.use(
+      'events',
+      `read event ${eventId}`,
+      async (t) => (await getOrUndefined(t, 'done', keyOf(eventId))) !== undefined,
+    );
   }
 
   async markDone(eventId: string, type: string, at: Date): Promise<void> {
     await this.tables.use('events', `mark event ${eventId} done`, async (t) => {
-      await t.upsertEntity({ partitionKey: 'done', rowKey: keyOf(eventId), eventId: eventId.slice(0, 1000), type, at: at.toISOString() }, 'Replace');
+      await t.upsertEntity(
+        {
+          partitionKey: 'done',
+          rowKey: keyOf(eventId),
+          eventId: eventId.slice(0, 1000),
+          type,
+          at: at.toISOString(),
+        },
+        'Replace',
+      );
     });
   }
 }

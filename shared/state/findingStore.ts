@@ -1,6 +1,10 @@
 import { keyOf, Tables } from './tables';
 
-interface FindingEntity { clusterId: string; finding: string; firstAt: string }
+interface FindingEntity {
+  clusterId: string;
+  finding: string;
+  firstAt: string;
+}
 
 /**
  * Findings already reported, by cluster: a bad tag value is reported once per (cluster, finding), not
@@ -27,12 +31,23 @@ export class FindingStore {
   async add(scope: string, clusterId: string, finding: string, at: Date): Promise<void> {
     const id = clusterId.toLowerCase();
     await this.tables.use('findings', `record the ${scope} finding ${finding} of ${clusterId}`, (t) =>
-      t.upsertEntity({ partitionKey: scope, rowKey: rowKey(id, finding), clusterId: id, finding, firstAt: at.toISOString() }, 'Replace'));
+      t.upsertEntity(
+        {
+          partitionKey: scope,
+          rowKey: rowKey(id, finding),
+          clusterId: id,
+          finding,
+          firstAt: at.toISOString(),
+        },
+        'Replace',
+      ),
+    );
   }
 
   async remove(scope: string, clusterId: string, finding: string): Promise<void> {
     await this.tables.use('findings', `forget the ${scope} finding ${finding} of ${clusterId}`, (t) =>
-      t.deleteEntity(scope, rowKey(clusterId.toLowerCase(), finding)));
+      t.deleteEntity(scope, rowKey(clusterId.toLowerCase(), finding)),
+    );
   }
 }
 

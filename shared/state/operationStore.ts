@@ -40,9 +40,23 @@ export type FinishedOperation = OperationRecord & { status: 'Succeeded' | 'Faile
 type StoredStatus = 'Starting' | OperationRecord['status'];
 
 interface OperationEntity {
-  id: string; runId: string; job: string; action: string; actor: string; cluster: string; nodePool?: string;
-  fromVersion?: string; toVersion?: string; startedAt: string; finishedAt?: string; status: string; reason?: string;
-  poller?: string; details?: string; clusterId: string; reported?: boolean;
+  id: string;
+  runId: string;
+  job: string;
+  action: string;
+  actor: string;
+  cluster: string;
+  nodePool?: string;
+  fromVersion?: string;
+  toVersion?: string;
+  startedAt: string;
+  finishedAt?: string;
+  status: string;
+  reason?: string;
+  poller?: string;
+  details?: string;
+  clusterId: string;
+  reported?: boolean;
 }
 
 type Keyed<T> = T & { partitionKey: string; rowKey: string };
@@ -56,28 +70,98 @@ const OP = 'op';
 const ACTIVE = 'active';
 const FINISHED = ['Succeeded', 'Failed'];
 
-const toEntity = (r: NewOperation & { status: StoredStatus; finishedAt?: Date; reason?: string; poller?: string; reported?: boolean }, pk = OP): Keyed<OperationEntity> => ({
+const toEntity = (
+  r: NewOperation & {
+    status: StoredStatus;
+    finishedAt?: Date;
+    reason?: string;
+    poller?: string;
+    reported?: boolean;
+  },
+  pk = OP,
+): Keyed<OperationEntity> => ({
   partitionKey: pk,
   rowKey: r.id,
-  id: r.id, runId: r.runId, job: r.job, action: r.action, actor: r.actor, cluster: JSON.stringify(r.cluster),
-  clusterId: r.cluster.id.toLowerCase(), nodePool: r.nodePool, fromVersion: r.fromVersion, toVersion: r.toVersion,
-  startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString(), status: r.status, reason: r.reason,
-  poller: r.poller, details: r.details ? JSON.stringify(r.details) : undefined, reported: r.reported,
+  id: r.id,
+  runId: r.runId,
+  job: r.job,
+  action: r.action,
+  actor: r.actor,
+  cluster: JSON.stringify(r.cluster),
+  clusterId: r.cluster.id.toLowerCase(),
+  nodePool: r.nodePool,
+  fromVersion: r.fromVersion,
+  toVersion: r.toVersion,
+  startedAt: r.startedAt.toISOString(),
+  finishedAt: r.finishedAt?.toISOString(),
+  status: r.status,
+  reason: r.reason,
+  poller: r.poller,
+  details: r.details ? JSON.stringify(r.details) : undefined,
+  reported: r.reported,
 });
 
 const fromEntity = (e: OperationEntity): OperationRecord => ({
-  id: e.id, runId: e.runId, job: e.job as JobName, action: e.action, actor: e.actor as Actor,
-  cluster: JSON.parse(e.cluster) as ClusterRef, nodePool: e.nodePool || undefined, fromVersion: e.fromVersion || undefined,
-  toVersion: e.toVersion || undefined, startedAt: new Date(e.startedAt), finishedAt: e.finishedAt ? new Date(e.finishedAt) : undefined,
-  status: e.status as OperationRecord['status'], reason: e.reason || undefined, poller: e.poller || undefined,
+  id: e.id,
+  runId: e.runId,
+  job: e.job as JobName,
+  action: e.action,
+  actor: e.actor as Actor,
+  cluster: JSON.parse(e.cluster) as ClusterRef,
+  nodePool: e.nodePool || undefined,
+  fromVersion: e.fromVersion || undefined,
+  toVersion: e.toVersion || undefined,
+  startedAt: new Date(e.startedAt),
+  finishedAt: e.finishedAt ? new Date(e.finishedAt) : undefined,
+  status: e.status as OperationRecord['status'],
+  reason: e.reason || undefined,
+  poller: e.poller || undefined,
   details: e.details ? (JSON.parse(e.details) as Record<string, unknown>) : undefined,
   ...(typeof e.reported === 'boolean' ? { reported: e.reported } : {}),
 });
 
 /** The entity without the service's metadata (etag, timestamp), re-keyed to `pk`. */
 function copyTo(e: OperationEntity, pk: string): Keyed<OperationEntity> {
-  const { id, runId, job, action, actor, cluster, nodePool, fromVersion, toVersion, startedAt, finishedAt, status, reason, poller, details, clusterId, reported } = e;
-  return { partitionKey: pk, rowKey: id, id, runId, job, action, actor, cluster, nodePool, fromVersion, toVersion, startedAt, finishedAt, status, reason, poller, details, clusterId, reported };
+  const {
+    id,
+    runId,
+    job,
+    action,
+    actor,
+    cluster,
+    nodePool,
+    fromVersion,
+    toVersion,
+    startedAt,
+    finishedAt,
+    status,
+    reason,
+    poller,
+    details,
+    clusterId,
+    reported,
+  } = e;
+  return {
+    partitionKey: pk,
+    rowKey: id,
+    id,
+    runId,
+    job,
+    action,
+    actor,
+    cluster,
+    nodePool,
+    fromVersion,
+    toVersion,
+    startedAt,
+    finishedAt,
+    status,
+    reason,
+    poller,
+    details,
+    clusterId,
+    reported,
+  };
 }
 
 const ignoreGone = (err: unknown): void => {
@@ -96,8 +180,12 @@ const LOCK_ATTEMPTS = 3;
 export class OperationStore {
   constructor(private readonly tables: Tables) {}
 
-  private ops<T>(doing: string, fn: (t: TableClient) => Promise<T>): Promise<T> { return this.tables.use('operations', doing, fn); }
-  private locks<T>(doing: string, fn: (t: TableClient) => Promise<T>): Promise<T> { return this.tables.use('locks', doing, fn); }
+  private ops<T>(doing: string, fn: (t: TableClient) => Promise<T>): Promise<T> {
+    return this.tables.use('operations', doing, fn);
+  }
+  private locks<T>(doing: string, fn: (t: TableClient) => Promise<T>): Promise<T> {
+    return this.tables.use('locks', doing, fn);
+  }
 
   /**
    * Takes the cluster's lock for `op` (insert-if-absent; an expired lock is taken over) and records the
@@ -121,7 +209,12 @@ export class OperationStore {
   private lock(op: NewOperation, lockTtlMs: number): Promise<boolean> {
     const pk = 'lock';
     const rk = keyOf(op.cluster.id);
-    const entity = { partitionKey: pk, rowKey: rk, operationId: op.id, expiresAt: new Date(op.startedAt.getTime() + lockTtlMs).toISOString() };
+    const entity = {
+      partitionKey: pk,
+      rowKey: rk,
+      operationId: op.id,
+      expiresAt: new Date(op.startedAt.getTime() + lockTtlMs).toISOString(),
+    };
     return this.locks(`take the lock of ${op.cluster.name}`, async (locks) => {
       for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
         try {
@@ -190,7 +283,10 @@ export class OperationStore {
   private async active(filter: string, doing: string): Promise<OperationEntity[]> {
     return this.ops(doing, async (t) => {
       const out: OperationEntity[] = [];
-      for await (const e of t.listEntities<OperationEntity>({ queryOptions: { filter: `PartitionKey eq '${ACTIVE}' and (${filter})` } })) out.push(e);
+      for await (const e of t.listEntities<OperationEntity>({
+        queryOptions: { filter: `PartitionKey eq '${ACTIVE}' and (${filter})` },
+      }))
+        out.push(e);
       return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
     });
   }
@@ -202,7 +298,10 @@ export class OperationStore {
 
   /** Finished operations whose outcome no run has reported yet, finished before `before`. */
   async unreported(before: Date): Promise<FinishedOperation[]> {
-    const rows = await this.active(`(status eq 'Succeeded' or status eq 'Failed') and finishedAt lt '${before.toISOString()}'`, 'list unreported outcomes');
+    const rows = await this.active(
+      `(status eq 'Succeeded' or status eq 'Failed') and finishedAt lt '${before.toISOString()}'`,
+      'list unreported outcomes',
+    );
     return rows.map(fromEntity) as FinishedOperation[];
   }
 
@@ -213,7 +312,9 @@ export class OperationStore {
         const e = await getOrUndefined<OperationEntity>(t, OP, id);
         if (!e || !FINISHED.includes(e.status)) return;
         if (e.reported === false) {
-          await t.updateEntity({ partitionKey: OP, rowKey: id, reported: true }, 'Merge', { etag: e.etag }).catch(ignoreGone);
+          await t
+            .updateEntity({ partitionKey: OP, rowKey: id, reported: true }, 'Merge', { etag: e.etag })
+            .catch(ignoreGone);
         }
         await t.deleteEntity(ACTIVE, id).catch(ignoreGone);
       });
@@ -226,7 +327,10 @@ export class OperationStore {
     if (filter.since) parts.push(`startedAt ge '${filter.since.toISOString()}'`);
     return this.ops('read operation history', async (t) => {
       const out: OperationRecord[] = [];
-      for await (const e of t.listEntities<OperationEntity>({ queryOptions: { filter: parts.join(' and ') } })) out.push(fromEntity(e));
+      for await (const e of t.listEntities<OperationEntity>({
+        queryOptions: { filter: parts.join(' and ') },
+      }))
+        out.push(fromEntity(e));
       return out.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
     });
   }
@@ -252,11 +356,16 @@ export class OperationStore {
    * Also repairs index rows left behind by a crash. Returns the released operations.
    */
   async abandonStale(before: Date): Promise<NewOperation[]> {
-    const stale = await this.active(`status eq 'Starting' and startedAt lt '${before.toISOString()}'`, 'list operations never submitted');
+    const stale = await this.active(
+      `status eq 'Starting' and startedAt lt '${before.toISOString()}'`,
+      'list operations never submitted',
+    );
     const out: NewOperation[] = [];
     for (const row of stale) {
       const op = fromEntity(row);
-      const e = await this.ops(`read operation ${op.id}`, (t) => getOrUndefined<OperationEntity>(t, OP, op.id));
+      const e = await this.ops(`read operation ${op.id}`, (t) =>
+        getOrUndefined<OperationEntity>(t, OP, op.id),
+      );
       if (e && !neverSubmitted(e)) {
         await this.ops(`repair the index row of operation ${op.id}`, (t) => this.syncIndex(t, e));
         continue;
@@ -277,7 +386,8 @@ export class OperationStore {
 
   /** The index row follows the record: kept while not finished or not reported, deleted after. */
   private async syncIndex(t: TableClient, e: OperationEntity): Promise<void> {
-    if (!FINISHED.includes(e.status) || e.reported === false) await t.upsertEntity(copyTo(e, ACTIVE), 'Replace');
+    if (!FINISHED.includes(e.status) || e.reported === false)
+      await t.upsertEntity(copyTo(e, ACTIVE), 'Replace');
     else await t.deleteEntity(ACTIVE, e.id).catch(ignoreGone);
   }
 
@@ -285,7 +395,14 @@ export class OperationStore {
    * Records the outcome of an operation once (from `from`, ETag-conditional), marks it not yet reported,
    * and releases the cluster's lock. Undefined when it is not in state `from` (a repeat never reverses it).
    */
-  private async complete(id: string, from: StoredStatus, status: 'Succeeded' | 'Failed', reason: string, at: Date, etag?: string): Promise<FinishedOperation | undefined> {
+  private async complete(
+    id: string,
+    from: StoredStatus,
+    status: 'Succeeded' | 'Failed',
+    reason: string,
+    at: Date,
+    etag?: string,
+  ): Promise<FinishedOperation | undefined> {
     const done = await this.ops(`record the outcome of operation ${id}`, async (t) => {
       const e = await getOrUndefined<OperationEntity>(t, OP, id);
       if (!e || e.status !== from) {
@@ -310,7 +427,12 @@ export class OperationStore {
    * Records the outcome of an in-flight operation once and releases the cluster's lock. Returns the
    * finished record, or undefined when the outcome was already recorded (a repeat never reverses it).
    */
-  finish(id: string, status: 'Succeeded' | 'Failed', reason: string, at: Date): Promise<FinishedOperation | undefined> {
+  finish(
+    id: string,
+    status: 'Succeeded' | 'Failed',
+    reason: string,
+    at: Date,
+  ): Promise<FinishedOperation | undefined> {
     return this.complete(id, 'InProgress', status, reason, at);
   }
 

@@ -1,6 +1,11 @@
 import { isConflict, isNotFound, keyOf, Tables } from './tables';
 
-interface SnoozeEntity { clusterId: string; until: string; by: string; setAt: string }
+interface SnoozeEntity {
+  clusterId: string;
+  until: string;
+  by: string;
+  setAt: string;
+}
 
 /** Expired snoozes are kept this long, so the plan can stop the cluster late once its snooze ends. */
 const KEEP_EXPIRED_MS = 24 * 3_600_000;
@@ -12,7 +17,18 @@ export class SnoozeStore {
   async set(clusterId: string, until: Date, by: string, now: Date): Promise<void> {
     const id = clusterId.toLowerCase();
     await this.tables.use('snoozes', `snooze ${clusterId}`, (t) =>
-      t.upsertEntity({ partitionKey: 'snooze', rowKey: keyOf(id), clusterId: id, until: until.toISOString(), by, setAt: now.toISOString() }, 'Replace'));
+      t.upsertEntity(
+        {
+          partitionKey: 'snooze',
+          rowKey: keyOf(id),
+          clusterId: id,
+          until: until.toISOString(),
+          by,
+          setAt: now.toISOString(),
+        },
+        'Replace',
+      ),
+    );
   }
 
   /** Snoozes by cluster id (lower case), expired ones of the last day included. Read-only. */
@@ -33,7 +49,9 @@ export class SnoozeStore {
       let n = 0;
       for await (const e of t.listEntities<SnoozeEntity>()) {
         if (now.getTime() - new Date(e.until).getTime() <= KEEP_EXPIRED_MS) continue;
-        await t.deleteEntity(e.partitionKey!, e.rowKey!, { etag: e.etag }).catch((err: unknown) => { if (!isGone(err)) throw err; });
+        await t.deleteEntity(e.partitionKey!, e.rowKey!, { etag: e.etag }).catch((err: unknown) => {
+          if (!isGone(err)) throw err;
+        });
         n++;
       }
       return n;

@@ -19,5 +19,12 @@ export interface StateStore {
 
 export function createStateStore(connectionString: string, prefix = 'day2'): StateStore {
   const tables = new Tables(connectionString, prefix);
-  return { edges: new EdgeStore(tables), dryRunEdges: new EdgeStore(tables, 'edgesdryrun'), snoozes: new SnoozeStore(tables), operations: new OperationStore(tables), events: new EventStore(tables), findings: new FindingStore(tables) };
+  return {
+    edges: new EdgeStore(tables),
+    dryRunEdges: new EdgeStore(tables, 'edgesdryrun'),
+    snoozes: new SnoozeStore(tables),
+    operations: new OperationStore(tables),
+    events: new EventStore(tables),
+    findings: new FindingStore(tables),
+  };
 }

@@ -7,19 +7,30 @@ import { Day2Error, errorMessage } from '../errors';
  */
 export class Tables {
   private readonly clients = new Map<string, Promise<TableClient>>();
-  constructor(private readonly connectionString: string, private readonly prefix = 'day2') {}
+  constructor(
+    private readonly connectionString: string,
+    private readonly prefix = 'day2',
+  ) {}
 
   table(name: string): Promise<TableClient> {
     const full = `${this.prefix}${name}`;
     let c = this.clients.get(full);
     if (!c) {
       const client = TableClient.fromConnectionString(this.connectionString, full, {
-        allowInsecureConnection: /^(UseDevelopmentStorage=true|.*http:\/\/127\.0\.0\.1)/.test(this.connectionString),
+        allowInsecureConnection: /^(UseDevelopmentStorage=true|.*http:\/\/127\.0\.0\.1)/.test(
+          this.connectionString,
+        ),
       });
-      c = client.createTable().then(() => client, (err: unknown) => {
-        this.clients.delete(full);
-        throw new Day2Error('StorageFailed', `cannot create table ${full}: ${(err as Error).message}`, { operation: 'storage', cause: err });
-      });
+      c = client.createTable().then(
+        () => client,
+        (err: unknown) => {
+          this.clients.delete(full);
+          throw new Day2Error('StorageFailed', `cannot create table ${full}: ${(err as Error).message}`, {
+            operation: 'storage',
+            cause: err,
+          });
+        },
+      );
       this.clients.set(full, c);
     }
     return c;
@@ -42,12 +53,16 @@ export class Tables {
 /** Normalises a storage failure: RestError → Day2Error('StorageFailed'); a Day2Error or any other error is returned as is. */
 export function storageError(err: unknown, table: string, doing: string): unknown {
   if (!(err instanceof RestError)) return err;
-  return new Day2Error('StorageFailed', `table ${table}: cannot ${doing}: ${errorMessage(err)}${err.statusCode ? ` (HTTP ${err.statusCode})` : ''}`, {
-    operation: doing,
-    cause: err,
-    ...(err.statusCode ? { statusCode: err.statusCode } : {}),
-    ...(err.code ? { azureCode: err.code } : {}),
-  });
+  return new Day2Error(
+    'StorageFailed',
+    `table ${table}: cannot ${doing}: ${errorMessage(err)}${err.statusCode ? ` (HTTP ${err.statusCode})` : ''}`,
+    {
+      operation: doing,
+      cause: err,
+      ...(err.statusCode ? { statusCode: err.statusCode } : {}),
+      ...(err.code ? { azureCode: err.code } : {}),
+    },
+  );
 }
 
 /** Table keys may not contain / \ # ? : cluster ids are encoded (reversibly) as base64url of the lower-cased id. */
@@ -63,7 +78,11 @@ export function isConflict(err: unknown): boolean {
   return err instanceof RestError && (err.statusCode === 409 || err.statusCode === 412);
 }
 
-export async function getOrUndefined<T extends object>(t: TableClient, pk: string, rk: string): Promise<TableEntityResult<T> | undefined> {
+export async function getOrUndefined<T extends object>(
+  t: TableClient,
+  pk: string,
+  rk: string,
+): Promise<TableEntityResult<T> | undefined> {
   try {
     return await t.getEntity<T>(pk, rk);
   } catch (err) {

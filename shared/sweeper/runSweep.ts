@@ -42,22 +42,31 @@ function outcomeOf(op: OperationRecord, at: Date, note: string): Swept {
 async function abandonNeverSubmitted(deps: Deps, now: Date): Promise<void> {
   try {
     for (const op of await deps.state.operations.abandonStale(new Date(now.getTime() - NEVER_SUBMITTED_MS))) {
-      deps.log.warn(`sweep: ${op.job} ${op.action} on ${op.cluster.name}${op.nodePool ? `/${op.nodePool}` : ''} (operation ${op.id}) was never submitted to AKS; its lock is released, no outcome recorded`);
+      deps.log.warn(
+        `sweep: ${op.job} ${op.action} on ${op.cluster.name}${op.nodePool ? `/${op.nodePool}` : ''} (operation ${op.id}) was never submitted to AKS; its lock is released, no outcome recorded`,
+      );
     }
   } catch (err) {
-    deps.log.error(`sweep: could not release operations never submitted: ${toDay2Error(err, { operation: 'release operations never submitted' }).message}`);
+    deps.log.error(
+      `sweep: could not release operations never submitted: ${toDay2Error(err, { operation: 'release operations never submitted' }).message}`,
+    );
   }
 }
 
 /** Node-image operations, one by one (`settlePoolOperation`). */
-async function settleNodeImage(deps: Deps, ops: OperationRecord[]): Promise<{ outcomes: Swept[]; running: number }> {
+async function settleNodeImage(
+  deps: Deps,
+  ops: OperationRecord[],
+): Promise<{ outcomes: Swept[]; running: number }> {
   const settled = await mapLimit(ops, SWEEP_CONCURRENCY, async (op) => {
     try {
       return await settlePoolOperation(deps, op);
     } catch (err) {
       // Stays in flight: the next sweep (a minute later) reads it again.
       const error = toDay2Error(err, { cluster: op.cluster.name, operation: `check ${op.action}` });
-      deps.log.error(`sweep: ${op.cluster.name}/${op.nodePool ?? ''} (operation ${op.id}) still counted in flight; could not check it: ${error.message}`);
+      deps.log.error(
+        `sweep: ${op.cluster.name}/${op.nodePool ?? ''} (operation ${op.id}) still counted in flight; could not check it: ${error.message}`,
+      );
       return { state: 'running' as const, reason: error.message };
     }
   });
@@ -65,7 +74,10 @@ async function settleNodeImage(deps: Deps, ops: OperationRecord[]): Promise<{ ou
   let running = 0;
   for (const s of settled) {
     if (s.state === 'running') running++;
-    if (s.state === 'finished') outcomes.push(outcomeOf(s.record, deps.clock.now(), 'recorded by the sweeper: no event had recorded it'));
+    if (s.state === 'finished')
+      outcomes.push(
+        outcomeOf(s.record, deps.clock.now(), 'recorded by the sweeper: no event had recorded it'),
+      );
   }
   return { outcomes, running };
 }
@@ -74,9 +86,13 @@ async function settleNodeImage(deps: Deps, ops: OperationRecord[]): Promise<{ ou
 async function unreported(deps: Deps, now: Date): Promise<Swept[]> {
   try {
     const ops = await deps.state.operations.unreported(new Date(now.getTime() - REPORT_GRACE_MS));
-    return ops.map((op) => outcomeOf(op, op.finishedAt, 'reported by the sweeper: the run that recorded it did not report it'));
+    return ops.map((op) =>
+      outcomeOf(op, op.finishedAt, 'reported by the sweeper: the run that recorded it did not report it'),
+    );
   } catch (err) {
-    deps.log.error(`sweep: could not read unreported outcomes: ${toDay2Error(err, { operation: 'read unreported outcomes' }).message}`);
+    deps.log.error(
+      `sweep: could not read unreported outcomes: ${toDay2Error(err, { operation: 'read unreported outcomes' }).message}`,
+    );
     return [];
   }
 }
@@ -94,14 +110,24 @@ export async function runSweep(deps: Deps): Promise<SweepResult> {
   const startedAt = deps.clock.now();
   await abandonNeverSubmitted(deps, startedAt);
   const inFlight = await deps.state.operations.inFlight();
-  const nodeImage = await settleNodeImage(deps, inFlight.filter((o) => o.job === 'node-image'));
+  const nodeImage = await settleNodeImage(
+    deps,
+    inFlight.filter((o) => o.job === 'node-image'),
+  );
   const outcomes: Swept[] = [...nodeImage.outcomes];
   let stillRunning = nodeImage.running;
   const otherJobs = [...new Set(inFlight.filter((o) => o.job !== 'node-image').map((o) => o.job))].sort();
   for (const job of otherJobs) {
     const r = await settleOperations(deps, job);
     stillRunning += r.running.length;
-    outcomes.push(...r.outcomes.map((o) => ({ ...o, job, reason: `${o.reason} (recorded by the sweeper)`, details: { ...o.details, job } })));
+    outcomes.push(
+      ...r.outcomes.map((o) => ({
+        ...o,
+        job,
+        reason: `${o.reason} (recorded by the sweeper)`,
+        details: { ...o.details, job },
+      })),
+    );
   }
   outcomes.push(...(await unreported(deps, startedAt)));
   for (const o of outcomes) {
@@ -109,20 +135,33 @@ export async function runSweep(deps: Deps): Promise<SweepResult> {
     if (o.outcome === 'Failed') deps.log.error(line);
     else deps.log.info(line);
   }
-  if (inFlight.length > 0) deps.log.info(`sweep: ${inFlight.length} in flight, ${outcomes.length} reported now, ${stillRunning} still running`);
+  if (inFlight.length > 0)
+    deps.log.info(
+      `sweep: ${inFlight.length} in flight, ${outcomes.length} reported now, ${stillRunning} still running`,
+    );
 
   // Every minute: a run that recorded nothing is not stored or reported (it would be 1,440 empty runs a day).
   const runs: RunRecord[] = [];
   for (const job of [...new Set(outcomes.map((o) => o.job))].sort()) {
     const run: RunRecord = {
-      runId: newRunId(startedAt), job, actor: 'timer', startedAt, endedAt: deps.clock.now(), dryRun: deps.settings.dryRun,
+      runId: newRunId(startedAt),
+      job,
+      actor: 'timer',
+      startedAt,
+      endedAt: deps.clock.now(),
+      dryRun: deps.settings.dryRun,
       outcomes: outcomes.filter((o) => o.job === job).map(({ job: _job, ...o }) => o),
     };
     await reportRun(deps, run);
     runs.push(run);
   }
   const run: RunRecord = {
-    runId: newRunId(startedAt), job: 'sweep', actor: 'timer', startedAt, endedAt: deps.clock.now(), dryRun: deps.settings.dryRun,
+    runId: newRunId(startedAt),
+    job: 'sweep',
+    actor: 'timer',
+    startedAt,
+    endedAt: deps.clock.now(),
+    dryRun: deps.settings.dryRun,
     outcomes: runs.flatMap((r) => r.outcomes),
   };
   return { run, runs, stillRunning };

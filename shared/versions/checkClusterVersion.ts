@@ -24,16 +24,31 @@ export async function checkClusterVersion(
   } catch (err) {
     const error = toDay2Error(err, { cluster: ref.name, operation: 'read cluster' });
     if (error.code !== 'NotFound') throw error;
-    return { action: 'version-check', outcome: 'Skipped', cluster: ref, reason: `the cluster no longer exists: ${error.message}`, at: deps.clock.now() };
+    return {
+      action: 'version-check',
+      outcome: 'Skipped',
+      cluster: ref,
+      reason: `the cluster no longer exists: ${error.message}`,
+      at: deps.clock.now(),
+    };
   }
   let regionVersions;
   try {
     regionVersions = (await client.managedClusters.listKubernetesVersions(cluster.location)).values ?? [];
   } catch (err) {
-    throw toDay2Error(err, { operation: 'list Kubernetes versions', cluster: `${cluster.location} (subscription ${cluster.subscriptionId})` });
+    throw toDay2Error(err, {
+      operation: 'list Kubernetes versions',
+      cluster: `${cluster.location} (subscription ${cluster.subscriptionId})`,
+    });
   }
   const now = deps.clock.now();
-  const a = assessVersionSupport({ cluster, regionVersions, calendar: opts.calendar ?? SUPPORT_CALENDAR, now, warnDays: deps.settings.supportWarnDays });
+  const a = assessVersionSupport({
+    cluster,
+    regionVersions,
+    calendar: opts.calendar ?? SUPPORT_CALENDAR,
+    now,
+    warnDays: deps.settings.supportWarnDays,
+  });
   const { id, name, subscriptionId, resourceGroup } = cluster;
   return versionOutcome(a, { id, name, subscriptionId, resourceGroup }, now);
 }

@@ -18,6 +18,9 @@ export function formatVersionPlan(plan: VersionPlan): string {
   ];
   for (const f of plan.failures) out.push('', `Check failed: ${f.error.message}`);
   for (const id of plan.missing) out.push('', `Not in the fleet: ${id}`);
-  out.push('', 'End-of-support dates: the AKS release calendar (shared/versions/calendar.json, learn.microsoft.com/azure/aks/supported-kubernetes-versions).');
+  out.push(
+    '',
+    'End-of-support dates: the AKS release calendar (shared/versions/calendar.json, learn.microsoft.com/azure/aks/supported-kubernetes-versions).',
+  );
   return out.join('\n');
 }

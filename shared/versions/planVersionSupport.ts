@@ -43,34 +43,55 @@ const REGION_CONCURRENCY = 4;
  * The facts and the decision of the version-support job: the fleet, `listKubernetesVersions` once per
  * (subscription, region), and one assessment per cluster, worst first. Reads only.
  */
-export async function planVersionSupport(deps: VersionPlanDeps, opts: VersionPlanOptions = {}): Promise<VersionPlan> {
+export async function planVersionSupport(
+  deps: VersionPlanDeps,
+  opts: VersionPlanOptions = {},
+): Promise<VersionPlan> {
   const now = deps.clock.now();
   const inv = await discoverFleet(deps.azure, deps.settings.subscriptions, deps.log);
   const wanted = opts.clusterIds;
   const clusters = wanted ? inv.clusters.filter((c) => wanted.some((id) => sameId(id, c.id))) : inv.clusters;
   const missing = wanted ? wanted.filter((id) => !clusters.some((c) => sameId(id, c.id))) : [];
 
-  const regions = new Map<string, { subscriptionId: string; location: string; clusters: ClusterSnapshot[] }>();
+  const regions = new Map<
+    string,
+    { subscriptionId: string; location: string; clusters: ClusterSnapshot[] }
+  >();
   for (const c of clusters) {
     const key = `${c.subscriptionId.toLowerCase()}|${c.location.toLowerCase()}`;
     const r = regions.get(key) ?? { subscriptionId: c.subscriptionId, location: c.location, clusters: [] };
     r.clusters.push(c);
     regions.set(key, r);
   }
-  const failures: VersionCheckFailure[] = inv.failures.map((f) => ({ clusters: [], subscriptionId: f.subscriptionId, error: f.error }));
+  const failures: VersionCheckFailure[] = inv.failures.map((f) => ({
+    clusters: [],
+    subscriptionId: f.subscriptionId,
+    error: f.error,
+  }));
   const calendar = opts.calendar ?? SUPPORT_CALENDAR;
   const assessed = await mapLimit([...regions.values()], REGION_CONCURRENCY, async (r) => {
     let values: KubernetesVersion[];
     try {
-      values = (await deps.azure.aks(r.subscriptionId).managedClusters.listKubernetesVersions(r.location)).values ?? [];
+      values =
+        (await deps.azure.aks(r.subscriptionId).managedClusters.listKubernetesVersions(r.location)).values ??
+        [];
     } catch (err) {
-      const error = toDay2Error(err, { operation: 'list Kubernetes versions', cluster: `${r.location} (subscription ${r.subscriptionId})` });
+      const error = toDay2Error(err, {
+        operation: 'list Kubernetes versions',
+        cluster: `${r.location} (subscription ${r.subscriptionId})`,
+      });
       deps.log.error(`version-support: ${error.message}`);
       failures.push({ clusters: r.clusters, subscriptionId: r.subscriptionId, error });
       return [];
     }
     return r.clusters.map((cluster) =>
-      assessVersionSupport({ cluster, regionVersions: values, calendar, now, warnDays: deps.settings.supportWarnDays }),
+      assessVersionSupport({
+        cluster,
+        regionVersions: values,
+        calendar,
+        now,
+        warnDays: deps.settings.supportWarnDays,
+      }),
     );
   });
   return {

@@ -57,13 +57,26 @@ function outcomesOf(plan: VersionPlan): OutcomeRecord[] {
     const c = plan.clusters.get(a.cluster.id.toLowerCase());
     const ref: ClusterRef = c
       ? { id: c.id, name: c.name, subscriptionId: c.subscriptionId, resourceGroup: c.resourceGroup }
-      : (parseClusterId(a.cluster.id) ?? { id: a.cluster.id, name: a.cluster.name, subscriptionId: '', resourceGroup: '' });
+      : (parseClusterId(a.cluster.id) ?? {
+          id: a.cluster.id,
+          name: a.cluster.name,
+          subscriptionId: '',
+          resourceGroup: '',
+        });
     out.push(versionOutcome(a, ref, at));
   }
   for (const f of plan.failures) {
-    const refs: ClusterRef[] = f.clusters.length > 0
-      ? f.clusters
-      : [{ id: `/subscriptions/${f.subscriptionId}`, name: `subscription ${f.subscriptionId}`, subscriptionId: f.subscriptionId, resourceGroup: '' }];
+    const refs: ClusterRef[] =
+      f.clusters.length > 0
+        ? f.clusters
+        : [
+            {
+              id: `/subscriptions/${f.subscriptionId}`,
+              name: `subscription ${f.subscriptionId}`,
+              subscriptionId: f.subscriptionId,
+              resourceGroup: '',
+            },
+          ];
     for (const r of refs) {
       out.push({
         action: 'version-check',
@@ -77,7 +90,13 @@ function outcomesOf(plan: VersionPlan): OutcomeRecord[] {
   }
   for (const id of plan.missing) {
     const ref = parseClusterId(id) ?? { id, name: id, subscriptionId: '', resourceGroup: '' };
-    out.push({ action: 'version-check', outcome: 'Skipped', cluster: ref, reason: 'not found in the fleet (not listed in any subscription in scope)', at });
+    out.push({
+      action: 'version-check',
+      outcome: 'Skipped',
+      cluster: ref,
+      reason: 'not found in the fleet (not listed in any subscription in scope)',
+      at,
+    });
   }
   return out;
 }
@@ -87,7 +106,10 @@ function outcomesOf(plan: VersionPlan): OutcomeRecord[] {
  * outcome per cluster, reported as one run that always posts its card (a scheduled report). When
  * discovery fails, the run is still reported, with a Failed `run` outcome, and a Day2Error is thrown.
  */
-export async function runVersionSupport(deps: Deps, opts: VersionSupportOptions = {}): Promise<VersionSupportResult> {
+export async function runVersionSupport(
+  deps: Deps,
+  opts: VersionSupportOptions = {},
+): Promise<VersionSupportResult> {
   const startedAt = deps.clock.now();
   const run: RunRecord = {
     runId: newRunId(startedAt),
@@ -117,8 +139,14 @@ export async function runVersionSupport(deps: Deps, opts: VersionSupportOptions 
   }
   run.endedAt = deps.clock.now();
   await deps.notifier.report(run);
-  if (failure || !plan) throw failure ?? new Day2Error('Internal', `${JOB} run ${run.runId} produced no plan`);
-  const counts = plan.assessments.reduce<Record<string, number>>((m, a) => ({ ...m, [a.status]: (m[a.status] ?? 0) + 1 }), {});
-  deps.log.info(`${JOB}: ${plan.assessments.length} clusters assessed ${JSON.stringify(counts)}, ${plan.failures.length} checks failed`);
+  if (failure || !plan)
+    throw failure ?? new Day2Error('Internal', `${JOB} run ${run.runId} produced no plan`);
+  const counts = plan.assessments.reduce<Record<string, number>>(
+    (m, a) => ({ ...m, [a.status]: (m[a.status] ?? 0) + 1 }),
+    {},
+  );
+  deps.log.info(
+    `${JOB}: ${plan.assessments.length} clusters assessed ${JSON.stringify(counts)}, ${plan.failures.length} checks failed`,
+  );
   return { run, plan };
 }

@@ -2,12 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { aksDay2, BIN } from '../support/cli';
 
 describe('the aks-day2 command', () => {
-  it('prints the simulated fleet inventory with each cluster\'s tag policy and tag errors', () => {
+  it("prints the simulated fleet inventory with each cluster's tag policy and tag errors", () => {
     const r = aksDay2('plan', '--sim');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Fleet: \d+ clusters in 3 subscriptions/);
-    for (const col of ['CLUSTER', 'REGION', 'VERSION', 'POWER', 'POOLS', 'POLICY']) expect(r.stdout).toContain(col);
+    for (const col of ['CLUSTER', 'REGION', 'VERSION', 'POWER', 'POOLS', 'POLICY'])
+      expect(r.stdout).toContain(col);
     expect(r.stdout).toContain('aks-prod-');
     expect(r.stdout).toContain('Stopped');
     expect(r.stdout).toMatch(/Tag errors[\s\S]*day2-stop="0 25 \* \* \*"/);
@@ -27,7 +28,10 @@ describe('the aks-day2 command', () => {
   });
 
   it('stops with one message naming every bad setting when run against Azure without configuration', () => {
-    const r = spawnSync(process.execPath, [BIN, 'plan'], { encoding: 'utf8', env: { PATH: process.env.PATH, DAY2_DRY_RUN: 'maybe' } });
+    const r = spawnSync(process.execPath, [BIN, 'plan'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, DAY2_DRY_RUN: 'maybe' },
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('AzureWebJobsStorage: required');
     expect(r.stderr).toContain('DAY2_DRY_RUN: expected "true" or "false"');

@@ -18,11 +18,14 @@ describe('npm run demo', () => {
     expect(r.stdout).toMatch(/07:30 America\/New_York \(12:30Z\)\s+start\s+aks-dev-eus-01\s+InProgress/);
     expect(r.stdout).toMatch(/20:00 Asia\/Kolkata \(14:30Z\)\s+stop\s+aks-dev-cin-01\s+InProgress/);
     expect(r.stdout).toMatch(/stop\s+aks-prod-weu-01\s+Skipped\s+prod guard/);
-    expect(r.stdout).toMatch(/21:00 Europe\/Paris \(20:00Z\)\s+stop\s+aks-dev-weu-01\s+InProgress\s+stop accepted by AKS \(snooze ended/);
+    expect(r.stdout).toMatch(
+      /21:00 Europe\/Paris \(20:00Z\)\s+stop\s+aks-dev-weu-01\s+InProgress\s+stop accepted by AKS \(snooze ended/,
+    );
   });
 
   it('reports each version-support status of the demo fleet', () => {
-    for (const status of ['unsupported', 'ending', 'behind-patch', 'current']) expect(r.stdout).toMatch(new RegExp(`aks-\\S+\\s+\\S+( \\(LTS\\))?\\s+${status}\\s`));
+    for (const status of ['unsupported', 'ending', 'behind-patch', 'current'])
+      expect(r.stdout).toMatch(new RegExp(`aks-\\S+\\s+\\S+( \\(LTS\\))?\\s+${status}\\s`));
     expect(r.stdout).toContain('1.32.8 → 1.33.5 → 1.34.2');
   });
 
@@ -30,7 +33,9 @@ describe('npm run demo', () => {
     expect(r.stdout).toMatch(/ring 0 \S+: upgrade started/);
     expect(r.stdout).toMatch(/ring 1 aks-test-weu-01\/payments: upgrade started/);
     expect(r.stdout).toMatch(/aks-test-weu-01\/payments: Failed: .*UpgradeFailed: Drain node/);
-    expect(r.stdout).toMatch(/ring 2 aks-prod-weu-01\/system: halted: ring 1 failed on aks-test-weu-01\/payments/);
+    expect(r.stdout).toMatch(
+      /ring 2 aks-prod-weu-01\/system: halted: ring 1 failed on aks-test-weu-01\/payments/,
+    );
   });
 
   it('delivers the cards and rows to the receivers and writes the report page', () => {

@@ -43,7 +43,8 @@ describe('loadSettings', () => {
       AzureWebJobsStorage: STORAGE,
       DAY2_SUBSCRIPTIONS: ' 6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7 , 8a2d3c4b-5e6f-4a70-9b81-a2c3d4e5f607',
       DAY2_DRY_RUN: 'true',
-      DAY2_TEAMS_WEBHOOK_URL: 'https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=x',
+      DAY2_TEAMS_WEBHOOK_URL:
+        'https://prod-01.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=x',
       DAY2_TEAMS_OUTGOING_SECRET: Buffer.from('secret-key').toString('base64'),
       DAY2_LOGS_ENDPOINT: 'https://dce-1.westeurope-1.ingest.monitor.azure.com',
       DAY2_LOGS_RULE_ID: 'dcr-0123456789abcdef0123456789abcdef',
@@ -52,7 +53,10 @@ describe('loadSettings', () => {
       DAY2_CATCHUP_MINUTES: '45',
       DAY2_MAINTENANCE_WINDOW: 'Sat,Sun 01:00-05:00 Europe/Paris',
     });
-    expect(s.subscriptions).toEqual(['6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7', '8a2d3c4b-5e6f-4a70-9b81-a2c3d4e5f607']);
+    expect(s.subscriptions).toEqual([
+      '6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7',
+      '8a2d3c4b-5e6f-4a70-9b81-a2c3d4e5f607',
+    ]);
     expect(s.dryRun).toBe(true);
     expect(s.teamsOutgoingSecret?.toString()).toBe('secret-key');
     expect(s.logs).toEqual({
@@ -62,7 +66,12 @@ describe('loadSettings', () => {
     });
     expect(s.chatopsRoles).toEqual({ '11111111-2222-3333-4444-555555555555': 'approver' });
     expect(s.catchupMinutes).toBe(45);
-    expect(s.maintenanceWindow).toMatchObject({ days: [6, 7], startMinute: 60, durationMinutes: 240, zone: 'Europe/Paris' });
+    expect(s.maintenanceWindow).toMatchObject({
+      days: [6, 7],
+      startMinute: 60,
+      durationMinutes: 240,
+      zone: 'Europe/Paris',
+    });
   });
 
   it('names every bad setting and what was expected in one error', () => {
@@ -93,7 +102,10 @@ describe('loadSettings', () => {
   });
 
   it('refuses half a Logs Ingestion configuration', () => {
-    const err = errorOf({ AzureWebJobsStorage: STORAGE, DAY2_LOGS_ENDPOINT: 'https://dce.example.ingest.monitor.azure.com' });
+    const err = errorOf({
+      AzureWebJobsStorage: STORAGE,
+      DAY2_LOGS_ENDPOINT: 'https://dce.example.ingest.monitor.azure.com',
+    });
     expect(err.message).toContain('DAY2_LOGS_ENDPOINT, DAY2_LOGS_RULE_ID: set both');
   });
 
@@ -109,7 +121,10 @@ describe('loadSettings', () => {
 });
 
 describe('DAY2_MAINTENANCE_WINDOW', () => {
-  const w = loadSettings({ AzureWebJobsStorage: STORAGE, DAY2_MAINTENANCE_WINDOW: 'Mon-Fri 22:00-04:00 Europe/Paris' }).maintenanceWindow!;
+  const w = loadSettings({
+    AzureWebJobsStorage: STORAGE,
+    DAY2_MAINTENANCE_WINDOW: 'Mon-Fri 22:00-04:00 Europe/Paris',
+  }).maintenanceWindow!;
   it.each([
     ['Monday 22:30 Paris is inside', '2026-11-23T21:30:00Z', true],
     ['Tuesday 03:59 Paris (the Monday window crossing midnight) is inside', '2026-11-24T02:59:00Z', true],

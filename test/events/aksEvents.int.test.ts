@@ -21,22 +21,36 @@ if (!haveSamples) console.warn(`Event Grid samples not found at ${SAMPLES}: the 
 type Json = Record<string, unknown>;
 function samples(): Array<{ file: string; event: Json }> {
   return ['event-grid-schema', 'cloud-events-schema'].flatMap((dir) =>
-    fs.readdirSync(path.join(SAMPLES, dir)).filter((f) => f.endsWith('.json')).sort()
-      .map((f) => ({ file: `${dir}/${f}`, event: JSON.parse(fs.readFileSync(path.join(SAMPLES, dir, f), 'utf8')) as Json })));
+    fs
+      .readdirSync(path.join(SAMPLES, dir))
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => ({
+        file: `${dir}/${f}`,
+        event: JSON.parse(fs.readFileSync(path.join(SAMPLES, dir, f), 'utf8')) as Json,
+      })),
+  );
 }
 function sample(file: string): Json {
   return JSON.parse(fs.readFileSync(path.join(SAMPLES, file), 'utf8')) as Json;
 }
 
 /** A sample about one of the demo clusters: the placeholders replaced, a fresh id. */
-function about(event: Json, cluster: { id: string; name: string }, extra: { id?: string; pool?: string; time?: Date } = {}): Json {
+function about(
+  event: Json,
+  cluster: { id: string; name: string },
+  extra: { id?: string; pool?: string; time?: Date } = {},
+): Json {
   const text = JSON.stringify(event)
-    .replaceAll('/subscriptions/{subscription-id}/resourceGroups/{resource-group}/providers/Microsoft.ContainerService/managedClusters/{cluster}', cluster.id)
+    .replaceAll(
+      '/subscriptions/{subscription-id}/resourceGroups/{resource-group}/providers/Microsoft.ContainerService/managedClusters/{cluster}',
+      cluster.id,
+    )
     .replaceAll('{cluster}', cluster.name);
   const e = JSON.parse(text) as Json & { data: Json };
   e.id = extra.id ?? uniqueName('ev');
   if (extra.pool) e.data.nodePoolName = extra.pool;
-  if (extra.time) e[('eventTime' in e) ? 'eventTime' : 'time'] = extra.time.toISOString();
+  if (extra.time) e['eventTime' in e ? 'eventTime' : 'time'] = extra.time.toISOString();
   return e;
 }
 
@@ -46,7 +60,11 @@ describeIf('aksEvents handler with the official Event Grid samples', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ speed: 0, startTime: THURSDAY, env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' } });
+    app = await startTestApp({
+      speed: 0,
+      startTime: THURSDAY,
+      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' },
+    });
   });
   afterAll(async () => {
     await app.close();
@@ -54,12 +72,18 @@ describeIf('aksEvents handler with the official Event Grid samples', () => {
 
   /** Deps with tables of their own: the samples share one placeholder id, and ids are processed once. */
   function freshDeps(ctx: InvocationContext): Deps {
-    return createDeps(app.settings, { log: loggerFromContext(ctx), clock: app.deps.clock, tablePrefix: uniqueName('t'), notifier: { teamsPaceMs: 0 } });
+    return createDeps(app.settings, {
+      log: loggerFromContext(ctx),
+      clock: app.deps.clock,
+      tablePrefix: uniqueName('t'),
+      notifier: { teamsPaceMs: 0 },
+    });
   }
   /** The test app's deps, logging to the invocation's context. */
   const appDeps = (ctx: InvocationContext): Deps => ({ ...app.deps, log: loggerFromContext(ctx) });
   const cluster = async (name: string) => {
-    for await (const mc of app.azure.aks('6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7').managedClusters.list()) if (mc.name === name) return { id: mc.id!, name };
+    for await (const mc of app.azure.aks('6f1c2a3b-4d5e-4f60-8a71-92b3c4d5e6f7').managedClusters.list())
+      if (mc.name === name) return { id: mc.id!, name };
     throw new Error(`no cluster ${name}`);
   };
 
@@ -73,8 +97,13 @@ describeIf('aksEvents handler with the official Event Grid samples', () => {
       expect(lines.length).toBeGreaterThan(0); // ${file} was handled and logged
     }
     const unknown: string[] = [];
-    await aksEventsHandler(freshDeps)(sample('event-grid-schema/ContainerServiceEventResources_ScheduledEventEmitted.json'), invocationContext(unknown));
-    expect(unknown.join('\n')).toMatch(/ScheduledEventEmitted .* is not an event aks-day2 acts on; acknowledged/);
+    await aksEventsHandler(freshDeps)(
+      sample('event-grid-schema/ContainerServiceEventResources_ScheduledEventEmitted.json'),
+      invocationContext(unknown),
+    );
+    expect(unknown.join('\n')).toMatch(
+      /ScheduledEventEmitted .* is not an event aks-day2 acts on; acknowledged/,
+    );
   });
 
   it('processes an event id once: a duplicate delivery changes nothing and posts no second card', async () => {
@@ -94,7 +123,10 @@ describeIf('aksEvents handler with the official Event Grid samples', () => {
   it('raises a card at once for ClusterSupportEnded (CloudEvents schema)', async () => {
     const c = await cluster('aks-dev-weu-02');
     const before = (await teamsCards(app)).length;
-    await aksEventsHandler(appDeps)(about(sample('cloud-events-schema/cluster_support_ended.json'), c), invocationContext([]));
+    await aksEventsHandler(appDeps)(
+      about(sample('cloud-events-schema/cluster_support_ended.json'), c),
+      invocationContext([]),
+    );
     const cards = (await teamsCards(app)).slice(before);
     expect(cards).toHaveLength(1);
     expect(cards[0]).toMatch(/is out of support.*upgrade now/);
@@ -104,7 +136,10 @@ describeIf('aksEvents handler with the official Event Grid samples', () => {
     const c = await cluster('aks-dev-cin-01');
     const before = (await teamsCards(app)).length;
     await admin(app.sim, 'DELETE', '/counters');
-    await aksEventsHandler(appDeps)(about(sample('event-grid-schema/new_kubernetes_version_available.json'), c), invocationContext([]));
+    await aksEventsHandler(appDeps)(
+      about(sample('event-grid-schema/new_kubernetes_version_available.json'), c),
+      invocationContext([]),
+    );
     expect(await armCalls(app, 'ManagedClusters_List')).toBe(0);
     expect(await armCalls(app, 'Subscriptions_List')).toBe(0);
     expect(await armCalls(app, 'ManagedClusters_Get')).toBe(1);
@@ -116,7 +151,14 @@ describeIf('aksEvents handler with the official Event Grid samples', () => {
     expect(cards[0]).not.toContain('aks-dev-weu-01');
     expect((await logRows(app)).filter((r) => r.Job === 'version-support')).toHaveLength(0);
     const rows = (await logRows(app)).filter((r) => r.Job === 'events' && r.Action === 'version-check');
-    expect(rows).toEqual([expect.objectContaining({ Cluster: 'aks-dev-cin-01', Actor: 'eventgrid', Outcome: 'Skipped', Reason: expect.stringMatching(/^behind-patch: /) as unknown })]);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        Cluster: 'aks-dev-cin-01',
+        Actor: 'eventgrid',
+        Outcome: 'Skipped',
+        Reason: expect.stringMatching(/^behind-patch: /) as unknown,
+      }),
+    ]);
   });
 
   it('posts one card for a delivery of several NewKubernetesVersionAvailable events, and none for a cluster that is current', async () => {
@@ -140,16 +182,28 @@ describeIf('aksEvents handler with the official Event Grid samples', () => {
     const c = await cluster('aks-dev-cin-01');
     const event = about(sample('event-grid-schema/new_kubernetes_version_available.json'), c);
     const before = (await teamsCards(app)).length;
-    await admin(app.sim, 'POST', '/faults', { type: 'httpStatus', match: { operation: 'ManagedClusters_Get', cluster: 'aks-dev-cin-01' }, status: 503, times: 10 });
+    await admin(app.sim, 'POST', '/faults', {
+      type: 'httpStatus',
+      match: { operation: 'ManagedClusters_Get', cluster: 'aks-dev-cin-01' },
+      status: 503,
+      times: 10,
+    });
     const lines: string[] = [];
     try {
-      await expect(aksEventsHandler(appDeps)(event, invocationContext(lines))).rejects.toMatchObject({ name: 'Day2Error', code: 'AzureUnavailable' });
+      await expect(aksEventsHandler(appDeps)(event, invocationContext(lines))).rejects.toMatchObject({
+        name: 'Day2Error',
+        code: 'AzureUnavailable',
+      });
     } finally {
       await admin(app.sim, 'DELETE', '/faults');
     }
     expect(lines.join('\n')).toMatch(/not marked processed, Event Grid redelivers it/);
     expect((await teamsCards(app)).slice(before)).toHaveLength(0);
-    expect((await logRows(app)).filter((r) => r.Job === 'events' && r.Outcome === 'Failed' && r.Cluster === 'aks-dev-cin-01')).toHaveLength(0);
+    expect(
+      (await logRows(app)).filter(
+        (r) => r.Job === 'events' && r.Outcome === 'Failed' && r.Cluster === 'aks-dev-cin-01',
+      ),
+    ).toHaveLength(0);
 
     await aksEventsHandler(appDeps)(event, invocationContext(lines)); // Event Grid's redelivery
     const cards = (await teamsCards(app)).slice(before);
@@ -166,13 +220,26 @@ describeIf('aksEvents handler with the official Event Grid samples', () => {
   it('keeps Succeeded when Started arrives after it, and a late Failed does not reverse it', async () => {
     const c = await cluster('aks-dev-weu-01');
     const r = await runNodeImage(app.deps);
-    expect(r.run.outcomes.find((o) => o.cluster.name === 'aks-dev-weu-01' && o.nodePool === 'apps')?.outcome).toBe('InProgress');
+    expect(
+      r.run.outcomes.find((o) => o.cluster.name === 'aks-dev-weu-01' && o.nodePool === 'apps')?.outcome,
+    ).toBe('InProgress');
     const now = app.deps.clock.now();
     const handle = aksEventsHandler(appDeps);
-    await handle(about(sample('event-grid-schema/node_pool_rolling_succeeded.json'), c, { pool: 'apps', time: now }), invocationContext([]));
-    await handle(about(sample('cloud-events-schema/node_pool_rolling_started.json'), c, { pool: 'apps', time: now }), invocationContext([]));
-    await handle(about(sample('event-grid-schema/node_pool_rolling_failed.json'), c, { pool: 'apps', time: now }), invocationContext([]));
-    const op = (await nodeImageOps(app)).find((o) => o.cluster.name === 'aks-dev-weu-01' && o.nodePool === 'apps');
+    await handle(
+      about(sample('event-grid-schema/node_pool_rolling_succeeded.json'), c, { pool: 'apps', time: now }),
+      invocationContext([]),
+    );
+    await handle(
+      about(sample('cloud-events-schema/node_pool_rolling_started.json'), c, { pool: 'apps', time: now }),
+      invocationContext([]),
+    );
+    await handle(
+      about(sample('event-grid-schema/node_pool_rolling_failed.json'), c, { pool: 'apps', time: now }),
+      invocationContext([]),
+    );
+    const op = (await nodeImageOps(app)).find(
+      (o) => o.cluster.name === 'aks-dev-weu-01' && o.nodePool === 'apps',
+    );
     expect(op).toMatchObject({ status: 'Succeeded', toVersion: LATEST_UBUNTU });
     expect(op?.reason).toMatch(/^AKS reported NodePoolRollingSucceeded/);
     expect(await app.deps.state.operations.inFlight()).toHaveLength(0);
@@ -181,47 +248,87 @@ describeIf('aksEvents handler with the official Event Grid samples', () => {
 
 describe('aksEvents handler with events the simulator delivers', () => {
   it("reports AKS's reason when a node pool fails to roll (NodePoolRollingFailed, read from ARM)", async () => {
-    const app = await startTestApp({ speed: 0, startTime: THURSDAY, env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' } });
+    const app = await startTestApp({
+      speed: 0,
+      startTime: THURSDAY,
+      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' },
+    });
     const bridge = await startEventBridge(app.deps);
     try {
       await admin(app.sim, 'POST', '/eventgrid', { url: bridge.url, schema: 'CloudEventSchema' });
-      await admin(app.sim, 'POST', '/faults', { type: 'operationFailure', cluster: 'aks-dev-weu-01', pool: 'apps', operation: 'nodeImageUpgrade', code: 'UpgradeFailed', afterSeconds: 60 });
+      await admin(app.sim, 'POST', '/faults', {
+        type: 'operationFailure',
+        cluster: 'aks-dev-weu-01',
+        pool: 'apps',
+        operation: 'nodeImageUpgrade',
+        code: 'UpgradeFailed',
+        afterSeconds: 60,
+      });
       await runNodeImage(app.deps);
       await admin(app.sim, 'POST', '/clock/advance', { minutes: 5 });
       await admin(app.sim, 'POST', '/eventgrid/flush');
-      expect(bridge.delivered.map((d) => d.type)).toEqual(['Microsoft.ContainerService.NodePoolRollingStarted', 'Microsoft.ContainerService.NodePoolRollingFailed']);
+      expect(bridge.delivered.map((d) => d.type)).toEqual([
+        'Microsoft.ContainerService.NodePoolRollingStarted',
+        'Microsoft.ContainerService.NodePoolRollingFailed',
+      ]);
       const [op] = await nodeImageOps(app);
       expect(op).toMatchObject({ status: 'Failed', nodePool: 'apps' });
       expect(op?.reason).toMatch(/UpgradeFailed: Drain node .* blocked by pdb app-pdb/);
       const failedRow = (await logRows(app)).find((r) => r.Job === 'events' && r.Outcome === 'Failed');
-      expect(failedRow).toMatchObject({ Cluster: 'aks-dev-weu-01', NodePool: 'apps', Actor: 'eventgrid', Action: 'node-image-upgrade' });
+      expect(failedRow).toMatchObject({
+        Cluster: 'aks-dev-weu-01',
+        NodePool: 'apps',
+        Actor: 'eventgrid',
+        Action: 'node-image-upgrade',
+      });
       expect(failedRow?.Reason).toContain('blocked by pdb app-pdb');
-      expect(bridge.logs.join('\n')).toContain('error: events: aks-dev-weu-01/apps node-image-upgrade Failed');
+      expect(bridge.logs.join('\n')).toContain(
+        'error: events: aks-dev-weu-01/apps node-image-upgrade Failed',
+      );
     } finally {
       await bridge.close();
       await app.close();
     }
   });
 
-  (haveSamples ? it : it.skip)('leaves a node-image upgrade in flight when NodePoolRollingFailed arrives while ARM says it still runs', async () => {
-    const app = await startTestApp({ speed: 0, startTime: THURSDAY, env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' } });
-    try {
-      const r = await runNodeImage(app.deps);
-      const started = r.run.outcomes.find((o) => o.cluster.name === 'aks-dev-weu-01' && o.nodePool === 'apps');
-      expect(started?.outcome).toBe('InProgress');
-      const failed = about(sample('event-grid-schema/node_pool_rolling_failed.json'), started!.cluster, { pool: 'apps', time: app.deps.clock.now() });
-      const lines: string[] = [];
-      await aksEventsHandler((ctx) => ({ ...app.deps, log: loggerFromContext(ctx) }))(failed, invocationContext(lines));
-      const [op] = await app.deps.state.operations.inFlight();
-      expect(op).toMatchObject({ nodePool: 'apps', status: 'InProgress' });
-      expect(lines.join('\n')).toMatch(/AKS reported NodePoolRollingFailed, but ARM says operation .* is still in progress .*; left in flight, the sweeper records how it ends/);
-      expect((await logRows(app)).filter((r) => r.Job === 'events' && r.Outcome === 'Failed')).toHaveLength(0);
+  (haveSamples ? it : it.skip)(
+    'leaves a node-image upgrade in flight when NodePoolRollingFailed arrives while ARM says it still runs',
+    async () => {
+      const app = await startTestApp({
+        speed: 0,
+        startTime: THURSDAY,
+        env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' },
+      });
+      try {
+        const r = await runNodeImage(app.deps);
+        const started = r.run.outcomes.find(
+          (o) => o.cluster.name === 'aks-dev-weu-01' && o.nodePool === 'apps',
+        );
+        expect(started?.outcome).toBe('InProgress');
+        const failed = about(sample('event-grid-schema/node_pool_rolling_failed.json'), started!.cluster, {
+          pool: 'apps',
+          time: app.deps.clock.now(),
+        });
+        const lines: string[] = [];
+        await aksEventsHandler((ctx) => ({ ...app.deps, log: loggerFromContext(ctx) }))(
+          failed,
+          invocationContext(lines),
+        );
+        const [op] = await app.deps.state.operations.inFlight();
+        expect(op).toMatchObject({ nodePool: 'apps', status: 'InProgress' });
+        expect(lines.join('\n')).toMatch(
+          /AKS reported NodePoolRollingFailed, but ARM says operation .* is still in progress .*; left in flight, the sweeper records how it ends/,
+        );
+        expect((await logRows(app)).filter((r) => r.Job === 'events' && r.Outcome === 'Failed')).toHaveLength(
+          0,
+        );
 
-      await admin(app.sim, 'POST', '/clock/advance', { minutes: 30 });
-      await runSweep(app.deps);
-      expect((await app.deps.state.operations.get(op!.id))?.status).toBe('Succeeded');
-    } finally {
-      await app.close();
-    }
-  });
+        await admin(app.sim, 'POST', '/clock/advance', { minutes: 30 });
+        await runSweep(app.deps);
+        expect((await app.deps.state.operations.get(op!.id))?.status).toBe('Succeeded');
+      } finally {
+        await app.close();
+      }
+    },
+  );
 });

@@ -5,7 +5,8 @@ import type { ManagedCluster } from '@azure/arm-containerservice';
 
 const EXAMPLES = path.resolve(__dirname, '../../../shared/conformance/aks-examples');
 const haveExamples = fs.existsSync(EXAMPLES);
-if (!haveExamples) console.warn(`SKIPPED: ${EXAMPLES} is absent, so the official AKS examples cannot be parsed`);
+if (!haveExamples)
+  console.warn(`SKIPPED: ${EXAMPLES} is absent, so the official AKS examples cannot be parsed`);
 
 /** The SDK 25.x flattens `properties` into the model; do the same for a wire body. */
 function flatten(wire: { properties?: Record<string, unknown> } & Record<string, unknown>): ManagedCluster {
@@ -17,15 +18,20 @@ function flatten(wire: { properties?: Record<string, unknown> } & Record<string,
 function clusterBodies(): Array<[string, Record<string, unknown>]> {
   const out: Array<[string, Record<string, unknown>]> = [];
   if (!haveExamples) return out;
-  for (const file of fs.readdirSync(EXAMPLES).filter((f) => f.startsWith('ManagedClusters') && f.endsWith('.json'))) {
-    const ex = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as { responses: Record<string, { body?: unknown }> };
+  for (const file of fs
+    .readdirSync(EXAMPLES)
+    .filter((f) => f.startsWith('ManagedClusters') && f.endsWith('.json'))) {
+    const ex = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as {
+      responses: Record<string, { body?: unknown }>;
+    };
     for (const [status, r] of Object.entries(ex.responses)) {
       const body = r.body as { value?: unknown[]; type?: string } | undefined;
       if (!body) continue;
       const items = Array.isArray(body.value) ? body.value : [body];
       for (const item of items) {
         const it = item as { type?: string };
-        if (it.type?.toLowerCase() === 'microsoft.containerservice/managedclusters') out.push([`${file} ${status}`, item as Record<string, unknown>]);
+        if (it.type?.toLowerCase() === 'microsoft.containerservice/managedclusters')
+          out.push([`${file} ${status}`, item as Record<string, unknown>]);
       }
     }
   }
@@ -49,12 +55,26 @@ function clusterBodies(): Array<[string, Record<string, unknown>]> {
 
 describe('cluster ids', () => {
   it('parses ids whatever the case of their segments, as ARM returns them', () => {
-    const ref = parseClusterId('/subscriptions/s1/resourcegroups/rg-a/providers/Microsoft.ContainerService/ManagedClusters/aks-1');
-    expect(ref).toEqual({ id: '/subscriptions/s1/resourcegroups/rg-a/providers/Microsoft.ContainerService/ManagedClusters/aks-1', subscriptionId: 's1', resourceGroup: 'rg-a', name: 'aks-1' });
-    expect(sameId(ref!.id, '/subscriptions/s1/resourceGroups/rg-a/providers/Microsoft.ContainerService/managedClusters/aks-1')).toBe(true);
+    const ref = parseClusterId(
+      '/subscriptions/s1/resourcegroups/rg-a/providers/Microsoft.ContainerService/ManagedClusters/aks-1',
+    );
+    expect(ref).toEqual({
+      id: '/subscriptions/s1/resourcegroups/rg-a/providers/Microsoft.ContainerService/ManagedClusters/aks-1',
+      subscriptionId: 's1',
+      resourceGroup: 'rg-a',
+      name: 'aks-1',
+    });
+    expect(
+      sameId(
+        ref!.id,
+        '/subscriptions/s1/resourceGroups/rg-a/providers/Microsoft.ContainerService/managedClusters/aks-1',
+      ),
+    ).toBe(true);
   });
   it('rejects ids of other resource types', () => {
-    expect(parseClusterId('/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm')).toBeUndefined();
+    expect(
+      parseClusterId('/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm'),
+    ).toBeUndefined();
   });
   it('treats any non-terminal provisioning state as busy', () => {
     expect(isBusy({ provisioningState: 'Upgrading' })).toBe(true);

@@ -32,7 +32,9 @@ describe('fleet discovery through the real SDK against the simulator', () => {
     expect(inv.clusters.length).toBeGreaterThanOrEqual(12);
     expect(new Set(inv.clusters.map((c) => c.location)).size).toBeGreaterThanOrEqual(3);
     expect(inv.clusters.some((c) => c.powerState === 'Stopped')).toBe(true);
-    expect(inv.clusters.some((c) => /^prod(uction)?$/i.test(c.tags.environment ?? c.tags.env ?? ''))).toBe(true);
+    expect(inv.clusters.some((c) => /^prod(uction)?$/i.test(c.tags.environment ?? c.tags.env ?? ''))).toBe(
+      true,
+    );
     for (const c of inv.clusters) {
       expect(c.kubernetesVersion).toMatch(/^\d+\.\d+\.\d+$/);
       expect(c.pools.length).toBeGreaterThan(0);

@@ -8,7 +8,11 @@ import type { RunRecord } from '../../shared/records/outcome';
 const timer = (isPastDue = false): Timer => ({
   isPastDue,
   schedule: { adjustForDST: false },
-  scheduleStatus: { last: new Date().toISOString(), next: new Date().toISOString(), lastUpdated: new Date().toISOString() },
+  scheduleStatus: {
+    last: new Date().toISOString(),
+    next: new Date().toISOString(),
+    lastUpdated: new Date().toISOString(),
+  },
 });
 
 describe('the powerSchedule function', () => {
@@ -21,7 +25,10 @@ describe('the powerSchedule function', () => {
 
   it('runs one power-schedule tick with the app settings and logs through the invocation context', async () => {
     // A stop edge every minute: whatever the wall clock says, the latest edge is less than a minute old.
-    app = await startTestApp({ fleet: powerFleet([{ name: 'aks-fn', tags: { 'day2-stop': '* * * * *' } }]), isolatedStorage: true });
+    app = await startTestApp({
+      fleet: powerFleet([{ name: 'aks-fn', tags: { 'day2-stop': '* * * * *' } }]),
+      isolatedStorage: true,
+    });
     Object.assign(process.env, app.env);
     const logs: string[] = [];
     const ctx = new InvocationContext({
@@ -34,13 +41,28 @@ describe('the powerSchedule function', () => {
 
     expect(await powerOf(app, 'aks-fn')).toBe('Running/Stopping');
     expect(logs.some((l) => /^information: power-schedule: run .* \(timer past due\)$/.test(l))).toBe(true);
-    expect(logs.some((l) => /^information: power-schedule: stop aks-fn: InProgress: stop accepted by AKS/.test(l))).toBe(true);
+    expect(
+      logs.some((l) => /^information: power-schedule: stop aks-fn: InProgress: stop accepted by AKS/.test(l)),
+    ).toBe(true);
     const { posts } = await simAdmin<{ posts: Array<{ body: unknown }> }>(app.sim, 'GET', '/teams');
     expect(posts).toHaveLength(1);
     const runId = /Run (\S+) · by timer/.exec(JSON.stringify(posts[0]!.body))?.[1];
     expect(runId).toBeDefined();
     expect(await cardText(app, { runId } as RunRecord)).toContain('aks-fn');
-    const { rows } = await simAdmin<{ rows: Array<{ row: Record<string, unknown> }> }>(app.sim, 'GET', '/logs');
-    expect(rows.map((r) => r.row)).toEqual([expect.objectContaining({ RunId: runId, Job: 'power-schedule', Action: 'stop', Outcome: 'InProgress', Cluster: 'aks-fn', Actor: 'timer' })]);
+    const { rows } = await simAdmin<{ rows: Array<{ row: Record<string, unknown> }> }>(
+      app.sim,
+      'GET',
+      '/logs',
+    );
+    expect(rows.map((r) => r.row)).toEqual([
+      expect.objectContaining({
+        RunId: runId,
+        Job: 'power-schedule',
+        Action: 'stop',
+        Outcome: 'InProgress',
+        Cluster: 'aks-fn',
+        Actor: 'timer',
+      }),
+    ]);
   });
 });

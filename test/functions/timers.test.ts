@@ -5,10 +5,17 @@ import { versionSupport } from '../../functions/versionSupport';
 import { simAdmin } from '../../shared/local/simAdmin';
 import { startTestApp, type TestApp } from '../support/app';
 
-const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const timer: Timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+};
 
 function context(functionName: string, logs: string[]): InvocationContext {
-  return new InvocationContext({ functionName, logHandler: (level, ...args) => void logs.push(`${level}: ${args.map(String).join(' ')}`) });
+  return new InvocationContext({
+    functionName,
+    logHandler: (level, ...args) => void logs.push(`${level}: ${args.map(String).join(' ')}`),
+  });
 }
 
 type Rows = { rows: Array<{ row: Record<string, unknown> }> };
@@ -18,7 +25,11 @@ describe('the timer functions, called as the Functions host calls them (settings
   const saved = { ...process.env };
   beforeEach(async () => {
     // The demo fleet on the demo day (its regions offer what AKS offered then); real-time clock from there.
-    app = await startTestApp({ isolatedStorage: true, startTime: '2026-01-12T06:00:00Z', env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-00:00' } }); // all day: the handlers read the wall clock
+    app = await startTestApp({
+      isolatedStorage: true,
+      startTime: '2026-01-12T06:00:00Z',
+      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-00:00' },
+    }); // all day: the handlers read the wall clock
     Object.assign(process.env, app.env);
   });
   afterEach(async () => {
@@ -31,7 +42,9 @@ describe('the timer functions, called as the Functions host calls them (settings
     const { posts } = await simAdmin<{ posts: unknown[] }>(app.sim, 'GET', '/teams');
     expect(posts).toHaveLength(1);
     const { rows } = await simAdmin<Rows>(app.sim, 'GET', '/logs');
-    expect(rows.filter((r) => r.row.Job === 'version-support' && r.row.Action === 'version-check')).toHaveLength(13);
+    expect(
+      rows.filter((r) => r.row.Job === 'version-support' && r.row.Action === 'version-check'),
+    ).toHaveLength(13);
     expect(JSON.stringify(posts[0])).toContain('aks-test-eus-01');
   });
 
@@ -41,7 +54,9 @@ describe('the timer functions, called as the Functions host calls them (settings
     const { rows } = await simAdmin<Rows>(app.sim, 'GET', '/logs');
     const started = rows.filter((r) => r.row.Job === 'node-image' && r.row.Outcome === 'InProgress');
     expect(started.length).toBeGreaterThan(0);
-    expect(started.every((r) => typeof r.row.ToVersion === 'string' && r.row.ToVersion !== r.row.FromVersion)).toBe(true);
+    expect(
+      started.every((r) => typeof r.row.ToVersion === 'string' && r.row.ToVersion !== r.row.FromVersion),
+    ).toBe(true);
   });
 
   it('upgradeSweeper records the end of an operation that no event reported', async () => {
@@ -50,7 +65,9 @@ describe('the timer functions, called as the Functions host calls them (settings
     const logs: string[] = [];
     await upgradeSweeper(timer, context('upgradeSweeper', logs));
     const { rows } = await simAdmin<Rows>(app.sim, 'GET', '/logs');
-    const swept = rows.filter((r) => r.row.Job === 'node-image' && String(r.row.Reason).includes('recorded by the sweeper'));
+    const swept = rows.filter(
+      (r) => r.row.Job === 'node-image' && String(r.row.Reason).includes('recorded by the sweeper'),
+    );
     expect(swept.length).toBeGreaterThan(0);
     expect(swept.every((r) => r.row.Outcome === 'Succeeded' || r.row.Outcome === 'Failed')).toBe(true);
   });

@@ -12,12 +12,23 @@ const read = (rel: string): string => fs.readFileSync(path.join(INFRA, rel), 'ut
 const LOCAL_ONLY = ['DAY2_AUTH', 'DAY2_LOCAL_CA_CERT'];
 
 /** Settings that belong to the Functions host / Azure SDK, not to loadSettings. */
-const HOST_SETTINGS = ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', 'AZURE_CLIENT_ID'];
+const HOST_SETTINGS = [
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
+  'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+  'AZURE_CLIENT_ID',
+];
 
 /** Flex Consumption deprecations: set elsewhere (functionAppConfig) or by the platform, or unsupported. */
 const FLEX_FORBIDDEN = [
-  'FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION', 'FUNCTIONS_WORKER_RUNTIME_VERSION', 'WEBSITE_RUN_FROM_PACKAGE',
-  'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING', 'WEBSITE_CONTENTSHARE', 'WEBSITE_NODE_DEFAULT_VERSION', 'WEBSITE_TIME_ZONE', 'TZ',
+  'FUNCTIONS_WORKER_RUNTIME',
+  'FUNCTIONS_EXTENSION_VERSION',
+  'FUNCTIONS_WORKER_RUNTIME_VERSION',
+  'WEBSITE_RUN_FROM_PACKAGE',
+  'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
+  'WEBSITE_CONTENTSHARE',
+  'WEBSITE_NODE_DEFAULT_VERSION',
+  'WEBSITE_TIME_ZONE',
+  'TZ',
 ];
 
 /** Least-privilege actions, copied from shared/reference/platform-facts.md ("Least-privilege actions"). */
@@ -65,7 +76,8 @@ function appSettingNames(): string[] {
 function appSettingParams(): Map<string, { param: string; default?: string }> {
   const main = read('main.bicep');
   const out = new Map<string, { param: string; default?: string }>();
-  const re = /@metadata\(\{\s*appSetting:\s*'([^']+)'\s*\}\)[\s\S]*?\nparam\s+(\w+)\s+\w+(?:\s*=\s*('([^']*)'|-?\d+|true|false|\{\}))?/g;
+  const re =
+    /@metadata\(\{\s*appSetting:\s*'([^']+)'\s*\}\)[\s\S]*?\nparam\s+(\w+)\s+\w+(?:\s*=\s*('([^']*)'|-?\d+|true|false|\{\}))?/g;
   for (const m of main.matchAll(re)) {
     const literal = m[4] ?? m[3];
     out.set(m[1]!, { param: m[2]!, default: literal });
@@ -113,10 +125,15 @@ describe('infra app settings', () => {
   });
 
   it('sends to the stream the DCR declares, which is the documented default stream', () => {
-    const dcr = JSON.parse(read('logs/dcr-stream.json')) as { streamDeclarations: Record<string, unknown>; dataFlows: { streams: string[] }[] };
+    const dcr = JSON.parse(read('logs/dcr-stream.json')) as {
+      streamDeclarations: Record<string, unknown>;
+      dataFlows: { streams: string[] }[];
+    };
     expect(dcr.dataFlows[0]!.streams[0]).toBe(SETTING_DEFAULTS.DAY2_LOGS_STREAM);
     expect(Object.keys(dcr.streamDeclarations)).toEqual([SETTING_DEFAULTS.DAY2_LOGS_STREAM]);
-    expect(read('modules/monitoring.bicep')).toMatch(/var logsStream = dcrParts\.dataFlows\[0\]\.streams\[0\]/);
+    expect(read('modules/monitoring.bicep')).toMatch(
+      /var logsStream = dcrParts\.dataFlows\[0\]\.streams\[0\]/,
+    );
   });
 
   it('ties each parameter tag to a real setting name', () => {
@@ -132,8 +149,12 @@ describe('infra app settings', () => {
     const main = read('main.bicep');
     expect(main).toMatch(/@secure\(\)\s*\n(?:@description\([^\n]*\)\s*\n)?param teamsWebhookUrl string/);
     expect(main).toMatch(/@secure\(\)\s*\n(?:@description\([^\n]*\)\s*\n)?param teamsOutgoingSecret string/);
-    expect(main).toMatch(/teamsWebhookUrlRef: [^\n]*'@Microsoft\.KeyVault\(SecretUri=\$\{storage\.outputs\.teamsWebhookSecretUri\}\)'/);
-    expect(main).toMatch(/teamsOutgoingSecretRef: [^\n]*'@Microsoft\.KeyVault\(SecretUri=\$\{storage\.outputs\.teamsOutgoingSecretUri\}\)'/);
+    expect(main).toMatch(
+      /teamsWebhookUrlRef: [^\n]*'@Microsoft\.KeyVault\(SecretUri=\$\{storage\.outputs\.teamsWebhookSecretUri\}\)'/,
+    );
+    expect(main).toMatch(
+      /teamsOutgoingSecretRef: [^\n]*'@Microsoft\.KeyVault\(SecretUri=\$\{storage\.outputs\.teamsOutgoingSecretUri\}\)'/,
+    );
     expect(main).toMatch(/storageConnectionRef: '@Microsoft\.KeyVault\(SecretUri=/);
   });
 });
@@ -148,7 +169,9 @@ describe('infra custom roles', () => {
   it('keeps run-command out of the operator role and in its own role behind enableRunCommand', () => {
     expect(roleActions('operatorActions')).not.toEqual(expect.arrayContaining([RUN_COMMAND_ALLOW_LIST[0]]));
     expect([...roleActions('runCommandActions')].sort()).toEqual([...RUN_COMMAND_ALLOW_LIST].sort());
-    expect(read('modules/operator-role.bicep')).toMatch(/resource runCommandRole '[^']+' = if \(enableRunCommand\)/);
+    expect(read('modules/operator-role.bicep')).toMatch(
+      /resource runCommandRole '[^']+' = if \(enableRunCommand\)/,
+    );
   });
 
   it('uses no wildcard and no Microsoft.ContainerService/* in any role', () => {
@@ -159,10 +182,16 @@ describe('infra custom roles', () => {
   });
 
   it('names every role assignment guid(scope, principal, role)', () => {
-    const files = ['modules/monitoring.bicep', 'modules/storage-keyvault.bicep', 'modules/operator-assignment.bicep'];
+    const files = [
+      'modules/monitoring.bicep',
+      'modules/storage-keyvault.bicep',
+      'modules/operator-assignment.bicep',
+    ];
     for (const f of files) {
       const text = read(f);
-      const assignments = [...text.matchAll(/roleAssignments@[^']+' = (?:if \([^)]*\) )?\{[\s\S]*?\n\s*name: ([^\n]+)/g)];
+      const assignments = [
+        ...text.matchAll(/roleAssignments@[^']+' = (?:if \([^)]*\) )?\{[\s\S]*?\n\s*name: ([^\n]+)/g),
+      ];
       expect(assignments.length).toBeGreaterThan(0);
       for (const m of assignments) {
         expect(m[1]).toMatch(/^guid\((\w+\.id|subscription\(\)\.id), principalId, [\w.]+\)$/);

@@ -24,8 +24,12 @@ describe('demo: version report and node-image wave on the demo fleet', () => {
     const text = lines.join('\n');
     if (process.env.SHOW_DEMO) console.log(text);
     expect(text.indexOf('ring 0 aks-dev-weu-01/apps: upgrade started')).toBeGreaterThan(-1);
-    expect(text.indexOf('ring 1 aks-test-weu-01/payments: upgrade started')).toBeGreaterThan(text.indexOf('soaks'));
+    expect(text.indexOf('ring 1 aks-test-weu-01/payments: upgrade started')).toBeGreaterThan(
+      text.indexOf('soaks'),
+    );
     expect(text).toMatch(/aks-test-weu-01\/payments: Failed: .*UpgradeFailed/);
-    expect(text).toMatch(/ring 2 aks-prod-weu-01\/system: halted: ring 1 failed on aks-test-weu-01\/payments/);
+    expect(text).toMatch(
+      /ring 2 aks-prod-weu-01\/system: halted: ring 1 failed on aks-test-weu-01\/payments/,
+    );
   });
 });

@@ -10,9 +10,23 @@ const ID = '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.ContainerSer
 
 function cluster(pools: Record<string, string>): ClusterSnapshot {
   return {
-    id: ID, name: 'aks-a', subscriptionId: 's1', resourceGroup: 'rg', location: 'westeurope', tags: {}, kubernetesVersion: '1.33.5',
-    provisioningState: 'Succeeded', powerState: 'Running',
-    pools: Object.entries(pools).map(([name, image]) => ({ name, count: 1, osType: 'Linux', nodeImageVersion: image, provisioningState: 'Succeeded', powerState: 'Running' as const })),
+    id: ID,
+    name: 'aks-a',
+    subscriptionId: 's1',
+    resourceGroup: 'rg',
+    location: 'westeurope',
+    tags: {},
+    kubernetesVersion: '1.33.5',
+    provisioningState: 'Succeeded',
+    powerState: 'Running',
+    pools: Object.entries(pools).map(([name, image]) => ({
+      name,
+      count: 1,
+      osType: 'Linux',
+      nodeImageVersion: image,
+      provisioningState: 'Succeeded',
+      powerState: 'Running' as const,
+    })),
   };
 }
 

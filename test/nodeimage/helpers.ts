@@ -10,12 +10,15 @@ export const LATEST_UBUNTU = 'AKSUbuntu-2204gen2containerd-202610.07.0';
 /** A Thursday. */
 export const THURSDAY = '2026-01-15T06:00:00Z';
 
-type Cluster = NonNullable<NonNullable<FleetFile['subscriptions'][number]['resourceGroups']>[number]['clusters']>[number];
+type Cluster = NonNullable<
+  NonNullable<FleetFile['subscriptions'][number]['resourceGroups']>[number]['clusters']
+>[number];
 
 /** The demo fleet with some clusters changed. */
 export function demoFleetWith(change: Record<string, (c: Cluster) => void>): FleetFile {
   const fleet = demoFleet();
-  for (const s of fleet.subscriptions) for (const g of s.resourceGroups ?? []) for (const c of g.clusters ?? []) change[c.name]?.(c);
+  for (const s of fleet.subscriptions)
+    for (const g of s.resourceGroups ?? []) for (const c of g.clusters ?? []) change[c.name]?.(c);
   return fleet;
 }
 
@@ -24,16 +27,23 @@ export function demoFleetWith(change: Record<string, (c: Cluster) => void>): Fle
  * aks-dev-weu-01 alone, ring 1 aks-test-weu-01 (whose `payments` pool is held by a PDB), ring 2 aks-prod-weu-01.
  */
 export function waveFleet(): FleetFile {
-  return demoFleetWith({ 'aks-dev-eus-01': (c) => void (c.tags = { ...c.tags, 'day2-node-image': 'notify' }) });
+  return demoFleetWith({
+    'aks-dev-eus-01': (c) => void (c.tags = { ...c.tags, 'day2-node-image': 'notify' }),
+  });
 }
 
 export function outcomesOf(run: RunRecord, cluster: string, pool?: string): OutcomeRecord[] {
-  return run.outcomes.filter((o) => o.cluster.name === cluster && (pool === undefined || o.nodePool === pool));
+  return run.outcomes.filter(
+    (o) => o.cluster.name === cluster && (pool === undefined || o.nodePool === pool),
+  );
 }
 
 export function one(run: RunRecord, cluster: string, pool: string): OutcomeRecord {
   const found = outcomesOf(run, cluster, pool);
-  if (found.length !== 1) throw new Error(`expected one outcome for ${cluster}/${pool}, got ${found.length}: ${JSON.stringify(run.outcomes.map((o) => `${o.cluster.name}/${o.nodePool}`))}`);
+  if (found.length !== 1)
+    throw new Error(
+      `expected one outcome for ${cluster}/${pool}, got ${found.length}: ${JSON.stringify(run.outcomes.map((o) => `${o.cluster.name}/${o.nodePool}`))}`,
+    );
   return found[0]!;
 }
 

@@ -297,7 +297,10 @@ describe('planNodeImage', () => {
     });
 
     it('does not hold ring 1 for a stopped ring-0 cluster, which runs no nodes to soak the image', () => {
-      const stopped0 = entry('aks-dev2', [pool('nodepool1', OLD)], { policy: { ring: 0 }, cluster: { powerState: 'Stopped' } });
+      const stopped0 = entry('aks-dev2', [pool('nodepool1', OLD)], {
+        policy: { ring: 0 },
+        cluster: { powerState: 'Stopped' },
+      });
       expect(plan([ring0, stopped0, ring1], [rollout(ring0, 'nodepool1', 'Succeeded', 48)])).toEqual([
         'aks-dev2/nodepool1 skip: cluster is stopped',
         `aks-test/nodepool1 upgrade: ${OLD} → ${NEW} (ring 1, inside ${OPEN.description})`,
@@ -325,16 +328,45 @@ describe('planNodeImage', () => {
     describe('a lower-ring pool already on the image without an aks-day2 rollout (new cluster, manual or AKS upgrade)', () => {
       // ring0 (aks-dev) runs NEW and has no history: its soak starts when aks-day2 first saw it on NEW.
       const seenAt = (hours: number | undefined) =>
-        hours === undefined ? new Map<string, Date>() : new Map([[firstSeenKey(ring0.cluster.id, 'nodepool1', NEW), hoursAgo(hours)]]);
+        hours === undefined
+          ? new Map<string, Date>()
+          : new Map([[firstSeenKey(ring0.cluster.id, 'nodepool1', NEW), hoursAgo(hours)]]);
       it.each([
-        ['48 hours ago', 48, `aks-test/nodepool1 upgrade: ${OLD} → ${NEW} (ring 1, inside ${OPEN.description})`],
-        ['24 hours ago', 24, `aks-test/nodepool1 upgrade: ${OLD} → ${NEW} (ring 1, inside ${OPEN.description})`],
-        ['10 hours ago', 10, `aks-test/nodepool1 skip: waiting for ring 0 to run ${NEW} for 24h: aks-dev/nodepool1 soaks 14h more (on it since aks-day2 first saw it, ${hoursAgo(10).toISOString()})`],
-        ['this run (never seen before)', undefined, `aks-test/nodepool1 skip: waiting for ring 0 to run ${NEW} for 24h: aks-dev/nodepool1 soaks 24h more (on it since aks-day2 first saw it, ${NOW.toISOString()})`],
-      ] as const)('counts its soak from when aks-day2 first saw it on the image: %s', (_when, hours, expected) => {
-        const decisions = planNodeImage({ clusters: [ring1, ring0], history: [], now: NOW, soakHours: 24, firstSeenOnImage: seenAt(hours) });
-        expect(decisions.map((d) => `${d.cluster.name}/${d.pool} ${d.kind}: ${d.reason}`)).toEqual([expected]);
-      });
+        [
+          '48 hours ago',
+          48,
+          `aks-test/nodepool1 upgrade: ${OLD} → ${NEW} (ring 1, inside ${OPEN.description})`,
+        ],
+        [
+          '24 hours ago',
+          24,
+          `aks-test/nodepool1 upgrade: ${OLD} → ${NEW} (ring 1, inside ${OPEN.description})`,
+        ],
+        [
+          '10 hours ago',
+          10,
+          `aks-test/nodepool1 skip: waiting for ring 0 to run ${NEW} for 24h: aks-dev/nodepool1 soaks 14h more (on it since aks-day2 first saw it, ${hoursAgo(10).toISOString()})`,
+        ],
+        [
+          'this run (never seen before)',
+          undefined,
+          `aks-test/nodepool1 skip: waiting for ring 0 to run ${NEW} for 24h: aks-dev/nodepool1 soaks 24h more (on it since aks-day2 first saw it, ${NOW.toISOString()})`,
+        ],
+      ] as const)(
+        'counts its soak from when aks-day2 first saw it on the image: %s',
+        (_when, hours, expected) => {
+          const decisions = planNodeImage({
+            clusters: [ring1, ring0],
+            history: [],
+            now: NOW,
+            soakHours: 24,
+            firstSeenOnImage: seenAt(hours),
+          });
+          expect(decisions.map((d) => `${d.cluster.name}/${d.pool} ${d.kind}: ${d.reason}`)).toEqual([
+            expected,
+          ]);
+        },
+      );
 
       it('ignores a first sighting of another pool, cluster or image', () => {
         const other = new Map([
@@ -342,12 +374,21 @@ describe('planNodeImage', () => {
           [firstSeenKey(ring1.cluster.id, 'nodepool1', NEW), hoursAgo(48)],
           [firstSeenKey(ring0.cluster.id, 'nodepool1', OLD), hoursAgo(48)],
         ]);
-        const [d] = planNodeImage({ clusters: [ring1, ring0], history: [], now: NOW, soakHours: 24, firstSeenOnImage: other });
+        const [d] = planNodeImage({
+          clusters: [ring1, ring0],
+          history: [],
+          now: NOW,
+          soakHours: 24,
+          firstSeenOnImage: other,
+        });
         expect(d?.reason).toMatch(/aks-dev\/nodepool1 soaks 24h more/);
       });
 
       it('still says "has not run it yet" for a lower-ring pool on an older image', () => {
-        const behind0 = entry('aks-dev', [pool('nodepool1', OLD)], { policy: { ring: 0 }, window: { inWindow: false, description: 'closed' } });
+        const behind0 = entry('aks-dev', [pool('nodepool1', OLD)], {
+          policy: { ring: 0 },
+          window: { inWindow: false, description: 'closed' },
+        });
         expect(plan([behind0, ring1])).toContain(
           `aks-test/nodepool1 skip: waiting for ring 0 to run ${NEW} for 24h: aks-dev/nodepool1 has not run it yet`,
         );

@@ -25,7 +25,10 @@ export interface CapturedLogger extends Logger {
 
 export function capturingLogger(): CapturedLogger {
   const lines: string[] = [];
-  const push = (level: string) => (m: string, ...a: unknown[]): void => void lines.push(`${level} ${[m, ...a.map(String)].join(' ')}`);
+  const push =
+    (level: string) =>
+    (m: string, ...a: unknown[]): void =>
+      void lines.push(`${level} ${[m, ...a.map(String)].join(' ')}`);
   return { lines, info: push('info'), warn: push('warn'), error: push('error') };
 }
 
@@ -78,8 +81,22 @@ export async function notifyWorld(overrides: Record<string, string | undefined> 
         outbox: { backoff: { baseMs: 1000, maxMs: 60_000 }, ...extra.outbox },
         ...extra,
       }),
-    teamsPosts: async () => (await admin<{ posts: Array<{ body: unknown; path: string; headers: Record<string, string> }> }>(sim, 'GET', '/teams')).posts,
-    logRows: async () => (await admin<{ rows: Array<{ ruleId: string; stream: string; row: Record<string, unknown> }> }>(sim, 'GET', '/logs')).rows,
+    teamsPosts: async () =>
+      (
+        await admin<{ posts: Array<{ body: unknown; path: string; headers: Record<string, string> }> }>(
+          sim,
+          'GET',
+          '/teams',
+        )
+      ).posts,
+    logRows: async () =>
+      (
+        await admin<{ rows: Array<{ ruleId: string; stream: string; row: Record<string, unknown> }> }>(
+          sim,
+          'GET',
+          '/logs',
+        )
+      ).rows,
     close: () => sim.close(),
   };
 }

@@ -5,7 +5,9 @@ const credential = { getToken: async () => ({ token: 't', expiresOnTimestamp: Da
 
 describe('Log Analytics history (query side; Azure only, not simulated)', () => {
   it('builds a client on @azure/monitor-query-logs', () => {
-    expect(createLogHistory({ logsWorkspaceId: '11111111-2222-3333-4444-555555555555' }, credential).client).toBeInstanceOf(LogsQueryClient);
+    expect(
+      createLogHistory({ logsWorkspaceId: '11111111-2222-3333-4444-555555555555' }, credential).client,
+    ).toBeInstanceOf(LogsQueryClient);
   });
 
   it('queries one cluster by name or id, deduped by row id, newest first', () => {
@@ -19,7 +21,11 @@ describe('Log Analytics history (query side; Azure only, not simulated)', () => 
         '| take 20',
       ].join('\n'),
     );
-    expect(historyQuery({ cluster: '/subscriptions/s/resourcegroups/rg/providers/Microsoft.ContainerService/managedClusters/c' })).toContain('| where ClusterId =~ "/subscriptions/s/');
+    expect(
+      historyQuery({
+        cluster: '/subscriptions/s/resourcegroups/rg/providers/Microsoft.ContainerService/managedClusters/c',
+      }),
+    ).toContain('| where ClusterId =~ "/subscriptions/s/');
   });
 
   it('escapes what it is given so that input cannot change the query', () => {
@@ -27,6 +33,8 @@ describe('Log Analytics history (query side; Azure only, not simulated)', () => 
   });
 
   it('says which setting is missing when no workspace is configured', async () => {
-    await expect(createLogHistory({}, credential).query()).rejects.toThrow('DAY2_LOGS_WORKSPACE_ID is not set');
+    await expect(createLogHistory({}, credential).query()).rejects.toThrow(
+      'DAY2_LOGS_WORKSPACE_ID is not set',
+    );
   });
 });

@@ -5,15 +5,37 @@ import { notifyWorld, type NotifyWorld } from './helpers';
 import { hugeRun, nodeImageRun } from './runs';
 
 /** PRODUCT §10, in order. */
-const CONTRACT = ['TimeGenerated', 'RunId', 'Job', 'Action', 'Outcome', 'ClusterId', 'Cluster', 'Subscription', 'ResourceGroup', 'NodePool', 'FromVersion', 'ToVersion', 'Reason', 'Actor', 'DurationMs', 'Details'];
+const CONTRACT = [
+  'TimeGenerated',
+  'RunId',
+  'Job',
+  'Action',
+  'Outcome',
+  'ClusterId',
+  'Cluster',
+  'Subscription',
+  'ResourceGroup',
+  'NodePool',
+  'FromVersion',
+  'ToVersion',
+  'Reason',
+  'Actor',
+  'DurationMs',
+  'Details',
+];
 
 function hasType(value: unknown, type: string): boolean {
   switch (type) {
-    case 'string': return typeof value === 'string';
-    case 'datetime': return typeof value === 'string' && !Number.isNaN(Date.parse(value)) && /Z$/.test(value);
-    case 'long': return value === null || (typeof value === 'number' && Number.isInteger(value));
-    case 'dynamic': return typeof value === 'object' && value !== null && !Array.isArray(value);
-    default: return false;
+    case 'string':
+      return typeof value === 'string';
+    case 'datetime':
+      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) && /Z$/.test(value);
+    case 'long':
+      return value === null || (typeof value === 'number' && Number.isInteger(value));
+    case 'dynamic':
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
+    default:
+      return false;
   }
 }
 
@@ -23,7 +45,13 @@ describe('Log Analytics rows (AksDay2Ops_CL)', () => {
     const streamCols = dcr.streamDeclarations['Custom-AksDay2Ops_CL'].columns;
     expect(tableCols.map((c) => c.name)).toEqual(CONTRACT);
     expect(streamCols).toEqual(tableCols);
-    expect(dcr.dataFlows).toEqual([expect.objectContaining({ streams: ['Custom-AksDay2Ops_CL'], transformKql: 'source', outputStream: 'Custom-AksDay2Ops_CL' })]);
+    expect(dcr.dataFlows).toEqual([
+      expect.objectContaining({
+        streams: ['Custom-AksDay2Ops_CL'],
+        transformKql: 'source',
+        outputStream: 'Custom-AksDay2Ops_CL',
+      }),
+    ]);
     expect(LOG_COLUMNS.map((c) => c.name)).toEqual(CONTRACT);
   });
 
@@ -32,8 +60,19 @@ describe('Log Analytics rows (AksDay2Ops_CL)', () => {
     const rows = toLogRows(run);
     expect(rows).toHaveLength(run.outcomes.length);
     const tag = rows.find((r) => r.Action === 'tag-check');
-    expect(tag).toMatchObject({ NodePool: '', FromVersion: '', ToVersion: '', DurationMs: null, Outcome: 'Skipped' });
-    expect(tag?.Details).toEqual({ tag: 'day2-stop', value: '0 25 * * *', dryRun: false, rowId: `${run.runId}/3` });
+    expect(tag).toMatchObject({
+      NodePool: '',
+      FromVersion: '',
+      ToVersion: '',
+      DurationMs: null,
+      Outcome: 'Skipped',
+    });
+    expect(tag?.Details).toEqual({
+      tag: 'day2-stop',
+      value: '0 25 * * *',
+      dryRun: false,
+      rowId: `${run.runId}/3`,
+    });
   });
 
   it('cuts the rows of a 5,000-cluster run into outbox entries that each fit one table entity', () => {
@@ -62,7 +101,8 @@ describe('Log Analytics rows (AksDay2Ops_CL)', () => {
       for (const { row } of received) {
         expect(Object.keys(row).sort()).toEqual(columns.map((c) => c.name).sort());
         for (const c of columns) {
-          if (!hasType(row[c.name], c.type)) throw new Error(`column ${c.name} should be ${c.type}, got ${JSON.stringify(row[c.name])}`);
+          if (!hasType(row[c.name], c.type))
+            throw new Error(`column ${c.name} should be ${c.type}, got ${JSON.stringify(row[c.name])}`);
         }
       }
     });

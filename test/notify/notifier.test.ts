@@ -19,10 +19,16 @@ describe('notifier: a run reported to Teams and Log Analytics', () => {
 
     const posts = await w.teamsPosts();
     expect(posts).toHaveLength(1);
-    const body = posts[0]?.body as { type: string; attachments: Array<{ contentType: string; content: { type: string; version: string } }> };
+    const body = posts[0]?.body as {
+      type: string;
+      attachments: Array<{ contentType: string; content: { type: string; version: string } }>;
+    };
     expect(body.type).toBe('message');
     expect(body.attachments).toHaveLength(1);
-    expect(body.attachments[0]).toMatchObject({ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', version: '1.4' } });
+    expect(body.attachments[0]).toMatchObject({
+      contentType: 'application/vnd.microsoft.card.adaptive',
+      content: { type: 'AdaptiveCard', version: '1.4' },
+    });
     const text = JSON.stringify(body);
     expect(text).toContain('Node image upgrades: 2 changed · 4 skipped · 1 failed · 1 finding');
     expect(text).toContain(portalUrl(run.outcomes[0]!.cluster.id));
@@ -51,12 +57,16 @@ describe('notifier: a run reported to Teams and Log Analytics', () => {
       TimeGenerated: '2026-10-05T06:16:00.000Z',
     });
     expect(failed?.Reason).toContain('blocked by pdb payments-api-pdb');
-    expect(failed?.Details).toMatchObject({ dryRun: false, rowId: `${run.runId}/0`, deliveryId: expect.any(String) });
+    expect(failed?.Details).toMatchObject({
+      dryRun: false,
+      rowId: `${run.runId}/0`,
+      deliveryId: expect.any(String),
+    });
 
     expect(await w.notifier().runs.get(run.runId)).toEqual(run);
   });
 
-  it("delivers a 5,000-cluster run: a card under 28 KB that says what it left out, and all 5,000 rows", async () => {
+  it('delivers a 5,000-cluster run: a card under 28 KB that says what it left out, and all 5,000 rows', async () => {
     const run = hugeRun(5000);
     await w.notifier().report(run);
     const posts = await w.teamsPosts();
@@ -75,7 +85,9 @@ describe('notifier: a run reported to Teams and Log Analytics', () => {
   });
 
   it('posts a version-support report (alwaysReport) even when nothing changed', async () => {
-    await w.notifier().report(quietRun('20261005T060000000Z-00000002', 'version-support', { alwaysReport: true }));
+    await w
+      .notifier()
+      .report(quietRun('20261005T060000000Z-00000002', 'version-support', { alwaysReport: true }));
     const posts = await w.teamsPosts();
     expect(posts).toHaveLength(1);
     expect(JSON.stringify(posts[0]?.body)).toContain('Version support: 0 changed · 2 skipped · 0 failed');
@@ -108,7 +120,9 @@ describe('notifier: destinations that are not configured', () => {
     const n = w.notifier();
     await n.report(nodeImageRun());
     await n.report(nodeImageRun('20261005T070000000Z-0a1b2c3e'));
-    expect(w.log.lines.filter((l) => l.includes('no Teams cards are posted'))).toEqual([expect.stringMatching(/^info /) as unknown as string]);
+    expect(w.log.lines.filter((l) => l.includes('no Teams cards are posted'))).toEqual([
+      expect.stringMatching(/^info /) as unknown as string,
+    ]);
     expect(await w.teamsPosts()).toHaveLength(0);
     expect(await w.logRows()).toHaveLength(16);
   });

@@ -6,7 +6,8 @@ import { azuriteConnectionString } from '../support/storage';
 import { notifyWorld, type NotifyWorld } from './helpers';
 import { nodeImageRun } from './runs';
 
-const runIds = (n: number): string[] => Array.from({ length: n }, (_, i) => `20261005T06${String(i).padStart(2, '0')}00000Z-0000000${i % 10}`);
+const runIds = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `20261005T06${String(i).padStart(2, '0')}00000Z-0000000${i % 10}`);
 const postedRunIds = (posts: Array<{ body: unknown }>): string[] =>
   posts.map((p) => /Run (\S+) ·/.exec(JSON.stringify(p.body))?.[1] ?? '?');
 
@@ -52,7 +53,9 @@ describe('outbox: delivery that loses nothing', () => {
     for (const id of ids) await n.report(nodeImageRun(id));
     await drain(w);
     const rows = await w.logRows();
-    expect(rows.map((r) => r.row.RunId)).toEqual(ids.flatMap((id) => nodeImageRun(id).outcomes.map(() => id)));
+    expect(rows.map((r) => r.row.RunId)).toEqual(
+      ids.flatMap((id) => nodeImageRun(id).outcomes.map(() => id)),
+    );
     expect(new Set(rows.map((r) => (r.row.Details as { rowId: string }).rowId)).size).toBe(rows.length);
   });
 
@@ -62,7 +65,11 @@ describe('outbox: delivery that loses nothing', () => {
     await n.report(nodeImageRun());
     w.clock.advance(60_000);
     const early = await n.deliverPending();
-    expect(early.destinations.teams).toMatchObject({ delivered: 0, pending: 1, blocked: { reason: 'backoff' } });
+    expect(early.destinations.teams).toMatchObject({
+      delivered: 0,
+      pending: 1,
+      blocked: { reason: 'backoff' },
+    });
     expect(await w.teamsPosts()).toHaveLength(0);
     w.clock.advance(61_000);
     expect((await n.deliverPending()).destinations.teams).toMatchObject({ delivered: 1, pending: 0 });
@@ -110,10 +117,14 @@ describe('outbox: delivery that loses nothing', () => {
       await n.deliverPending();
     }
     const parked = await n.outbox.parked('teams');
-    expect(parked).toEqual([expect.objectContaining({ runId: first, kind: 'card', attempts: 3, lastStatus: 503 })]);
+    expect(parked).toEqual([
+      expect.objectContaining({ runId: first, kind: 'card', attempts: 3, lastStatus: 503 }),
+    ]);
     const posts = await w.teamsPosts();
     expect(postedRunIds(posts.slice(0, 1))).toEqual([second]);
-    expect(JSON.stringify(posts[1]?.body)).toContain(`Teams card of run ${first} (node-image) parked after 3 failed attempt(s), last answer 503`);
+    expect(JSON.stringify(posts[1]?.body)).toContain(
+      `Teams card of run ${first} (node-image) parked after 3 failed attempt(s), last answer 503`,
+    );
     const alertRows = (await w.logRows()).filter((r) => r.row.Action === 'notify-dead-letter');
     expect(alertRows).toHaveLength(1);
     expect(alertRows[0]?.row).toMatchObject({ RunId: first, Outcome: 'Failed', Job: 'node-image' });
@@ -126,15 +137,25 @@ describe('outbox: delivery that loses nothing', () => {
     const [first, second] = runIds(2);
     await n.report(nodeImageRun(first));
     await n.report(nodeImageRun(second));
-    expect(await n.outbox.parked('teams')).toEqual([expect.objectContaining({ runId: first, attempts: 1, lastStatus: 400 })]);
+    expect(await n.outbox.parked('teams')).toEqual([
+      expect.objectContaining({ runId: first, attempts: 1, lastStatus: 400 }),
+    ]);
     const posts = await w.teamsPosts();
     expect(posts).toHaveLength(2);
-    expect(JSON.stringify(posts[0]?.body)).toContain(`Teams card of run ${first} (node-image) parked after 1 failed attempt(s), last answer 400`);
+    expect(JSON.stringify(posts[0]?.body)).toContain(
+      `Teams card of run ${first} (node-image) parked after 1 failed attempt(s), last answer 400`,
+    );
     expect(postedRunIds(posts.slice(1))).toEqual([second]);
   });
 
   it('re-sends an entry left "sending" by a stopped instance only after its lease ran out, and the stopped instance cannot then delete it', async () => {
-    const base = { connectionString: azuriteConnectionString(), tablePrefix: w.tablePrefix, clock: w.clock, log: w.log, leaseMs: 60_000 };
+    const base = {
+      connectionString: azuriteConnectionString(),
+      tablePrefix: w.tablePrefix,
+      clock: w.clock,
+      log: w.log,
+      leaseMs: 60_000,
+    };
     let release: (r: SendResult) => void = () => undefined;
     let started: () => void = () => undefined;
     const sendStarted = new Promise<void>((r) => (started = r));
@@ -147,13 +168,27 @@ describe('outbox: delivery that loses nothing', () => {
         },
       },
     });
-    const message: OutboxMessage = { key: 'card:stuck', kind: 'card', runId: 'r1', job: 'node-image', actor: 'timer', payload: JSON.stringify({ type: 'message', attachments: [] }) };
+    const message: OutboxMessage = {
+      key: 'card:stuck',
+      kind: 'card',
+      runId: 'r1',
+      job: 'node-image',
+      actor: 'timer',
+      payload: JSON.stringify({ type: 'message', attachments: [] }),
+    };
     expect(await stuck.enqueue('teams', [message])).toBe(1);
     const stuckPass = stuck.deliverPending();
     await sendStarted;
 
-    const other = createOutbox({ ...base, senders: { teams: createTeamsSender(w.settings, { clock: w.clock, paceMs: 0 }) } });
-    expect((await other.deliverPending()).destinations.teams).toMatchObject({ delivered: 0, pending: 1, blocked: { reason: 'in-flight' } });
+    const other = createOutbox({
+      ...base,
+      senders: { teams: createTeamsSender(w.settings, { clock: w.clock, paceMs: 0 }) },
+    });
+    expect((await other.deliverPending()).destinations.teams).toMatchObject({
+      delivered: 0,
+      pending: 1,
+      blocked: { reason: 'in-flight' },
+    });
     w.clock.advance(61_000);
     expect((await other.deliverPending()).destinations.teams).toMatchObject({ delivered: 1, pending: 0 });
     expect(w.log.lines.some((l) => l.includes('was being sent by an instance that stopped'))).toBe(true);
@@ -165,11 +200,27 @@ describe('outbox: delivery that loses nothing', () => {
   });
 
   it('enqueues a key once even when two instances enqueue it at the same time', async () => {
-    const base = { connectionString: azuriteConnectionString(), tablePrefix: w.tablePrefix, clock: w.clock, log: w.log, senders: { teams: async (): Promise<SendResult> => ({ ok: true }) } };
+    const base = {
+      connectionString: azuriteConnectionString(),
+      tablePrefix: w.tablePrefix,
+      clock: w.clock,
+      log: w.log,
+      senders: { teams: async (): Promise<SendResult> => ({ ok: true }) },
+    };
     const a = createOutbox(base);
     const b = createOutbox(base);
-    const msg = (k: string): OutboxMessage => ({ key: k, kind: 'card', runId: k, job: 'sweep', actor: 'timer', payload: '{}' });
-    const stored = await Promise.all([a.enqueue('teams', [msg('x'), msg('y')]), b.enqueue('teams', [msg('y'), msg('x'), msg('z')])]);
+    const msg = (k: string): OutboxMessage => ({
+      key: k,
+      kind: 'card',
+      runId: k,
+      job: 'sweep',
+      actor: 'timer',
+      payload: '{}',
+    });
+    const stored = await Promise.all([
+      a.enqueue('teams', [msg('x'), msg('y')]),
+      b.enqueue('teams', [msg('y'), msg('x'), msg('z')]),
+    ]);
     expect(stored[0] + stored[1]).toBe(3);
     expect(await a.pendingCount('teams')).toBe(3);
   });

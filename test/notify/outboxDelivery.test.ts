@@ -4,7 +4,11 @@ import { startAzurite, type AzuriteHandle } from '../../shared/local/azurite';
 import { notifyWorld, RULE_ID, type NotifyWorld } from './helpers';
 import { nodeImageRun } from './runs';
 
-const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const timer: Timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+};
 
 describe('outboxDelivery timer function', () => {
   let w: NotifyWorld;
@@ -34,15 +38,22 @@ describe('outboxDelivery timer function', () => {
   it('delivers what a job left in the outbox and says so in the invocation log', async () => {
     const run = nodeImageRun('20261005T060000000Z-f0f0f0f0');
     // A job stored its records (default tables, as the app uses) but stopped before delivering them.
-    await w.notifier({ tablePrefix: undefined, deliverOnReport: false, clock: { now: () => new Date() } }).report(run);
+    await w
+      .notifier({ tablePrefix: undefined, deliverOnReport: false, clock: { now: () => new Date() } })
+      .report(run);
 
     const logs: string[] = [];
-    const ctx = new InvocationContext({ functionName: 'outboxDelivery', logHandler: (level, ...args) => logs.push(`${level}: ${args.map(String).join(' ')}`) });
+    const ctx = new InvocationContext({
+      functionName: 'outboxDelivery',
+      logHandler: (level, ...args) => logs.push(`${level}: ${args.map(String).join(' ')}`),
+    });
     await outboxDelivery(timer, ctx);
 
     expect(await w.teamsPosts()).toHaveLength(1);
     expect((await w.logRows()).filter((r) => r.row.RunId === run.runId)).toHaveLength(run.outcomes.length);
-    expect(logs).toContainEqual(expect.stringMatching(/^information: outbox: delivered \d+, parked 0, waiting 0$/));
+    expect(logs).toContainEqual(
+      expect.stringMatching(/^information: outbox: delivered \d+, parked 0, waiting 0$/),
+    );
     expect(logs.join('\n')).not.toContain('sig=');
   });
 });

@@ -6,29 +6,63 @@ const defaults = { defaultTimezone: 'UTC' };
 describe('parseClusterPolicy', () => {
   it('gives the documented defaults to an untagged cluster', () => {
     expect(parseClusterPolicy({}, defaults)).toEqual({
-      stop: undefined, start: undefined, timezone: 'UTC', skipDates: [], ring: 5,
-      nodeImage: 'notify', upgrade: 'notify', protect: false, prod: false, errors: [],
+      stop: undefined,
+      start: undefined,
+      timezone: 'UTC',
+      skipDates: [],
+      ring: 5,
+      nodeImage: 'notify',
+      upgrade: 'notify',
+      protect: false,
+      prod: false,
+      errors: [],
     });
   });
 
   it('reads every day2 tag of a fully tagged cluster', () => {
-    const p = parseClusterPolicy({
-      'day2-stop': '0 19 * * 1-5', 'day2-start': '30 7 * * 1-5', 'day2-timezone': 'Europe/Paris',
-      'day2-skip': '2026-12-25, 2026-12-24', 'day2-ring': '1', 'day2-node-image': 'auto', 'day2-upgrade': 'patch', 'day2-protect': 'true',
-    }, defaults);
+    const p = parseClusterPolicy(
+      {
+        'day2-stop': '0 19 * * 1-5',
+        'day2-start': '30 7 * * 1-5',
+        'day2-timezone': 'Europe/Paris',
+        'day2-skip': '2026-12-25, 2026-12-24',
+        'day2-ring': '1',
+        'day2-node-image': 'auto',
+        'day2-upgrade': 'patch',
+        'day2-protect': 'true',
+      },
+      defaults,
+    );
     expect(p).toMatchObject({
-      stop: { expression: '0 19 * * 1-5' }, start: { expression: '30 7 * * 1-5' }, timezone: 'Europe/Paris',
-      skipDates: ['2026-12-24', '2026-12-25'], ring: 1, nodeImage: 'auto', upgrade: 'patch', protect: true, errors: [],
+      stop: { expression: '0 19 * * 1-5' },
+      start: { expression: '30 7 * * 1-5' },
+      timezone: 'Europe/Paris',
+      skipDates: ['2026-12-24', '2026-12-25'],
+      ring: 1,
+      nodeImage: 'auto',
+      upgrade: 'patch',
+      protect: true,
+      errors: [],
     });
   });
 
   it('uses the default zone when day2-timezone is absent', () => {
-    expect(parseClusterPolicy({ 'day2-stop': '0 19 * * *' }, { defaultTimezone: 'America/New_York' }).timezone).toBe('America/New_York');
+    expect(
+      parseClusterPolicy({ 'day2-stop': '0 19 * * *' }, { defaultTimezone: 'America/New_York' }).timezone,
+    ).toBe('America/New_York');
   });
 
   it('finds tag keys whatever their case, as Azure does', () => {
-    const p = parseClusterPolicy({ 'Day2-Stop': '0 19 * * *', 'DAY2-TIMEZONE': 'europe/paris', 'Day2-Ring': '2' }, defaults);
-    expect(p).toMatchObject({ stop: { expression: '0 19 * * *' }, timezone: 'Europe/Paris', ring: 2, errors: [] });
+    const p = parseClusterPolicy(
+      { 'Day2-Stop': '0 19 * * *', 'DAY2-TIMEZONE': 'europe/paris', 'Day2-Ring': '2' },
+      defaults,
+    );
+    expect(p).toMatchObject({
+      stop: { expression: '0 19 * * *' },
+      timezone: 'Europe/Paris',
+      ring: 2,
+      errors: [],
+    });
   });
 
   it('keeps a valid zone as written when ICU knows it under another name', () => {
@@ -77,10 +111,20 @@ describe('parseClusterPolicy', () => {
   });
 
   it('drops both crons when the zone is not an IANA zone, and reports the zone', () => {
-    const p = parseClusterPolicy({ 'day2-stop': '0 19 * * *', 'day2-start': '0 7 * * *', 'day2-timezone': 'CEST+1' }, defaults);
+    const p = parseClusterPolicy(
+      { 'day2-stop': '0 19 * * *', 'day2-start': '0 7 * * *', 'day2-timezone': 'CEST+1' },
+      defaults,
+    );
     expect(p.stop).toBeUndefined();
     expect(p.start).toBeUndefined();
-    expect(p.errors).toEqual([{ tag: 'day2-timezone', value: 'CEST+1', reason: '"CEST+1" is not an IANA time zone (e.g. Europe/Paris); no scheduled start/stop until it is fixed' }]);
+    expect(p.errors).toEqual([
+      {
+        tag: 'day2-timezone',
+        value: 'CEST+1',
+        reason:
+          '"CEST+1" is not an IANA time zone (e.g. Europe/Paris); no scheduled start/stop until it is fixed',
+      },
+    ]);
   });
 
   it.each([
@@ -99,15 +143,36 @@ describe('parseClusterPolicy', () => {
   });
 
   it.each([
-    [{ 'day2-ring': 'first', 'day2-node-image': 'auto', 'day2-upgrade': 'patch' }, { ring: 5, nodeImage: 'notify', upgrade: 'notify' }],
-    [{ 'day2-ring': '12', 'day2-node-image': 'auto', 'day2-upgrade': 'minor' }, { ring: 5, nodeImage: 'notify', upgrade: 'notify' }],
-    [{ 'day2-ring': '-1', 'day2-node-image': 'off', 'day2-upgrade': 'off' }, { ring: 5, nodeImage: 'off', upgrade: 'off' }],
-    [{ 'day2-ring': '1.5', 'day2-node-image': 'notify' }, { ring: 5, nodeImage: 'notify', upgrade: 'notify' }],
-  ])('does not opt a cluster with a bad day2-ring into automatic upgrades: %j → %j, reported', (tags, expected) => {
-    const p = parseClusterPolicy(tags, defaults);
-    expect(p).toMatchObject(expected);
-    expect(p.errors).toEqual([{ tag: 'day2-ring', value: tags['day2-ring'], reason: expect.stringContaining('no automatic node-image or Kubernetes upgrades') as unknown }]);
-  });
+    [
+      { 'day2-ring': 'first', 'day2-node-image': 'auto', 'day2-upgrade': 'patch' },
+      { ring: 5, nodeImage: 'notify', upgrade: 'notify' },
+    ],
+    [
+      { 'day2-ring': '12', 'day2-node-image': 'auto', 'day2-upgrade': 'minor' },
+      { ring: 5, nodeImage: 'notify', upgrade: 'notify' },
+    ],
+    [
+      { 'day2-ring': '-1', 'day2-node-image': 'off', 'day2-upgrade': 'off' },
+      { ring: 5, nodeImage: 'off', upgrade: 'off' },
+    ],
+    [
+      { 'day2-ring': '1.5', 'day2-node-image': 'notify' },
+      { ring: 5, nodeImage: 'notify', upgrade: 'notify' },
+    ],
+  ])(
+    'does not opt a cluster with a bad day2-ring into automatic upgrades: %j → %j, reported',
+    (tags, expected) => {
+      const p = parseClusterPolicy(tags, defaults);
+      expect(p).toMatchObject(expected);
+      expect(p.errors).toEqual([
+        {
+          tag: 'day2-ring',
+          value: tags['day2-ring'],
+          reason: expect.stringContaining('no automatic node-image or Kubernetes upgrades') as unknown,
+        },
+      ]);
+    },
+  );
 
   it('names every bad skip date in one error', () => {
     const p = parseClusterPolicy({ 'day2-skip': '2026-02-30, 2026-13-01,2026-12-24' }, defaults);
@@ -115,31 +180,59 @@ describe('parseClusterPolicy', () => {
   });
 
   it('accepts day2-protect=false as not protected, without an error', () => {
-    expect(parseClusterPolicy({ 'day2-protect': 'false' }, defaults)).toMatchObject({ protect: false, errors: [] });
+    expect(parseClusterPolicy({ 'day2-protect': 'false' }, defaults)).toMatchObject({
+      protect: false,
+      errors: [],
+    });
   });
 
   it('accepts mode values in any case', () => {
-    expect(parseClusterPolicy({ 'day2-node-image': 'Auto', 'day2-upgrade': 'MINOR', 'day2-protect': 'True' }, defaults))
-      .toMatchObject({ nodeImage: 'auto', upgrade: 'minor', protect: true, errors: [] });
+    expect(
+      parseClusterPolicy(
+        { 'day2-node-image': 'Auto', 'day2-upgrade': 'MINOR', 'day2-protect': 'True' },
+        defaults,
+      ),
+    ).toMatchObject({ nodeImage: 'auto', upgrade: 'minor', protect: true, errors: [] });
   });
 });
 
 describe('parseCronSpec', () => {
-  it.each(['0 19 * * 1-5', '30 7 * * MON-FRI', '*/15 8-18 * * *', '0 0 L * *', '0 9 * * 5#3', '  0   19 * * *  '])('accepts "%s"', (text) => {
+  it.each([
+    '0 19 * * 1-5',
+    '30 7 * * MON-FRI',
+    '*/15 8-18 * * *',
+    '0 0 L * *',
+    '0 9 * * 5#3',
+    '  0   19 * * *  ',
+  ])('accepts "%s"', (text) => {
     expect(parseCronSpec(text)).toHaveProperty('spec');
   });
 });
 
 describe('describePolicy', () => {
   it('summarises a scheduled cluster on one line', () => {
-    const p = parseClusterPolicy({
-      'day2-stop': '0 19 * * 1-5', 'day2-start': '30 7 * * 1-5', 'day2-timezone': 'Europe/Paris', 'day2-ring': '1', 'day2-node-image': 'auto',
-    }, defaults);
-    expect(describePolicy(p)).toBe('stop 0 19 * * 1-5 / start 30 7 * * 1-5 Europe/Paris; ring 1; node-image auto; upgrade notify');
+    const p = parseClusterPolicy(
+      {
+        'day2-stop': '0 19 * * 1-5',
+        'day2-start': '30 7 * * 1-5',
+        'day2-timezone': 'Europe/Paris',
+        'day2-ring': '1',
+        'day2-node-image': 'auto',
+      },
+      defaults,
+    );
+    expect(describePolicy(p)).toBe(
+      'stop 0 19 * * 1-5 / start 30 7 * * 1-5 Europe/Paris; ring 1; node-image auto; upgrade notify',
+    );
   });
 
   it('says when there is no schedule and counts tag errors', () => {
-    const p = parseClusterPolicy({ 'day2-stop': 'nope', environment: 'prod', 'day2-protect': 'true' }, defaults);
-    expect(describePolicy(p)).toBe('no power schedule; ring 5; node-image notify; upgrade notify; prod; protected; 1 tag error');
+    const p = parseClusterPolicy(
+      { 'day2-stop': 'nope', environment: 'prod', 'day2-protect': 'true' },
+      defaults,
+    );
+    expect(describePolicy(p)).toBe(
+      'no power schedule; ring 5; node-image notify; upgrade notify; prod; protected; 1 tag error',
+    );
   });
 });

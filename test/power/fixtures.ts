@@ -1,10 +1,19 @@
 import { clusterId, type ClusterSnapshot } from '../../shared/fleet/cluster';
-import { handledAfter, planPowerSchedule, type PowerDecision, type PowerPlanInput } from '../../shared/power/plan';
+import {
+  handledAfter,
+  planPowerSchedule,
+  type PowerDecision,
+  type PowerPlanInput,
+} from '../../shared/power/plan';
 
 export const SUB = '00000000-0000-4000-8000-000000000001';
 
 /** A dev cluster snapshot with the given tags; Running and idle unless told otherwise. */
-export function cluster(name: string, tags: Record<string, string>, over: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
+export function cluster(
+  name: string,
+  tags: Record<string, string>,
+  over: Partial<ClusterSnapshot> = {},
+): ClusterSnapshot {
   return {
     id: clusterId(SUB, 'rg-dev', name),
     name,
@@ -21,7 +30,11 @@ export function cluster(name: string, tags: Record<string, string>, over: Partia
 }
 
 /** Paris office hours: stop 19:00, start 07:30, weekdays. */
-export const PARIS_OFFICE = { 'day2-stop': '0 19 * * 1-5', 'day2-start': '30 7 * * 1-5', 'day2-timezone': 'Europe/Paris' };
+export const PARIS_OFFICE = {
+  'day2-stop': '0 19 * * 1-5',
+  'day2-start': '30 7 * * 1-5',
+  'day2-timezone': 'Europe/Paris',
+};
 
 export const at = (iso: string): Date => new Date(iso);
 
@@ -53,8 +66,12 @@ export function simulate(
     opts.events?.[now.toISOString()]?.(clusters);
     if (opts.skipTicks?.(now)) continue;
     const plan = planPowerSchedule({
-      now, clusters, defaultTimezone: opts.defaultTimezone ?? 'UTC', catchupMinutes: opts.catchupMinutes ?? 30,
-      snoozes: opts.snoozes ?? new Map(), handledEdges: handled,
+      now,
+      clusters,
+      defaultTimezone: opts.defaultTimezone ?? 'UTC',
+      catchupMinutes: opts.catchupMinutes ?? 30,
+      snoozes: opts.snoozes ?? new Map(),
+      handledEdges: handled,
     });
     for (const d of plan.decisions) {
       log.push({ at: now.toISOString(), decision: d });
@@ -68,4 +85,6 @@ export function simulate(
 
 /** Compact form of a log for assertions: `17:00Z stop act: <reason>`. */
 export const brief = (log: TickLog[]): string[] =>
-  log.map(({ at, decision: d }) => `${at.slice(0, 16)}Z ${d.cluster.name} ${d.action} ${d.kind}: ${d.reason}`);
+  log.map(
+    ({ at, decision: d }) => `${at.slice(0, 16)}Z ${d.cluster.name} ${d.action} ${d.kind}: ${d.reason}`,
+  );

@@ -19,20 +19,31 @@ export interface TestCluster {
 /** One subscription, one resource group, the given clusters in westeurope (1.33.5, one system pool). */
 export function powerFleet(clusters: TestCluster[], extra: Partial<FleetFile> = {}): FleetFile {
   return {
-    subscriptions: [{
-      id: SUB,
-      displayName: 'power-tests',
-      resourceGroups: [{
-        name: RG,
-        clusters: clusters.map((c) => ({
-          name: c.name, location: 'westeurope', kubernetesVersion: '1.33.5', tags: c.tags, powerState: c.powerState ?? 'Running',
-          pools: [{ name: 'system', count: 1, mode: 'System', nodeImageVersion: IMAGE }],
-        })),
-      }],
-    }],
+    subscriptions: [
+      {
+        id: SUB,
+        displayName: 'power-tests',
+        resourceGroups: [
+          {
+            name: RG,
+            clusters: clusters.map((c) => ({
+              name: c.name,
+              location: 'westeurope',
+              kubernetesVersion: '1.33.5',
+              tags: c.tags,
+              powerState: c.powerState ?? 'Running',
+              pools: [{ name: 'system', count: 1, mode: 'System', nodeImageVersion: IMAGE }],
+            })),
+          },
+        ],
+      },
+    ],
     locations: {
       westeurope: {
-        kubernetesVersions: [{ version: '1.33', patches: ['1.33.5'], isDefault: true }, { version: '1.34', patches: ['1.34.2'] }],
+        kubernetesVersions: [
+          { version: '1.33', patches: ['1.33.5'], isDefault: true },
+          { version: '1.34', patches: ['1.34.2'] },
+        ],
         latestNodeImages: [IMAGE],
       },
     },
@@ -40,7 +51,11 @@ export function powerFleet(clusters: TestCluster[], extra: Partial<FleetFile> = 
   };
 }
 
-export const PARIS_OFFICE = { 'day2-stop': '0 19 * * 1-5', 'day2-start': '30 7 * * 1-5', 'day2-timezone': 'Europe/Paris' };
+export const PARIS_OFFICE = {
+  'day2-stop': '0 19 * * 1-5',
+  'day2-start': '30 7 * * 1-5',
+  'day2-timezone': 'Europe/Paris',
+};
 
 /** One tick at the virtual instant `iso` (the simulator's clock is set there first). */
 export async function tickAt(app: TestApp, iso: string, opts: PowerRunOptions = {}): Promise<RunRecord> {
@@ -51,13 +66,16 @@ export async function tickAt(app: TestApp, iso: string, opts: PowerRunOptions = 
 /** Ticks every `stepMinutes` from `from` to `to` inclusive; every run, in order. */
 export async function ticks(app: TestApp, from: string, to: string, stepMinutes = 5): Promise<RunRecord[]> {
   const runs: RunRecord[] = [];
-  for (let t = Date.parse(from); t <= Date.parse(to); t += stepMinutes * 60_000) runs.push(await tickAt(app, new Date(t).toISOString()));
+  for (let t = Date.parse(from); t <= Date.parse(to); t += stepMinutes * 60_000)
+    runs.push(await tickAt(app, new Date(t).toISOString()));
   return runs;
 }
 
 /** `cluster action Outcome` for each outcome of the runs, e.g. `aks-a stop InProgress`. */
 export const brief = (runs: RunRecord | RunRecord[]): string[] =>
-  ([] as RunRecord[]).concat(runs).flatMap((r) => r.outcomes.map((o) => `${o.cluster.name} ${o.action} ${o.outcome}`));
+  ([] as RunRecord[])
+    .concat(runs)
+    .flatMap((r) => r.outcomes.map((o) => `${o.cluster.name} ${o.action} ${o.outcome}`));
 
 export function client(app: TestApp): ContainerServiceClient {
   return app.azure.aks(SUB);
@@ -68,8 +86,12 @@ export async function powerOf(app: TestApp, name: string): Promise<string> {
   return `${mc.powerState?.code ?? '?'}/${mc.provisioningState ?? '?'}`;
 }
 
-interface TeamsPost { body: unknown }
-interface LogRow { row: Record<string, unknown> }
+interface TeamsPost {
+  body: unknown;
+}
+interface LogRow {
+  row: Record<string, unknown>;
+}
 
 /** Every text of the Teams card posted for the run, joined; undefined when no card was posted for it. */
 export async function cardText(app: TestApp, run: RunRecord): Promise<string | undefined> {

@@ -5,7 +5,15 @@ import { brief, cluster, PARIS_OFFICE, simulate } from './fixtures';
 // Monday 8 June 2026, Paris is on CEST (UTC+2): the 19:00 stop edge is 17:00Z, the 07:30 start edge 05:30Z.
 
 function input(clusters: ClusterSnapshot[], now: string, over: Partial<PowerPlanInput> = {}): PowerPlanInput {
-  return { now: new Date(now), clusters, defaultTimezone: 'UTC', catchupMinutes: 30, snoozes: new Map(), handledEdges: new Map(), ...over };
+  return {
+    now: new Date(now),
+    clusters,
+    defaultTimezone: 'UTC',
+    catchupMinutes: 30,
+    snoozes: new Map(),
+    handledEdges: new Map(),
+    ...over,
+  };
 }
 
 /** Handled edges as they stand after the app has been running up to `at`. */
@@ -14,7 +22,11 @@ function warm(clusters: ClusterSnapshot[], at: string): Map<string, Date> {
 }
 
 /** Decisions at `now`, the app having been up until `upTo` (default: 5 minutes earlier). */
-function decide(clusters: ClusterSnapshot[], now: string, over: Partial<PowerPlanInput> & { upTo?: string } = {}): string[] {
+function decide(
+  clusters: ClusterSnapshot[],
+  now: string,
+  over: Partial<PowerPlanInput> & { upTo?: string } = {},
+): string[] {
   const upTo = over.upTo ?? new Date(Date.parse(now) - 5 * 60_000).toISOString();
   const plan = planPowerSchedule(input(clusters, now, { handledEdges: warm(clusters, upTo), ...over }));
   return plan.decisions.map((d) => `${d.cluster.name} ${d.action} ${d.kind}: ${d.reason}`);
@@ -44,7 +56,9 @@ describe('planPowerSchedule: edges in the cluster zone', () => {
 
   it('uses DAY2_DEFAULT_TIMEZONE when the cluster has no day2-timezone', () => {
     const c = cluster('dev', { 'day2-stop': '0 19 * * *' });
-    expect(decide([c], '2026-06-08T17:00:00Z', { defaultTimezone: 'Europe/Paris' })).toEqual(['dev stop act: stop edge 19:00 Europe/Paris']);
+    expect(decide([c], '2026-06-08T17:00:00Z', { defaultTimezone: 'Europe/Paris' })).toEqual([
+      'dev stop act: stop edge 19:00 Europe/Paris',
+    ]);
   });
 });
 
@@ -77,7 +91,11 @@ describe('planPowerSchedule: manual changes between edges', () => {
     const c = cluster('dev', PARIS_OFFICE);
     const { log } = simulate([c], '2026-06-08T16:55:00Z', '2026-06-09T17:00:00Z', {
       handledEdges: warm([c], '2026-06-08T16:50:00Z'),
-      events: { '2026-06-08T19:00:00.000Z': ([x]) => { x!.powerState = 'Running'; } },
+      events: {
+        '2026-06-08T19:00:00.000Z': ([x]) => {
+          x!.powerState = 'Running';
+        },
+      },
     });
     expect(brief(log)).toEqual([
       '2026-06-08T17:00Z dev stop act: stop edge 19:00 Europe/Paris',
@@ -90,7 +108,11 @@ describe('planPowerSchedule: manual changes between edges', () => {
     const c = cluster('dev', PARIS_OFFICE);
     const { log } = simulate([c], '2026-06-08T06:00:00Z', '2026-06-09T05:30:00Z', {
       handledEdges: warm([c], '2026-06-08T05:55:00Z'),
-      events: { '2026-06-08T09:00:00.000Z': ([x]) => { x!.powerState = 'Stopped'; } },
+      events: {
+        '2026-06-08T09:00:00.000Z': ([x]) => {
+          x!.powerState = 'Stopped';
+        },
+      },
     });
     expect(brief(log)).toEqual([
       '2026-06-08T17:00Z dev stop skip: already stopped (stop edge 19:00 Europe/Paris)',
@@ -101,10 +123,26 @@ describe('planPowerSchedule: manual changes between edges', () => {
 
 describe('planPowerSchedule: rules that hold whatever the tags say', () => {
   it.each([
-    ['a skip date (the edge local date)', { ...PARIS_OFFICE, 'day2-skip': '2026-12-24,2026-06-08' }, 'dev stop skip: skip date 2026-06-08 (stop edge 19:00 Europe/Paris)'],
-    ['the prod guard', { ...PARIS_OFFICE, environment: 'prod' }, 'dev stop skip: prod guard: environment=prod is never stopped by a schedule (stop edge 19:00 Europe/Paris)'],
-    ['the prod guard, any spelling', { ...PARIS_OFFICE, Env: 'Production' }, 'dev stop skip: prod guard: Env=Production is never stopped by a schedule (stop edge 19:00 Europe/Paris)'],
-    ['day2-protect', { ...PARIS_OFFICE, 'day2-protect': 'true' }, 'dev stop skip: day2-protect=true: nothing is changed automatically (stop edge 19:00 Europe/Paris)'],
+    [
+      'a skip date (the edge local date)',
+      { ...PARIS_OFFICE, 'day2-skip': '2026-12-24,2026-06-08' },
+      'dev stop skip: skip date 2026-06-08 (stop edge 19:00 Europe/Paris)',
+    ],
+    [
+      'the prod guard',
+      { ...PARIS_OFFICE, environment: 'prod' },
+      'dev stop skip: prod guard: environment=prod is never stopped by a schedule (stop edge 19:00 Europe/Paris)',
+    ],
+    [
+      'the prod guard, any spelling',
+      { ...PARIS_OFFICE, Env: 'Production' },
+      'dev stop skip: prod guard: Env=Production is never stopped by a schedule (stop edge 19:00 Europe/Paris)',
+    ],
+    [
+      'day2-protect',
+      { ...PARIS_OFFICE, 'day2-protect': 'true' },
+      'dev stop skip: day2-protect=true: nothing is changed automatically (stop edge 19:00 Europe/Paris)',
+    ],
   ])('does not stop at the edge because of %s', (_, tags, expected) => {
     expect(decide([cluster('dev', tags)], '2026-06-08T17:00:00Z')).toEqual([expected]);
   });
@@ -112,8 +150,12 @@ describe('planPowerSchedule: rules that hold whatever the tags say', () => {
   it('compares skip dates with the local date, not the UTC date', () => {
     const tags = { 'day2-start': '0 8 * * 1', 'day2-timezone': 'Pacific/Auckland' };
     const now = '2026-06-07T20:00:00Z'; // Monday 8 June 08:00 in Auckland
-    const stopped = (skip: string) => [cluster('nz', { ...tags, 'day2-skip': skip }, { powerState: 'Stopped' })];
-    expect(decide(stopped('2026-06-08'), now)).toEqual(['nz start skip: skip date 2026-06-08 (start edge 08:00 Pacific/Auckland)']);
+    const stopped = (skip: string) => [
+      cluster('nz', { ...tags, 'day2-skip': skip }, { powerState: 'Stopped' }),
+    ];
+    expect(decide(stopped('2026-06-08'), now)).toEqual([
+      'nz start skip: skip date 2026-06-08 (start edge 08:00 Pacific/Auckland)',
+    ]);
     expect(decide(stopped('2026-06-07'), now)).toEqual(['nz start act: start edge 08:00 Pacific/Auckland']);
   });
 
@@ -123,23 +165,45 @@ describe('planPowerSchedule: rules that hold whatever the tags say', () => {
   });
 
   it('reports bad tags with tag, value and reason and leaves the cluster alone', () => {
-    const bad = cluster('bad', { 'day2-stop': '0 25 * * *', 'day2-start': '30 7 * * 1-5', 'day2-timezone': 'Mars/Olympus', 'day2-ring': 'x' });
-    const plan = planPowerSchedule(input([bad], '2026-06-08T05:30:00Z', { handledEdges: warm([bad], '2026-06-08T05:25:00Z') }));
+    const bad = cluster('bad', {
+      'day2-stop': '0 25 * * *',
+      'day2-start': '30 7 * * 1-5',
+      'day2-timezone': 'Mars/Olympus',
+      'day2-ring': 'x',
+    });
+    const plan = planPowerSchedule(
+      input([bad], '2026-06-08T05:30:00Z', { handledEdges: warm([bad], '2026-06-08T05:25:00Z') }),
+    );
     expect(plan.decisions).toEqual([]);
-    expect(plan.tagErrors).toEqual([{
-      cluster: { id: bad.id, name: 'bad', subscriptionId: bad.subscriptionId, resourceGroup: 'rg-dev' },
-      errors: [
-        { tag: 'day2-timezone', value: 'Mars/Olympus', reason: '"Mars/Olympus" is not an IANA time zone (e.g. Europe/Paris); no scheduled start/stop until it is fixed' },
-        { tag: 'day2-stop', value: '0 25 * * *', reason: 'hour 25 is out of range 0-23' },
-      ],
-    }]);
+    expect(plan.tagErrors).toEqual([
+      {
+        cluster: { id: bad.id, name: 'bad', subscriptionId: bad.subscriptionId, resourceGroup: 'rg-dev' },
+        errors: [
+          {
+            tag: 'day2-timezone',
+            value: 'Mars/Olympus',
+            reason:
+              '"Mars/Olympus" is not an IANA time zone (e.g. Europe/Paris); no scheduled start/stop until it is fixed',
+          },
+          { tag: 'day2-stop', value: '0 25 * * *', reason: 'hour 25 is out of range 0-23' },
+        ],
+      },
+    ]);
   });
 
   it('keeps acting on the valid action when only the other cron is bad', () => {
-    const c = cluster('half', { 'day2-stop': '0 19 * * 1-5', 'day2-start': '30 7 * * 8', 'day2-timezone': 'Europe/Paris' });
-    const plan = planPowerSchedule(input([c], '2026-06-08T17:00:00Z', { handledEdges: warm([c], '2026-06-08T16:55:00Z') }));
+    const c = cluster('half', {
+      'day2-stop': '0 19 * * 1-5',
+      'day2-start': '30 7 * * 8',
+      'day2-timezone': 'Europe/Paris',
+    });
+    const plan = planPowerSchedule(
+      input([c], '2026-06-08T17:00:00Z', { handledEdges: warm([c], '2026-06-08T16:55:00Z') }),
+    );
     expect(plan.decisions.map((d) => `${d.action} ${d.kind}`)).toEqual(['stop act']);
-    expect(plan.tagErrors[0]!.errors).toEqual([{ tag: 'day2-start', value: '30 7 * * 8', reason: 'day of week 8 is out of range 0-7' }]);
+    expect(plan.tagErrors[0]!.errors).toEqual([
+      { tag: 'day2-start', value: '30 7 * * 8', reason: 'day of week 8 is out of range 0-7' },
+    ]);
   });
 });
 
@@ -165,7 +229,14 @@ describe('planPowerSchedule: snooze', () => {
     const { log } = simulate([c], '2026-06-08T16:55:00Z', '2026-06-08T23:00:00Z', {
       handledEdges: warm([c], '2026-06-08T16:50:00Z'),
       snoozes: new Map([[c.id.toLowerCase(), until]]),
-      events: { '2026-06-08T18:00:00.000Z': ([x]) => { x!.powerState = 'Stopped'; }, '2026-06-08T21:00:00.000Z': ([x]) => { x!.powerState = 'Running'; } },
+      events: {
+        '2026-06-08T18:00:00.000Z': ([x]) => {
+          x!.powerState = 'Stopped';
+        },
+        '2026-06-08T21:00:00.000Z': ([x]) => {
+          x!.powerState = 'Running';
+        },
+      },
     });
     expect(brief(log)).toEqual([
       '2026-06-08T17:00Z dev stop skip: snoozed until 22:00 Europe/Paris (stop edge 19:00 Europe/Paris)',
@@ -178,7 +249,11 @@ describe('planPowerSchedule: snooze', () => {
     const { log } = simulate([c], '2026-06-08T16:55:00Z', '2026-06-08T23:00:00Z', {
       handledEdges: warm([c], '2026-06-08T16:50:00Z'),
       snoozes: new Map([[c.id.toLowerCase(), until]]),
-      events: { '2026-06-08T17:30:00.000Z': ([x]) => { x!.powerState = 'Running'; } },
+      events: {
+        '2026-06-08T17:30:00.000Z': ([x]) => {
+          x!.powerState = 'Running';
+        },
+      },
     });
     expect(brief(log).slice(-1)).toEqual([
       '2026-06-08T20:00Z dev stop act: snooze ended 22:00 Europe/Paris; stop edge 19:00 Europe/Paris was postponed',
@@ -186,23 +261,40 @@ describe('planPowerSchedule: snooze', () => {
   });
 
   it.each([
-    ['ended before the stop edge', new Date('2026-06-08T16:00:00Z'), ['dev stop act: stop edge 19:00 Europe/Paris']],
+    [
+      'ended before the stop edge',
+      new Date('2026-06-08T16:00:00Z'),
+      ['dev stop act: stop edge 19:00 Europe/Paris'],
+    ],
     ['ended yesterday', new Date('2026-06-07T20:00:00Z'), ['dev stop act: stop edge 19:00 Europe/Paris']],
   ])('ignores a snooze that %s', (_, snoozedUntil, expected) => {
     const c = cluster('dev', PARIS_OFFICE);
-    expect(decide([c], '2026-06-08T17:00:00Z', { snoozes: new Map([[c.id.toLowerCase(), snoozedUntil]]) })).toEqual(expected);
+    expect(
+      decide([c], '2026-06-08T17:00:00Z', { snoozes: new Map([[c.id.toLowerCase(), snoozedUntil]]) }),
+    ).toEqual(expected);
   });
 
   it('does not act on a stale snooze once the next start edge has passed', () => {
     const c = cluster('dev', PARIS_OFFICE);
-    expect(decide([c], '2026-06-09T06:00:00Z', { snoozes: new Map([[c.id.toLowerCase(), until]]) })).toEqual([]);
+    expect(decide([c], '2026-06-09T06:00:00Z', { snoozes: new Map([[c.id.toLowerCase(), until]]) })).toEqual(
+      [],
+    );
   });
 
   it('does not stop late when the app was down past the catch-up window after the snooze ended', () => {
     const c = cluster('dev', PARIS_OFFICE);
-    const handledEdges = handledAfter(warm([c], '2026-06-08T16:55:00Z'),
-      planPowerSchedule(input([c], '2026-06-08T17:00:00Z', { snoozes: new Map([[c.id.toLowerCase(), until]]), handledEdges: warm([c], '2026-06-08T16:55:00Z') })).decisions);
-    const plan = planPowerSchedule(input([c], '2026-06-08T20:45:00Z', { snoozes: new Map([[c.id.toLowerCase(), until]]), handledEdges }));
+    const handledEdges = handledAfter(
+      warm([c], '2026-06-08T16:55:00Z'),
+      planPowerSchedule(
+        input([c], '2026-06-08T17:00:00Z', {
+          snoozes: new Map([[c.id.toLowerCase(), until]]),
+          handledEdges: warm([c], '2026-06-08T16:55:00Z'),
+        }),
+      ).decisions,
+    );
+    const plan = planPowerSchedule(
+      input([c], '2026-06-08T20:45:00Z', { snoozes: new Map([[c.id.toLowerCase(), until]]), handledEdges }),
+    );
     expect(plan.decisions.map((d) => `${d.kind}: ${d.reason}`)).toEqual([
       'skip: snooze ended 22:00 Europe/Paris; stop edge 19:00 Europe/Paris was postponed missed by 45 min, past the catch-up window (30 min)',
     ]);
@@ -214,7 +306,11 @@ describe('planPowerSchedule: AKS operations in progress', () => {
     const c = cluster('dev', PARIS_OFFICE, { provisioningState: 'Upgrading' });
     const { log } = simulate([c], '2026-06-08T16:55:00Z', '2026-06-08T17:15:00Z', {
       handledEdges: warm([c], '2026-06-08T16:50:00Z'),
-      events: { '2026-06-08T17:05:00.000Z': ([x]) => { x!.provisioningState = 'Succeeded'; } },
+      events: {
+        '2026-06-08T17:05:00.000Z': ([x]) => {
+          x!.provisioningState = 'Succeeded';
+        },
+      },
     });
     expect(brief(log)).toEqual([
       '2026-06-08T17:00Z dev stop defer: operation in progress (Upgrading); retrying next tick (stop edge 19:00 Europe/Paris)',
@@ -224,25 +320,45 @@ describe('planPowerSchedule: AKS operations in progress', () => {
 
   it('gives up on the edge once a busy cluster stays busy past the catch-up window', () => {
     const c = cluster('dev', PARIS_OFFICE, { provisioningState: 'Updating' });
-    const { log } = simulate([c], '2026-06-08T16:55:00Z', '2026-06-08T18:00:00Z', { handledEdges: warm([c], '2026-06-08T16:50:00Z') });
+    const { log } = simulate([c], '2026-06-08T16:55:00Z', '2026-06-08T18:00:00Z', {
+      handledEdges: warm([c], '2026-06-08T16:50:00Z'),
+    });
     const kinds = log.map((l) => l.decision.kind);
     expect(kinds.filter((k) => k === 'defer')).toHaveLength(7); // 17:00 .. 17:30
-    expect(brief(log.slice(-1))).toEqual(['2026-06-08T17:35Z dev stop skip: stop edge 19:00 Europe/Paris missed by 35 min, past the catch-up window (30 min)']);
+    expect(brief(log.slice(-1))).toEqual([
+      '2026-06-08T17:35Z dev stop skip: stop edge 19:00 Europe/Paris missed by 35 min, past the catch-up window (30 min)',
+    ]);
   });
 });
 
 describe('planPowerSchedule: a stop and a start both pending', () => {
   const tags = { 'day2-stop': '0 19 * * *', 'day2-start': '20 19 * * *', 'day2-timezone': 'Europe/Paris' };
   it.each([
-    ['Running', ['dev stop skip: superseded by the later start edge 19:20 Europe/Paris, 20 min later', 'dev start skip: already running (start edge 19:20 Europe/Paris)']],
-    ['Stopped', ['dev stop skip: superseded by the later start edge 19:20 Europe/Paris, 20 min later', 'dev start act: start edge 19:20 Europe/Paris, caught up 5 min late']],
+    [
+      'Running',
+      [
+        'dev stop skip: superseded by the later start edge 19:20 Europe/Paris, 20 min later',
+        'dev start skip: already running (start edge 19:20 Europe/Paris)',
+      ],
+    ],
+    [
+      'Stopped',
+      [
+        'dev stop skip: superseded by the later start edge 19:20 Europe/Paris, 20 min later',
+        'dev start act: start edge 19:20 Europe/Paris, caught up 5 min late',
+      ],
+    ],
   ] as const)('lets only the later edge act on a %s cluster', (powerState, expected) => {
     const c = cluster('dev', tags, { powerState });
     expect(decide([c], '2026-06-08T17:25:00Z', { upTo: '2026-06-08T16:55:00Z' })).toEqual(expected);
   });
 
   it('lets a later stop win over an earlier start', () => {
-    const c = cluster('dev', { 'day2-start': '50 18 * * *', 'day2-stop': '0 19 * * *', 'day2-timezone': 'Europe/Paris' });
+    const c = cluster('dev', {
+      'day2-start': '50 18 * * *',
+      'day2-stop': '0 19 * * *',
+      'day2-timezone': 'Europe/Paris',
+    });
     expect(decide([c], '2026-06-08T17:05:00Z', { upTo: '2026-06-08T16:45:00Z' })).toEqual([
       'dev start skip: superseded by the later stop edge 19:00 Europe/Paris, 10 min later',
       'dev stop act: stop edge 19:00 Europe/Paris, caught up 5 min late',
@@ -251,7 +367,9 @@ describe('planPowerSchedule: a stop and a start both pending', () => {
 
   it('does not carry out both when every tick runs on time: the earlier stop is superseded, the cluster stays up', () => {
     const c = cluster('dev', tags);
-    const { log } = simulate([c], '2026-06-08T16:55:00Z', '2026-06-08T17:30:00Z', { handledEdges: warm([c], '2026-06-08T16:50:00Z') });
+    const { log } = simulate([c], '2026-06-08T16:55:00Z', '2026-06-08T17:30:00Z', {
+      handledEdges: warm([c], '2026-06-08T16:50:00Z'),
+    });
     expect(brief(log)).toEqual([
       '2026-06-08T17:00Z dev stop skip: superseded by the later start edge 19:20 Europe/Paris, 20 min later: a stop and a start less than 30 min apart are not both carried out (stop edge 19:00 Europe/Paris)',
       '2026-06-08T17:20Z dev start skip: already running (start edge 19:20 Europe/Paris)',
@@ -259,8 +377,14 @@ describe('planPowerSchedule: a stop and a start both pending', () => {
   });
 
   it('lets a stopped cluster start 20 minutes before its stop edge stay stopped only once: the later stop wins', () => {
-    const c = cluster('dev', { 'day2-start': '40 18 * * *', 'day2-stop': '0 19 * * *', 'day2-timezone': 'Europe/Paris' }, { powerState: 'Stopped' });
-    const { log } = simulate([c], '2026-06-08T16:35:00Z', '2026-06-08T17:10:00Z', { handledEdges: warm([c], '2026-06-08T16:30:00Z') });
+    const c = cluster(
+      'dev',
+      { 'day2-start': '40 18 * * *', 'day2-stop': '0 19 * * *', 'day2-timezone': 'Europe/Paris' },
+      { powerState: 'Stopped' },
+    );
+    const { log } = simulate([c], '2026-06-08T16:35:00Z', '2026-06-08T17:10:00Z', {
+      handledEdges: warm([c], '2026-06-08T16:30:00Z'),
+    });
     expect(brief(log)).toEqual([
       '2026-06-08T16:40Z dev start skip: superseded by the later stop edge 19:00 Europe/Paris, 20 min later: a stop and a start less than 30 min apart are not both carried out (start edge 18:40 Europe/Paris)',
       '2026-06-08T17:00Z dev stop skip: already stopped (stop edge 19:00 Europe/Paris)',
@@ -268,8 +392,15 @@ describe('planPowerSchedule: a stop and a start both pending', () => {
   });
 
   it('still acts on an edge whose opposite edge 20 minutes later falls on a skip date', () => {
-    const c = cluster('dev', { 'day2-stop': '50 23 * * *', 'day2-start': '10 0 * * *', 'day2-timezone': 'UTC', 'day2-skip': '2026-06-09' });
-    expect(decide([c], '2026-06-08T23:50:00Z', { upTo: '2026-06-08T23:45:00Z' })).toEqual(['dev stop act: stop edge 23:50 UTC']);
+    const c = cluster('dev', {
+      'day2-stop': '50 23 * * *',
+      'day2-start': '10 0 * * *',
+      'day2-timezone': 'UTC',
+      'day2-skip': '2026-06-09',
+    });
+    expect(decide([c], '2026-06-08T23:50:00Z', { upTo: '2026-06-08T23:45:00Z' })).toEqual([
+      'dev stop act: stop edge 23:50 UTC',
+    ]);
   });
 });
 
@@ -281,7 +412,11 @@ describe('planPowerSchedule: daylight saving in the plan', () => {
     const c = cluster('dev', { 'day2-stop': '30 2 * * *', 'day2-timezone': 'Europe/Paris' });
     const { log } = simulate([c], from, to, {
       handledEdges: warm([c], from),
-      events: { [new Date(Date.parse(at) + 10 * 60_000).toISOString().replace(/\.\d+Z$/, '.000Z')]: ([x]) => { x!.powerState = 'Running'; } },
+      events: {
+        [new Date(Date.parse(at) + 10 * 60_000).toISOString().replace(/\.\d+Z$/, '.000Z')]: ([x]) => {
+          x!.powerState = 'Running';
+        },
+      },
     });
     expect(log.filter((l) => l.decision.kind === 'act').map((l) => l.at.slice(0, 16) + 'Z')).toEqual([at]);
     expect(log).toHaveLength(1);
@@ -290,16 +425,23 @@ describe('planPowerSchedule: daylight saving in the plan', () => {
 
 describe('planPowerSchedule: idempotency and order', () => {
   it('yields no new act when run again with the handled edges of the first run', () => {
-    const fleet = [cluster('b', PARIS_OFFICE), cluster('a', { ...PARIS_OFFICE, 'day2-timezone': 'Europe/Berlin' })];
+    const fleet = [
+      cluster('b', PARIS_OFFICE),
+      cluster('a', { ...PARIS_OFFICE, 'day2-timezone': 'Europe/Berlin' }),
+    ];
     const handledEdges = warm(fleet, '2026-06-08T16:55:00Z');
     const first = planPowerSchedule(input(fleet, '2026-06-08T17:00:00Z', { handledEdges }));
     expect(first.decisions.map((d) => [d.cluster.name, d.kind, d.edgeKey])).toEqual([
       ['a', 'act', `${fleet[1]!.id.toLowerCase()}|stop|2026-06-08T17:00:00.000Z`],
       ['b', 'act', `${fleet[0]!.id.toLowerCase()}|stop|2026-06-08T17:00:00.000Z`],
     ]);
-    const again = planPowerSchedule(input(fleet, '2026-06-08T17:00:00Z', { handledEdges: handledAfter(handledEdges, first.decisions) }));
+    const again = planPowerSchedule(
+      input(fleet, '2026-06-08T17:00:00Z', { handledEdges: handledAfter(handledEdges, first.decisions) }),
+    );
     expect(again.decisions).toEqual([]);
-    const later = planPowerSchedule(input(fleet, '2026-06-08T17:20:00Z', { handledEdges: handledAfter(handledEdges, first.decisions) }));
+    const later = planPowerSchedule(
+      input(fleet, '2026-06-08T17:20:00Z', { handledEdges: handledAfter(handledEdges, first.decisions) }),
+    );
     expect(later.decisions).toEqual([]);
   });
 
@@ -313,14 +455,22 @@ describe('planPowerSchedule: idempotency and order', () => {
 
 describe('nextEdges', () => {
   it('gives the next stop and start of a cluster in its zone', () => {
-    expect(nextEdges(cluster('dev', PARIS_OFFICE), { defaultTimezone: 'UTC' }, new Date('2026-06-05T18:00:00Z'))).toEqual({
-      stop: new Date('2026-06-08T17:00:00Z'), start: new Date('2026-06-08T05:30:00Z'), zone: 'Europe/Paris',
+    expect(
+      nextEdges(cluster('dev', PARIS_OFFICE), { defaultTimezone: 'UTC' }, new Date('2026-06-05T18:00:00Z')),
+    ).toEqual({
+      stop: new Date('2026-06-08T17:00:00Z'),
+      start: new Date('2026-06-08T05:30:00Z'),
+      zone: 'Europe/Paris',
     });
   });
 
   it('has no edges for an untagged cluster', () => {
-    expect(nextEdges(cluster('plain', {}), { defaultTimezone: 'Asia/Kolkata' }, new Date('2026-06-05T18:00:00Z'))).toEqual({
-      stop: undefined, start: undefined, zone: 'Asia/Kolkata',
+    expect(
+      nextEdges(cluster('plain', {}), { defaultTimezone: 'Asia/Kolkata' }, new Date('2026-06-05T18:00:00Z')),
+    ).toEqual({
+      stop: undefined,
+      start: undefined,
+      zone: 'Asia/Kolkata',
     });
   });
 });

@@ -1,6 +1,7 @@
 import { parseSnooze, parseSnoozeText } from '../../shared/power/snooze';
 
-const iso = (r: { until: Date } | { error: string }): string => ('until' in r ? r.until.toISOString() : `error: ${r.error}`);
+const iso = (r: { until: Date } | { error: string }): string =>
+  'until' in r ? r.until.toISOString() : `error: ${r.error}`;
 
 describe('parseSnooze', () => {
   it.each([
@@ -32,11 +33,15 @@ describe('parseSnooze', () => {
     [{ until: '22:00', for: '2h' }, 'give either "for" or "until", not both'],
     [{}, 'expected "for <duration>"'],
   ])('refuses %j and says which field and what was expected', (args, error) => {
-    expect(iso(parseSnooze(args, new Date('2026-06-08T17:00:00Z'), 'Europe/Paris'))).toContain(`error: ${error}`);
+    expect(iso(parseSnooze(args, new Date('2026-06-08T17:00:00Z'), 'Europe/Paris'))).toContain(
+      `error: ${error}`,
+    );
   });
 
   it('refuses a zone that is not an IANA zone', () => {
-    expect(iso(parseSnooze({ for: '2h' }, new Date(), 'Mars/Olympus'))).toBe('error: zone: "Mars/Olympus" is not an IANA time zone');
+    expect(iso(parseSnooze({ for: '2h' }, new Date(), 'Mars/Olympus'))).toBe(
+      'error: zone: "Mars/Olympus" is not an IANA time zone',
+    );
   });
 });
 
@@ -52,12 +57,17 @@ describe('parseSnoozeText', () => {
   });
 
   it.each(['2h', 'for', 'till 22:00', ''])('answers "%s" with the usage', (text) => {
-    expect(parseSnoozeText(text)).toEqual({ error: 'expected "for <duration>" (e.g. for 2h, for 90m, for 1h30m) or "until HH:MM" (e.g. until 22:00)' });
+    expect(parseSnoozeText(text)).toEqual({
+      error:
+        'expected "for <duration>" (e.g. for 2h, for 90m, for 1h30m) or "until HH:MM" (e.g. until 22:00)',
+    });
   });
 
   it('feeds parseSnooze', () => {
     const args = parseSnoozeText('until 22:00');
     if ('error' in args) throw new Error(args.error);
-    expect(iso(parseSnooze(args, new Date('2026-06-08T17:00:00Z'), 'Europe/Paris'))).toBe('2026-06-08T20:00:00.000Z');
+    expect(iso(parseSnooze(args, new Date('2026-06-08T17:00:00Z'), 'Europe/Paris'))).toBe(
+      '2026-06-08T20:00:00.000Z',
+    );
   });
 });

@@ -42,9 +42,15 @@ describe('run store (Table storage)', () => {
   it('lists runs newest first, by cluster (name or resource id, any case) and since a time', async () => {
     const dev = cluster('aks-dev-weu-01');
     const other = cluster('aks-dev-weu-01', 1, 'rg-elsewhere'); // same name, another subscription
-    const mk = (iso: string, clusters: typeof dev[]): RunRecord => {
+    const mk = (iso: string, clusters: (typeof dev)[]): RunRecord => {
       const r = quietRun(newRunId(at(iso)), 'power-schedule', { startedAt: at(iso), endedAt: at(iso) });
-      r.outcomes = clusters.map((c) => ({ action: 'stop', outcome: 'Succeeded', cluster: c, reason: 'stop edge 19:00', at: at(iso) }));
+      r.outcomes = clusters.map((c) => ({
+        action: 'stop',
+        outcome: 'Succeeded',
+        cluster: c,
+        reason: 'stop edge 19:00',
+        at: at(iso),
+      }));
       return r;
     };
     const r1 = mk('2026-10-05T19:00:00Z', [dev]);
@@ -55,10 +61,18 @@ describe('run store (Table storage)', () => {
 
     expect((await store.list()).map((r) => r.runId)).toEqual([r3, r2, r1, r4].map((r) => r.runId));
     expect((await store.list({ limit: 2 })).map((r) => r.runId)).toEqual([r3, r2].map((r) => r.runId));
-    expect((await store.list({ since: at('2026-10-06T19:00:00Z') })).map((r) => r.runId)).toEqual([r3, r2].map((r) => r.runId));
-    expect((await store.list({ cluster: 'AKS-DEV-WEU-01' })).map((r) => r.runId)).toEqual([r3, r2, r1].map((r) => r.runId));
-    expect((await store.list({ cluster: dev.id.toUpperCase() })).map((r) => r.runId)).toEqual([r3, r1].map((r) => r.runId));
-    expect((await store.list({ cluster: dev.id, since: at('2026-10-06T00:00:00Z') })).map((r) => r.runId)).toEqual([r3.runId]);
+    expect((await store.list({ since: at('2026-10-06T19:00:00Z') })).map((r) => r.runId)).toEqual(
+      [r3, r2].map((r) => r.runId),
+    );
+    expect((await store.list({ cluster: 'AKS-DEV-WEU-01' })).map((r) => r.runId)).toEqual(
+      [r3, r2, r1].map((r) => r.runId),
+    );
+    expect((await store.list({ cluster: dev.id.toUpperCase() })).map((r) => r.runId)).toEqual(
+      [r3, r1].map((r) => r.runId),
+    );
+    expect(
+      (await store.list({ cluster: dev.id, since: at('2026-10-06T00:00:00Z') })).map((r) => r.runId),
+    ).toEqual([r3.runId]);
     expect(await store.list({ cluster: 'aks-none' })).toEqual([]);
 
     const [latest] = await store.list({ cluster: dev.id });
@@ -66,7 +80,11 @@ describe('run store (Table storage)', () => {
       job: 'power-schedule',
       counts: { Succeeded: 2, Failed: 0, Skipped: 0, Planned: 0, InProgress: 0 },
       clusters: 2,
-      forCluster: { id: dev.id, name: dev.name, outcomes: [{ action: 'stop', outcome: 'Succeeded', reason: 'stop edge 19:00' }] },
+      forCluster: {
+        id: dev.id,
+        name: dev.name,
+        outcomes: [{ action: 'stop', outcome: 'Succeeded', reason: 'stop edge 19:00' }],
+      },
     });
     expect(latest?.startedAt).toEqual(at('2026-10-07T19:00:00Z'));
   });

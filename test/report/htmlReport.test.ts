@@ -18,7 +18,21 @@ describe('HTML report', () => {
     buildCard(run),
     buildCard(version),
     buildCard(big),
-    deadLetterCard({ destination: 'teams', seq: 7, deliveryId: 'b0e2c0de-0000-4000-8000-000000000001', key: 'card:x', kind: 'card', runId: run.runId, job: 'node-image', actor: 'timer', attempts: 8, lastStatus: 503, lastError: 'Teams webhook answered 503', parkedAt: new Date('2026-10-05T07:00:00Z'), deadLetterTable: 'day2OutboxDead' }),
+    deadLetterCard({
+      destination: 'teams',
+      seq: 7,
+      deliveryId: 'b0e2c0de-0000-4000-8000-000000000001',
+      key: 'card:x',
+      kind: 'card',
+      runId: run.runId,
+      job: 'node-image',
+      actor: 'timer',
+      attempts: 8,
+      lastStatus: 503,
+      lastError: 'Teams webhook answered 503',
+      parkedAt: new Date('2026-10-05T07:00:00Z'),
+      deadLetterTable: 'day2OutboxDead',
+    }),
   ];
   const rows = [...toLogRows(run), ...toLogRows(version)];
 
@@ -37,11 +51,19 @@ describe('HTML report', () => {
     const { dom, cardsRendered } = await renderedReport(page);
     expect(cardsRendered).toBe(cards.length);
     expect(dom).toContain('Node image upgrades: 2 changed · 4 skipped · 1 failed · 1 finding');
-    expect(dom).toContain(`href="https://portal.azure.com/#@/resource${run.outcomes[0]!.cluster.id}/overview"`);
+    expect(dom).toContain(
+      `href="https://portal.azure.com/#@/resource${run.outcomes[0]!.cluster.id}/overview"`,
+    );
 
     const png = path.join(OUT, 'report.png');
     await rm(png, { force: true });
-    await chromium(['--hide-scrollbars', '--window-size=900,1500', `--screenshot=${png}`, '--virtual-time-budget=5000', pathToFileURL(page).href]);
+    await chromium([
+      '--hide-scrollbars',
+      '--window-size=900,1500',
+      `--screenshot=${png}`,
+      '--virtual-time-budget=5000',
+      pathToFileURL(page).href,
+    ]);
     expect((await stat(png)).size).toBeGreaterThan(10_000);
   });
 });

@@ -14,7 +14,15 @@ const cluster = {
 const POLLER = '{"state":{"config":{"initialRequestUrl":"https://arm/x/stop","requestMethod":"POST"}}}';
 
 function op(id: string, at = new Date('2026-11-24T18:00:00Z')): NewOperation {
-  return { id, runId: 'run-1', job: 'power-schedule', action: 'stop', actor: 'timer', cluster, startedAt: at };
+  return {
+    id,
+    runId: 'run-1',
+    job: 'power-schedule',
+    action: 'stop',
+    actor: 'timer',
+    cluster,
+    startedAt: at,
+  };
 }
 
 describe('state in Table storage (Azurite)', () => {
@@ -23,7 +31,10 @@ describe('state in Table storage (Azurite)', () => {
     prefix = uniqueName('st');
     return createStateStore(azuriteConnectionString(), prefix);
   };
-  const table = (name: string): TableClient => TableClient.fromConnectionString(azuriteConnectionString(), `${prefix}${name}`, { allowInsecureConnection: true });
+  const table = (name: string): TableClient =>
+    TableClient.fromConnectionString(azuriteConnectionString(), `${prefix}${name}`, {
+      allowInsecureConnection: true,
+    });
 
   it('lets only one aks-day2 operation hold a cluster at a time', async () => {
     const s = store();
@@ -39,7 +50,11 @@ describe('state in Table storage (Azurite)', () => {
     const claim = (await s.operations.start(op('a')))!;
     expect(await s.operations.inFlight()).toEqual([]); // a sweep in this gap has nothing to settle
     expect(await s.operations.history()).toEqual([]);
-    expect(await s.operations.submitted(claim, POLLER)).toMatchObject({ id: 'a', status: 'InProgress', poller: POLLER });
+    expect(await s.operations.submitted(claim, POLLER)).toMatchObject({
+      id: 'a',
+      status: 'InProgress',
+      poller: POLLER,
+    });
     expect((await s.operations.get('a'))?.status).toBe('InProgress');
   });
 
@@ -63,7 +78,9 @@ describe('state in Table storage (Azurite)', () => {
     await s.operations.submitted((await s.operations.start(op('a')))!, POLLER);
     const done = await s.operations.finish('a', 'Succeeded', 'stopped', new Date('2026-11-24T18:05:00Z'));
     expect(done).toMatchObject({ status: 'Succeeded', reported: false });
-    expect(await s.operations.finish('a', 'Failed', 'late event says failed', new Date('2026-11-24T18:06:00Z'))).toBeUndefined();
+    expect(
+      await s.operations.finish('a', 'Failed', 'late event says failed', new Date('2026-11-24T18:06:00Z')),
+    ).toBeUndefined();
     expect((await s.operations.get('a'))?.status).toBe('Succeeded');
     expect(await s.operations.start(op('b', new Date('2026-11-24T18:07:00Z')))).toBeDefined();
   });
@@ -71,7 +88,10 @@ describe('state in Table storage (Azurite)', () => {
   it('records an operation AKS refused as Failed, keeps it in history and frees the cluster', async () => {
     const s = store();
     const claim = (await s.operations.start(op('a')))!;
-    expect(await s.operations.fail(claim, 'BadRequest: no', new Date('2026-11-24T18:01:00Z'))).toMatchObject({ status: 'Failed', reason: 'BadRequest: no' });
+    expect(await s.operations.fail(claim, 'BadRequest: no', new Date('2026-11-24T18:01:00Z'))).toMatchObject({
+      status: 'Failed',
+      reason: 'BadRequest: no',
+    });
     expect((await s.operations.history()).map((o) => o.status)).toEqual(['Failed']);
     expect(await s.operations.start(op('b', new Date('2026-11-24T18:02:00Z')))).toBeDefined();
   });
@@ -90,13 +110,19 @@ describe('state in Table storage (Azurite)', () => {
   it('keeps only operations not done with in the index partition that inFlight reads', async () => {
     const s = store();
     for (const id of ['a', 'b']) {
-      const claim = (await s.operations.start({ ...op(id), cluster: { ...cluster, id: `${cluster.id}-${id}` } }))!;
+      const claim = (await s.operations.start({
+        ...op(id),
+        cluster: { ...cluster, id: `${cluster.id}-${id}` },
+      }))!;
       await s.operations.submitted(claim, POLLER);
     }
     await s.operations.finish('a', 'Succeeded', 'stopped', new Date('2026-11-24T18:05:00Z'));
     await s.operations.markReported(['a']);
     const index: string[] = [];
-    for await (const e of table('operations').listEntities({ queryOptions: { filter: "PartitionKey eq 'active'" } })) index.push(e.rowKey!);
+    for await (const e of table('operations').listEntities({
+      queryOptions: { filter: "PartitionKey eq 'active'" },
+    }))
+      index.push(e.rowKey!);
     expect(index).toEqual(['b']);
     expect((await s.operations.inFlight()).map((o) => o.id)).toEqual(['b']);
     expect((await s.operations.history()).map((o) => o.id).sort()).toEqual(['a', 'b']);
@@ -106,7 +132,9 @@ describe('state in Table storage (Azurite)', () => {
     const s = store();
     await s.operations.start(op('a'));
     expect(await s.operations.abandonStale(new Date('2026-11-24T18:00:00Z'))).toEqual([]);
-    expect((await s.operations.abandonStale(new Date('2026-11-24T18:06:00Z'))).map((o) => o.id)).toEqual(['a']);
+    expect((await s.operations.abandonStale(new Date('2026-11-24T18:06:00Z'))).map((o) => o.id)).toEqual([
+      'a',
+    ]);
     expect(await s.operations.history()).toEqual([]);
     expect(await s.operations.start(op('b', new Date('2026-11-24T18:06:00Z')))).toBeDefined();
   });
@@ -141,9 +169,14 @@ describe('state in Table storage (Azurite)', () => {
 
   it('reports a storage failure as StorageFailed naming the table and what was being done', async () => {
     const s = store();
-    const err = await s.snoozes.set(cluster.id, new Date('2026-11-24T21:00:00Z'), 'x'.repeat(70_000), new Date()).catch((e: unknown) => e);
+    const err = await s.snoozes
+      .set(cluster.id, new Date('2026-11-24T21:00:00Z'), 'x'.repeat(70_000), new Date())
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Day2Error);
-    expect(err).toMatchObject({ code: 'StorageFailed', message: expect.stringContaining(`table ${prefix}snoozes: cannot snooze ${cluster.id}`) as unknown });
+    expect(err).toMatchObject({
+      code: 'StorageFailed',
+      message: expect.stringContaining(`table ${prefix}snoozes: cannot snooze ${cluster.id}`) as unknown,
+    });
     expect((err as Day2Error).cause).toBeDefined();
   });
 
@@ -186,8 +219,15 @@ describe('state in Table storage (Azurite)', () => {
 
   it('keeps a snooze until a day after it ends; reading never deletes, prune does', async () => {
     const s = store();
-    await s.snoozes.set(cluster.id, new Date('2026-11-24T21:00:00Z'), 'teams:abc', new Date('2026-11-24T17:00:00Z'));
-    expect((await s.snoozes.all(new Date('2026-11-24T22:00:00Z'))).get(cluster.id.toLowerCase())?.toISOString()).toBe('2026-11-24T21:00:00.000Z');
+    await s.snoozes.set(
+      cluster.id,
+      new Date('2026-11-24T21:00:00Z'),
+      'teams:abc',
+      new Date('2026-11-24T17:00:00Z'),
+    );
+    expect(
+      (await s.snoozes.all(new Date('2026-11-24T22:00:00Z'))).get(cluster.id.toLowerCase())?.toISOString(),
+    ).toBe('2026-11-24T21:00:00.000Z');
     expect((await s.snoozes.all(new Date('2026-11-26T22:00:00Z'))).size).toBe(0);
     expect((await s.snoozes.all(new Date('2026-11-24T22:00:00Z'))).size).toBe(1); // `all` deleted nothing
     expect(await s.snoozes.prune(new Date('2026-11-24T22:00:00Z'))).toBe(0);

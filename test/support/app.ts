@@ -1,7 +1,11 @@
 import { createAzureClients, type AzureClients } from '../../shared/azure/clients';
 import { createDeps, type Deps } from '../../shared/deps';
 import type { Logger } from '../../shared/log';
-import { startLocalEnvironment, type LocalEnvOptions, type LocalEnvironment } from '../../shared/local/localEnv';
+import {
+  startLocalEnvironment,
+  type LocalEnvOptions,
+  type LocalEnvironment,
+} from '../../shared/local/localEnv';
 import { azuriteConnectionString, uniqueName } from './storage';
 
 /** The app wired to a fresh simulator and the run's Azurite, with fast SDK retries. */
@@ -16,9 +20,14 @@ export interface TestApp extends LocalEnvironment {
  * `isolatedStorage`: an Azurite of its own instead of the run's shared one, for tests of function handlers,
  * which read settings from process.env and so use the app's default table names.
  */
-export async function startTestApp(opts: LocalEnvOptions & { isolatedStorage?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: LocalEnvOptions & { isolatedStorage?: boolean } = {},
+): Promise<TestApp> {
   const { isolatedStorage, ...rest } = opts;
-  const env = await startLocalEnvironment({ storageConnectionString: isolatedStorage ? undefined : azuriteConnectionString(), ...rest });
+  const env = await startLocalEnvironment({
+    storageConnectionString: isolatedStorage ? undefined : azuriteConnectionString(),
+    ...rest,
+  });
   const logs: string[] = [];
   const log: Logger = {
     info: (m) => void logs.push(`info: ${m}`),

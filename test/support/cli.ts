@@ -5,6 +5,10 @@ export const BIN = path.resolve(__dirname, '../../bin/aks-day2.js');
 
 /** Runs the real `aks-day2` command (bin + tsx) the way a user does; `--sim` commands use the embedded simulator. */
 export function aksDay2(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, DAY2_SUBSCRIPTIONS: '' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, DAY2_SUBSCRIPTIONS: '' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

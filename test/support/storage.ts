@@ -3,7 +3,10 @@ import { randomBytes } from 'node:crypto';
 /** Connection string of the Azurite that globalSetup started. */
 export function azuriteConnectionString(): string {
   const cs = process.env.AZURITE_CONNECTION_STRING;
-  if (!cs) throw new Error('AZURITE_CONNECTION_STRING is not set: run the tests through jest (globalSetup starts Azurite)');
+  if (!cs)
+    throw new Error(
+      'AZURITE_CONNECTION_STRING is not set: run the tests through jest (globalSetup starts Azurite)',
+    );
   return cs;
 }
 

@@ -3,7 +3,17 @@ import { settleOperations } from '../../shared/operations/settle';
 import { runPowerSchedule } from '../../shared/power/runPowerSchedule';
 import { runSweep } from '../../shared/sweeper/runSweep';
 import { startTestApp, type TestApp } from '../support/app';
-import { brief, client, PARIS_OFFICE, powerFleet, powerOf, RG, rowsOf, SUB, tickAt } from '../power/intSupport';
+import {
+  brief,
+  client,
+  PARIS_OFFICE,
+  powerFleet,
+  powerOf,
+  RG,
+  rowsOf,
+  SUB,
+  tickAt,
+} from '../power/intSupport';
 
 // Monday 8 June 2026, 19:00 Paris = 17:00Z.
 
@@ -20,14 +30,29 @@ describe('sweeper and apply: an operation is settled only once AKS accepted it, 
   afterEach(async () => app?.close());
 
   it('does not settle a stop that a sweep sees between the lock and the submit, nor let the tick resurrect it', async () => {
-    app = await startTestApp({ fleet: powerFleet([{ name: 'aks-race', tags: PARIS_OFFICE }]), startTime: '2026-06-08T16:55:00Z', speed: 0 });
+    app = await startTestApp({
+      fleet: powerFleet([{ name: 'aks-race', tags: PARIS_OFFICE }]),
+      startTime: '2026-06-08T16:55:00Z',
+      speed: 0,
+    });
     await tickAt(app, '2026-06-08T16:55:00Z');
     // The tick's re-read (after it took the lock) is held 1.5 s: the sweep runs in that gap.
-    await simAdmin(app.sim, 'POST', '/faults', { type: 'latency', match: { operation: 'ManagedClusters_Get' }, ms: 1500, times: 1 });
+    await simAdmin(app.sim, 'POST', '/faults', {
+      type: 'latency',
+      match: { operation: 'ManagedClusters_Get' },
+      ms: 1500,
+      times: 1,
+    });
     await simAdmin(app.sim, 'DELETE', '/counters');
     app.sim.clock.set('2026-06-08T17:00:00Z');
     const tick = runPowerSchedule(app.deps);
-    await waitFor(async () => ((await simAdmin<{ byOperation: Record<string, number> }>(app.sim, 'GET', '/counters')).byOperation['ManagedClusters_Get'] ?? 0) > 0, 'the re-read');
+    await waitFor(
+      async () =>
+        ((await simAdmin<{ byOperation: Record<string, number> }>(app.sim, 'GET', '/counters')).byOperation[
+          'ManagedClusters_Get'
+        ] ?? 0) > 0,
+      'the re-read',
+    );
 
     const sweep = await runSweep(app.deps);
     expect(sweep.run.outcomes).toEqual([]);
@@ -42,10 +67,22 @@ describe('sweeper and apply: an operation is settled only once AKS accepted it, 
   });
 
   it('releases an operation left Starting by a crash after a few minutes, and never records it Succeeded', async () => {
-    app = await startTestApp({ fleet: powerFleet([{ name: 'aks-crash', tags: PARIS_OFFICE }]), startTime: '2026-06-08T17:00:00Z', speed: 0 });
+    app = await startTestApp({
+      fleet: powerFleet([{ name: 'aks-crash', tags: PARIS_OFFICE }]),
+      startTime: '2026-06-08T17:00:00Z',
+      speed: 0,
+    });
     const mc = await client(app).managedClusters.get(RG, 'aks-crash');
     const cluster = { id: mc.id!, name: 'aks-crash', subscriptionId: SUB, resourceGroup: RG };
-    const claim = await app.deps.state.operations.start({ id: 'crashed', runId: 'r', job: 'power-schedule', action: 'stop', actor: 'timer', cluster, startedAt: app.sim.clock.now() });
+    const claim = await app.deps.state.operations.start({
+      id: 'crashed',
+      runId: 'r',
+      job: 'power-schedule',
+      action: 'stop',
+      actor: 'timer',
+      cluster,
+      startedAt: app.sim.clock.now(),
+    });
     expect(claim).toBeDefined();
 
     app.sim.clock.set('2026-06-08T17:02:00Z');
@@ -55,7 +92,11 @@ describe('sweeper and apply: an operation is settled only once AKS accepted it, 
     app.sim.clock.set('2026-06-08T17:07:00Z');
     const sweep = await runSweep(app.deps);
     expect(sweep.runs).toEqual([]);
-    expect(app.logs.some((l) => /warn: sweep: power-schedule stop on aks-crash \(operation crashed\) was never submitted/.test(l))).toBe(true);
+    expect(
+      app.logs.some((l) =>
+        /warn: sweep: power-schedule stop on aks-crash \(operation crashed\) was never submitted/.test(l),
+      ),
+    ).toBe(true);
     expect(await app.deps.state.operations.history()).toEqual([]);
     // The cluster is free: the tick (still inside the catch-up window) stops it.
     expect(brief(await tickAt(app, '2026-06-08T17:08:00Z'))).toEqual(['aks-crash stop InProgress']);
@@ -64,29 +105,54 @@ describe('sweeper and apply: an operation is settled only once AKS accepted it, 
   it('goes on settling the other operations and planning when one record cannot be settled', async () => {
     const late = { 'day2-stop': '5 19 * * 1-5', 'day2-timezone': 'Europe/Paris' };
     app = await startTestApp({
-      fleet: powerFleet([{ name: 'aks-bad', tags: PARIS_OFFICE }, { name: 'aks-good', tags: PARIS_OFFICE }, { name: 'aks-late', tags: late }]),
+      fleet: powerFleet([
+        { name: 'aks-bad', tags: PARIS_OFFICE },
+        { name: 'aks-good', tags: PARIS_OFFICE },
+        { name: 'aks-late', tags: late },
+      ]),
       startTime: '2026-06-08T16:55:00Z',
       speed: 0,
     });
     await tickAt(app, '2026-06-08T16:55:00Z');
-    expect(brief(await tickAt(app, '2026-06-08T17:00:00Z')).sort()).toEqual(['aks-bad stop InProgress', 'aks-good stop InProgress']);
+    expect(brief(await tickAt(app, '2026-06-08T17:00:00Z')).sort()).toEqual([
+      'aks-bad stop InProgress',
+      'aks-good stop InProgress',
+    ]);
     const bad = (await app.deps.state.operations.inFlight()).find((o) => o.cluster.name === 'aks-bad')!;
-    const unknownPoller = JSON.stringify({ state: { config: { initialRequestUrl: 'https://arm/unknown', requestMethod: 'GET' } } });
+    const unknownPoller = JSON.stringify({
+      state: { config: { initialRequestUrl: 'https://arm/unknown', requestMethod: 'GET' } },
+    });
     expect(await app.deps.state.operations.update({ ...bad, poller: unknownPoller })).toBe(true);
 
     const run = await tickAt(app, '2026-06-08T17:05:00Z');
     expect(brief(run).sort()).toEqual(['aks-good stop Succeeded', 'aks-late stop InProgress']);
-    expect(app.logs.some((l) => l.startsWith('error: power-schedule: stop on aks-bad') && l.includes(bad.id) && l.includes('Internal'))).toBe(true);
-    expect((await app.deps.state.operations.inFlight()).map((o) => o.cluster.name).sort()).toEqual(['aks-bad', 'aks-late']);
+    expect(
+      app.logs.some(
+        (l) =>
+          l.startsWith('error: power-schedule: stop on aks-bad') &&
+          l.includes(bad.id) &&
+          l.includes('Internal'),
+      ),
+    ).toBe(true);
+    expect((await app.deps.state.operations.inFlight()).map((o) => o.cluster.name).sort()).toEqual([
+      'aks-bad',
+      'aks-late',
+    ]);
   });
 
   it('reports an outcome recorded by a run that crashed before reporting it, once, under its own job', async () => {
-    app = await startTestApp({ fleet: powerFleet([{ name: 'aks-lost', tags: PARIS_OFFICE }]), startTime: '2026-06-08T16:55:00Z', speed: 0 });
+    app = await startTestApp({
+      fleet: powerFleet([{ name: 'aks-lost', tags: PARIS_OFFICE }]),
+      startTime: '2026-06-08T16:55:00Z',
+      speed: 0,
+    });
     await tickAt(app, '2026-06-08T16:55:00Z');
     expect(brief(await tickAt(app, '2026-06-08T17:00:00Z'))).toEqual(['aks-lost stop InProgress']);
     app.sim.clock.set('2026-06-08T17:05:00Z');
     // A tick records the outcome, then dies before `report`.
-    expect((await settleOperations(app.deps, 'power-schedule')).outcomes.map((o) => o.outcome)).toEqual(['Succeeded']);
+    expect((await settleOperations(app.deps, 'power-schedule')).outcomes.map((o) => o.outcome)).toEqual([
+      'Succeeded',
+    ]);
 
     app.sim.clock.set('2026-06-08T17:06:00Z');
     expect((await runSweep(app.deps)).runs).toEqual([]); // within the grace period: the run may still report it
@@ -95,14 +161,25 @@ describe('sweeper and apply: an operation is settled only once AKS accepted it, 
     const sweep = await runSweep(app.deps);
     expect(sweep.runs.map((r) => [r.job, r.actor])).toEqual([['power-schedule', 'timer']]);
     expect(brief(sweep.runs)).toEqual(['aks-lost stop Succeeded']);
-    expect(await rowsOf(app, sweep.runs[0]!)).toEqual([expect.objectContaining({ Job: 'power-schedule', Action: 'stop', Outcome: 'Succeeded', Cluster: 'aks-lost' })]);
+    expect(await rowsOf(app, sweep.runs[0]!)).toEqual([
+      expect.objectContaining({
+        Job: 'power-schedule',
+        Action: 'stop',
+        Outcome: 'Succeeded',
+        Cluster: 'aks-lost',
+      }),
+    ]);
 
     app.sim.clock.set('2026-06-08T17:10:00Z');
     expect((await runSweep(app.deps)).runs).toEqual([]); // reported once
   });
 
   it('does not report again an outcome the tick reported', async () => {
-    app = await startTestApp({ fleet: powerFleet([{ name: 'aks-ok', tags: PARIS_OFFICE }]), startTime: '2026-06-08T16:55:00Z', speed: 0 });
+    app = await startTestApp({
+      fleet: powerFleet([{ name: 'aks-ok', tags: PARIS_OFFICE }]),
+      startTime: '2026-06-08T16:55:00Z',
+      speed: 0,
+    });
     await tickAt(app, '2026-06-08T16:55:00Z');
     await tickAt(app, '2026-06-08T17:00:00Z');
     expect(brief(await tickAt(app, '2026-06-08T17:05:00Z'))).toEqual(['aks-ok stop Succeeded']);

@@ -8,7 +8,11 @@ describe('upgrade sweeper: a lost event never leaves a run hanging', () => {
   let app: TestApp;
   beforeEach(async () => {
     // No Event Grid target: every event is lost.
-    app = await startTestApp({ speed: 0, startTime: THURSDAY, env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' } });
+    app = await startTestApp({
+      speed: 0,
+      startTime: THURSDAY,
+      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' },
+    });
   });
   afterEach(async () => {
     await app.close();
@@ -24,14 +28,26 @@ describe('upgrade sweeper: a lost event never leaves a run hanging', () => {
     await admin(app.sim, 'POST', '/clock/advance', { minutes: 10 });
     const sweep = await runSweep(app.deps);
     expect(sweep.run.outcomes).toHaveLength(1);
-    expect(sweep.run.outcomes[0]).toMatchObject({ action: 'node-image-upgrade', outcome: 'Succeeded', nodePool: 'apps', toVersion: LATEST_UBUNTU });
+    expect(sweep.run.outcomes[0]).toMatchObject({
+      action: 'node-image-upgrade',
+      outcome: 'Succeeded',
+      nodePool: 'apps',
+      toVersion: LATEST_UBUNTU,
+    });
     const [op] = await nodeImageOps(app);
     expect(op).toMatchObject({ status: 'Succeeded', finishedAt: expect.any(Date) as unknown });
     expect(await app.deps.state.operations.inFlight()).toHaveLength(0);
     // Reported under the operation's own job, so KQL by Job finds it.
     expect(sweep.runs.map((r) => [r.job, r.actor])).toEqual([['node-image', 'timer']]);
     const rows = (await logRows(app)).filter((row) => row.RunId === sweep.runs[0]!.runId);
-    expect(rows).toEqual([expect.objectContaining({ Job: 'node-image', Outcome: 'Succeeded', NodePool: 'apps', Cluster: 'aks-dev-weu-01' })]);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        Job: 'node-image',
+        Outcome: 'Succeeded',
+        NodePool: 'apps',
+        Cluster: 'aks-dev-weu-01',
+      }),
+    ]);
     expect((await logRows(app)).some((row) => row.Job === 'sweep')).toBe(false);
 
     // The lock is released: the next run upgrades the other pool.
@@ -40,13 +56,22 @@ describe('upgrade sweeper: a lost event never leaves a run hanging', () => {
   });
 
   it("records a failure with AKS's reason from the operation status", async () => {
-    await admin(app.sim, 'POST', '/faults', { type: 'operationFailure', cluster: 'aks-dev-weu-01', pool: 'apps', operation: 'nodeImageUpgrade', code: 'UpgradeFailed', afterSeconds: 60 });
+    await admin(app.sim, 'POST', '/faults', {
+      type: 'operationFailure',
+      cluster: 'aks-dev-weu-01',
+      pool: 'apps',
+      operation: 'nodeImageUpgrade',
+      code: 'UpgradeFailed',
+      afterSeconds: 60,
+    });
     await runNodeImage(app.deps);
     await admin(app.sim, 'POST', '/clock/advance', { minutes: 5 });
     const sweep = await runSweep(app.deps);
     expect(sweep.run.outcomes[0]).toMatchObject({ outcome: 'Failed', nodePool: 'apps' });
     expect(sweep.run.outcomes[0]?.reason).toMatch(/UpgradeFailed: Drain node .* blocked by pdb app-pdb/);
-    expect((await teamsCards(app)).some((c) => c.includes('Node image upgrades') && c.includes('UpgradeFailed'))).toBe(true);
+    expect(
+      (await teamsCards(app)).some((c) => c.includes('Node image upgrades') && c.includes('UpgradeFailed')),
+    ).toBe(true);
   });
 
   it('does not record an outcome twice when a second sweep runs', async () => {

@@ -8,8 +8,12 @@ import { runVersionSupport } from '../../shared/versions/runVersionSupport';
 // 1.33 and 1.34 are far from their end, 1.30 is out of support.
 const JAN_15 = '2026-01-15T06:00:00Z';
 
-interface TeamsPost { body: unknown }
-interface LogRow { row: Record<string, unknown> }
+interface TeamsPost {
+  body: unknown;
+}
+interface LogRow {
+  row: Record<string, unknown>;
+}
 
 describe('version support job on the demo fleet', () => {
   let app: TestApp;
@@ -92,12 +96,26 @@ describe('version support job on the demo fleet', () => {
   });
 
   it('reports a run that fails in discovery, with a Failed outcome and its card, and rethrows a typed error', async () => {
-    await admin(app.sim, 'POST', '/faults', { type: 'httpStatus', match: { operation: 'Subscriptions_List' }, status: 403, times: 1 });
+    await admin(app.sim, 'POST', '/faults', {
+      type: 'httpStatus',
+      match: { operation: 'Subscriptions_List' },
+      status: 403,
+      times: 1,
+    });
     await expect(runVersionSupport(app.deps)).rejects.toMatchObject({ name: 'Day2Error', code: 'Forbidden' });
     const [summary] = await app.deps.notifier.runs.list({ limit: 1 });
     const run = summary ? await app.deps.notifier.runs.get(summary.runId) : undefined;
     expect(run).toMatchObject({ job: 'version-support', endedAt: expect.any(Date) as unknown });
-    expect(run?.outcomes).toEqual([expect.objectContaining({ action: 'run', outcome: 'Failed', reason: expect.stringMatching(/^the version-support run did not finish: list subscriptions failed/) as unknown, details: expect.objectContaining({ errorCode: 'Forbidden' }) as unknown })]);
+    expect(run?.outcomes).toEqual([
+      expect.objectContaining({
+        action: 'run',
+        outcome: 'Failed',
+        reason: expect.stringMatching(
+          /^the version-support run did not finish: list subscriptions failed/,
+        ) as unknown,
+        details: expect.objectContaining({ errorCode: 'Forbidden' }) as unknown,
+      }),
+    ]);
     const teams = await admin<{ posts: TeamsPost[] }>(app.sim, 'GET', '/teams');
     expect(teams.posts).toHaveLength(1);
     expect(JSON.stringify(teams.posts[0]!.body)).toContain('the version-support run did not finish');
@@ -106,7 +124,9 @@ describe('version support job on the demo fleet', () => {
   it('prints the plan as a table worst first, citing where the dates come from', async () => {
     const text = formatVersionPlan(await planVersionSupport(app.deps));
     const lines = text.split('\n');
-    expect(lines.findIndex((l) => l.startsWith('aks-test-eus-01'))).toBeLessThan(lines.findIndex((l) => l.startsWith('aks-dev-weu-01')));
+    expect(lines.findIndex((l) => l.startsWith('aks-test-eus-01'))).toBeLessThan(
+      lines.findIndex((l) => l.startsWith('aks-dev-weu-01')),
+    );
     expect(text).toMatch(/aks-test-eus-01\s+1\.30\.14\s+unsupported/);
     expect(text).toContain('1.32.8 → 1.33.5 → 1.34.2');
     expect(text).toContain('calendar.json');

@@ -10,7 +10,10 @@ import { versionSupportPlan } from '../../versions/cliPlan';
 import { powerSchedulePlan } from './powerPlan';
 
 /** Job plans that `plan --job NAME` can show; each job registers its own formatter here. */
-export const JOB_PLANS: Record<string, (ctx: Parameters<Parameters<typeof withAppContext>[1]>[0]) => Promise<string>> = {
+export const JOB_PLANS: Record<
+  string,
+  (ctx: Parameters<Parameters<typeof withAppContext>[1]>[0]) => Promise<string>
+> = {
   'power-schedule': powerSchedulePlan,
   'node-image': nodeImagePlan,
   'version-support': versionSupportPlan,
@@ -25,16 +28,25 @@ export const planCommand: Command = {
     const a = parseArgs(argv, { value: ['job', 'fleet'], bool: ['sim'] }, `usage: aks-day2 ${usage}`);
     const job = flagString(a, 'job');
     if (job !== undefined && !JOB_PLANS[job]) {
-      throw new Day2Error('BadRequest', `--job ${job}: no such job (jobs: ${Object.keys(JOB_PLANS).join(', ') || 'none'})\nusage: aks-day2 ${usage}`);
+      throw new Day2Error(
+        'BadRequest',
+        `--job ${job}: no such job (jobs: ${Object.keys(JOB_PLANS).join(', ') || 'none'})\nusage: aks-day2 ${usage}`,
+      );
     }
-    return withAppContext({ sim: a.flags.has('sim'), fleet: flagString(a, 'fleet'), log: consoleLogger }, async (ctx) => {
-      if (job) {
-        out(await JOB_PLANS[job]!(ctx));
-        return 0;
-      }
-      const inv = await discoverFleet(ctx.azure, ctx.settings.subscriptions, { ...ctx.log, info: () => undefined });
-      out(formatInventoryPlan(inv, ctx.settings));
-      return inv.failures.length ? 1 : 0;
-    });
+    return withAppContext(
+      { sim: a.flags.has('sim'), fleet: flagString(a, 'fleet'), log: consoleLogger },
+      async (ctx) => {
+        if (job) {
+          out(await JOB_PLANS[job]!(ctx));
+          return 0;
+        }
+        const inv = await discoverFleet(ctx.azure, ctx.settings.subscriptions, {
+          ...ctx.log,
+          info: () => undefined,
+        });
+        out(formatInventoryPlan(inv, ctx.settings));
+        return inv.failures.length ? 1 : 0;
+      },
+    );
   },
 };

@@ -27,8 +27,17 @@ const usage = 'run JOB [--sim] [--fleet FILE] [--dry-run]';
 
 /** The run's outcomes, one line each, under the one-line run summary. */
 export function formatRun(run: RunRecord): string {
-  const rows = run.outcomes.map((o) => [o.cluster.name, o.action + (o.nodePool ? ` (${o.nodePool})` : ''), o.outcome, o.reason]);
-  return [formatRuns([run]), '', rows.length ? renderTable(['CLUSTER', 'ACTION', 'OUTCOME', 'REASON'], rows) : 'Nothing to do.'].join('\n');
+  const rows = run.outcomes.map((o) => [
+    o.cluster.name,
+    o.action + (o.nodePool ? ` (${o.nodePool})` : ''),
+    o.outcome,
+    o.reason,
+  ]);
+  return [
+    formatRuns([run]),
+    '',
+    rows.length ? renderTable(['CLUSTER', 'ACTION', 'OUTCOME', 'REASON'], rows) : 'Nothing to do.',
+  ].join('\n');
 }
 
 export const runCommand: Command = {
@@ -39,14 +48,20 @@ export const runCommand: Command = {
     const [job, ...extra] = a.positionals;
     const runner = job === undefined ? undefined : JOB_RUNNERS[job];
     if (!runner || extra.length > 0) {
-      throw new Day2Error('BadRequest', `${job === undefined ? 'which job?' : runner ? `unexpected ${extra.join(' ')}` : `no such job "${job}"`} (jobs: ${Object.keys(JOB_RUNNERS).join(', ')})\nusage: aks-day2 ${usage}`);
+      throw new Day2Error(
+        'BadRequest',
+        `${job === undefined ? 'which job?' : runner ? `unexpected ${extra.join(' ')}` : `no such job "${job}"`} (jobs: ${Object.keys(JOB_RUNNERS).join(', ')})\nusage: aks-day2 ${usage}`,
+      );
     }
     const dryRun = a.flags.has('dry-run');
-    return withAppContext({ sim: a.flags.has('sim'), fleet: flagString(a, 'fleet'), dryRun, log: consoleLogger }, async (ctx) => {
-      const deps = createDeps(ctx.settings, { log: ctx.log, clock: ctx.clock });
-      const run = await runner(deps, { dryRun });
-      out(formatRun(run));
-      return run.outcomes.some((o) => o.outcome === 'Failed') ? 1 : 0;
-    });
+    return withAppContext(
+      { sim: a.flags.has('sim'), fleet: flagString(a, 'fleet'), dryRun, log: consoleLogger },
+      async (ctx) => {
+        const deps = createDeps(ctx.settings, { log: ctx.log, clock: ctx.clock });
+        const run = await runner(deps, { dryRun });
+        out(formatRun(run));
+        return run.outcomes.some((o) => o.outcome === 'Failed') ? 1 : 0;
+      },
+    );
   },
 };

@@ -13,17 +13,33 @@ export const runsCommand: Command = {
   name: 'runs',
   usage: `${usage}    recent job runs (from storage), newest first`,
   async run(argv, out) {
-    const a = parseArgs(argv, { value: ['cluster', 'since', 'limit', 'fleet'], bool: ['sim'] }, `usage: aks-day2 ${usage}`);
+    const a = parseArgs(
+      argv,
+      { value: ['cluster', 'since', 'limit', 'fleet'], bool: ['sim'] },
+      `usage: aks-day2 ${usage}`,
+    );
     const sinceText = flagString(a, 'since');
     const since = sinceText ? new Date(sinceText) : undefined;
-    if (since && Number.isNaN(since.getTime())) throw new Day2Error('BadRequest', `--since ${sinceText}: expected an ISO date-time such as 2026-11-25T06:00:00Z`);
+    if (since && Number.isNaN(since.getTime()))
+      throw new Day2Error(
+        'BadRequest',
+        `--since ${sinceText}: expected an ISO date-time such as 2026-11-25T06:00:00Z`,
+      );
     const limitText = flagString(a, 'limit') ?? '20';
     const limit = Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new Day2Error('BadRequest', `--limit ${limitText}: expected a whole number from 1 to 1000`);
-    return withAppContext({ sim: a.flags.has('sim'), fleet: flagString(a, 'fleet'), log: consoleLogger }, async (ctx) => {
-      const runs = await createRunStore(ctx.settings.storageConnectionString).list({ cluster: flagString(a, 'cluster'), since, limit });
-      out(runs.length ? formatRuns(runs) : 'No runs recorded yet.');
-      return 0;
-    });
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new Day2Error('BadRequest', `--limit ${limitText}: expected a whole number from 1 to 1000`);
+    return withAppContext(
+      { sim: a.flags.has('sim'), fleet: flagString(a, 'fleet'), log: consoleLogger },
+      async (ctx) => {
+        const runs = await createRunStore(ctx.settings.storageConnectionString).list({
+          cluster: flagString(a, 'cluster'),
+          since,
+          limit,
+        });
+        out(runs.length ? formatRuns(runs) : 'No runs recorded yet.');
+        return 0;
+      },
+    );
   },
 };

@@ -14,16 +14,33 @@ export const snoozeCommand: Command = {
   name: 'snooze',
   usage: `${usage}    keep a cluster running past its stop edge until then (cluster's local time)`,
   async run(argv, out) {
-    const a = parseArgs(argv, { value: ['until', 'for', 'fleet'], bool: ['sim'] }, `usage: aks-day2 ${usage}`);
+    const a = parseArgs(
+      argv,
+      { value: ['until', 'for', 'fleet'], bool: ['sim'] },
+      `usage: aks-day2 ${usage}`,
+    );
     const [cluster, ...extra] = a.positionals;
-    if (cluster === undefined || extra.length > 0) throw new Day2Error('BadRequest', `give one cluster (name or resource id)\nusage: aks-day2 ${usage}`);
+    if (cluster === undefined || extra.length > 0)
+      throw new Day2Error('BadRequest', `give one cluster (name or resource id)\nusage: aks-day2 ${usage}`);
     const until = flagString(a, 'until');
     const forText = flagString(a, 'for');
-    if ((until === undefined) === (forText === undefined)) throw new Day2Error('BadRequest', `give either --until HH:MM or --for DURATION\nusage: aks-day2 ${usage}`);
-    return withAppContext({ sim: a.flags.has('sim'), fleet: flagString(a, 'fleet'), log: consoleLogger }, async (ctx) => {
-      const deps = createDeps(ctx.settings, { log: { ...ctx.log, info: () => undefined }, clock: ctx.clock });
-      out(await snoozeCluster(deps, { cluster, until, for: forText, actor: `cli:${os.userInfo().username}` }));
-      return 0;
-    });
+    if ((until === undefined) === (forText === undefined))
+      throw new Day2Error(
+        'BadRequest',
+        `give either --until HH:MM or --for DURATION\nusage: aks-day2 ${usage}`,
+      );
+    return withAppContext(
+      { sim: a.flags.has('sim'), fleet: flagString(a, 'fleet'), log: consoleLogger },
+      async (ctx) => {
+        const deps = createDeps(ctx.settings, {
+          log: { ...ctx.log, info: () => undefined },
+          clock: ctx.clock,
+        });
+        out(
+          await snoozeCluster(deps, { cluster, until, for: forText, actor: `cli:${os.userInfo().username}` }),
+        );
+        return 0;
+      },
+    );
   },
 };
