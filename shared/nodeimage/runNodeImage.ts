@@ -1,9 +1,6 @@
-import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
-import { Day2Error } from '../errors';
+import { runJob } from '../records/runJob';
 import type { ClusterRef, ClusterSnapshot } from '../fleet/cluster';
-import { reportRun } from '../operations/reported';
-import { newRunId } from '../records/newRunId';
 import type { Actor, OutcomeRecord, RunRecord } from '../records/outcome';
 import { applyNodeImageUpgrade } from './applyNodeImage';
 import { readNodeImageFacts, type NodeImageFacts, type NodeImagePlanDeps } from './facts';
@@ -138,43 +135,16 @@ async function planAndApply(deps: Deps, run: RunRecord): Promise<NodeImagePlanRe
  * storage fails, the run is still reported, with a Failed `run` outcome, and a Day2Error is thrown.
  */
 export async function runNodeImage(deps: Deps, opts: NodeImageRunOptions = {}): Promise<NodeImageRunResult> {
-  const startedAt = deps.clock.now();
-  const run: RunRecord = {
-    runId: newRunId(startedAt),
+  const spec = {
     job: JOB,
     actor: opts.actor ?? 'timer',
-    startedAt,
     dryRun: deps.settings.dryRun,
-    outcomes: [],
-  };
-  let result: NodeImagePlanResult | undefined;
-  let failure: Day2Error | undefined;
-  try {
-    result = await planAndApply(deps, run);
-  } catch (err) {
-    failure = toDay2Error(err, { operation: `${JOB} run` });
-    deps.log.error(`${JOB}: run ${run.runId} failed: ${failure.message}`);
-    run.outcomes.push(runFailure(failure, deps.clock.now()));
-  }
-  run.endedAt = deps.clock.now();
-  await reportRun(deps, run);
-  if (failure || !result)
-    throw failure ?? new Day2Error('Internal', `${JOB} run ${run.runId} produced no plan`);
+    startedAt: deps.clock.now(),
+  } as const;
+  const { run, result } = await runJob(deps, spec, (r) => planAndApply(deps, r));
   const started = run.outcomes.filter((o) => o.outcome === 'InProgress').length;
   deps.log.info(
     `${JOB}: ${result.decisions.length} pools behind, ${started} upgrades started, ${run.outcomes.filter((o) => o.outcome === 'Failed').length} failed`,
   );
   return { run, ...result };
-}
-
-/** The Failed outcome of a run that could not finish: the whole fleet, with the typed error. */
-function runFailure(error: Day2Error, at: Date): OutcomeRecord {
-  return {
-    action: 'run',
-    outcome: 'Failed',
-    cluster: { id: '', name: '(fleet)', subscriptionId: '', resourceGroup: '' },
-    reason: `the ${JOB} run did not finish: ${error.message}`,
-    at,
-    details: { errorCode: error.code, ...(error.azureCode ? { azureCode: error.azureCode } : {}) },
-  };
 }

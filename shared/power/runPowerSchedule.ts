@@ -1,9 +1,8 @@
 import type { Deps } from '../deps';
-import { Day2Error, errorMessage } from '../errors';
+import { errorMessage } from '../errors';
 import { discoverFleet, type Inventory } from '../fleet/inventory';
-import { reportRun } from '../operations/reported';
+import { runJob } from '../records/runJob';
 import { settleOperations } from '../operations/settle';
-import { newRunId } from '../records/newRunId';
 import type { Actor, OutcomeRecord, RunRecord } from '../records/outcome';
 import { mapLimit } from '../util/mapLimit';
 import { applyAction } from './applyAction';
@@ -85,51 +84,31 @@ async function pruneSnoozes(tick: Tick): Promise<void> {
 export async function runPowerSchedule(deps: Deps, opts: PowerRunOptions = {}): Promise<RunRecord> {
   const startedAt = deps.clock.now();
   const dryRun = deps.settings.dryRun || opts.dryRun === true;
-  const run: RunRecord = {
-    runId: newRunId(startedAt),
-    job: JOB,
-    actor: opts.actor ?? 'timer',
-    startedAt,
-    dryRun,
-    outcomes: [],
-  };
-  // A dry run keeps its own edge bookkeeping: it reports each Planned edge once, and never consumes a real one.
-  const tick: Tick = {
-    deps,
-    runId: run.runId,
-    actor: run.actor,
-    dryRun,
-    now: startedAt,
-    edges: dryRun ? deps.state.dryRunEdges : deps.state.edges,
-  };
-  deps.log.info(
-    `${JOB}: run ${run.runId} at ${startedAt.toISOString()}${dryRun ? ' (dry run: nothing is changed)' : ''}${opts.pastDue ? ' (timer past due)' : ''}`,
-  );
-  let failure: unknown;
-  try {
-    // settleOperations never throws for one operation; if even the in-flight list cannot be read, the tick still plans.
-    run.outcomes.push(...(await settleOperations(deps, JOB)).outcomes);
-  } catch (err) {
-    deps.log.error(
-      `${JOB}: run ${run.runId}: the operations of earlier ticks were not checked (the sweeper retries): ${errorMessage(err)}`,
+  const spec = { job: JOB, actor: opts.actor ?? 'timer', dryRun, startedAt } as const;
+  const { run } = await runJob(deps, spec, async (run) => {
+    // A dry run keeps its own edge bookkeeping: it reports each Planned edge once, and never consumes a real one.
+    const tick: Tick = {
+      deps,
+      runId: run.runId,
+      actor: run.actor,
+      dryRun,
+      now: startedAt,
+      edges: dryRun ? deps.state.dryRunEdges : deps.state.edges,
+    };
+    deps.log.info(
+      `${JOB}: run ${run.runId} at ${startedAt.toISOString()}${dryRun ? ' (dry run: nothing is changed)' : ''}${opts.pastDue ? ' (timer past due)' : ''}`,
     );
-  }
-  try {
+    try {
+      // settleOperations never throws for one operation; if even the in-flight list cannot be read, the tick still plans.
+      run.outcomes.push(...(await settleOperations(deps, JOB)).outcomes);
+    } catch (err) {
+      deps.log.error(
+        `${JOB}: run ${run.runId}: the operations of earlier ticks were not checked (the sweeper retries): ${errorMessage(err)}`,
+      );
+    }
     if (!dryRun) await pruneSnoozes(tick);
     await planAndApply(tick, run);
-  } catch (err) {
-    failure = err;
-    deps.log.error(`${JOB}: run ${run.runId} failed: ${errorMessage(err)}`);
-  }
-  run.endedAt = deps.clock.now();
-  await reportRun(deps, run);
-  if (failure !== undefined) {
-    throw failure instanceof Day2Error
-      ? failure
-      : new Day2Error('Internal', `${JOB} run ${run.runId} failed: ${errorMessage(failure)}`, {
-          cause: failure,
-        });
-  }
+  });
   const counts = run.outcomes.reduce<Record<string, number>>(
     (m, o) => ({ ...m, [o.outcome]: (m[o.outcome] ?? 0) + 1 }),
     {},

@@ -1,9 +1,7 @@
-import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
-import { Day2Error } from '../errors';
+import { runJob } from '../records/runJob';
 import { parseClusterId, type ClusterRef } from '../fleet/cluster';
 import type { Actor, OutcomeRecord, RunRecord } from '../records/outcome';
-import { newRunId } from '../records/newRunId';
 import { planVersionSupport, type VersionPlan, type VersionPlanOptions } from './planVersionSupport';
 import type { VersionAssessment } from './support';
 
@@ -110,37 +108,18 @@ export async function runVersionSupport(
   deps: Deps,
   opts: VersionSupportOptions = {},
 ): Promise<VersionSupportResult> {
-  const startedAt = deps.clock.now();
-  const run: RunRecord = {
-    runId: newRunId(startedAt),
+  const spec = {
     job: JOB,
     actor: opts.actor ?? 'timer',
-    startedAt,
     dryRun: deps.settings.dryRun,
-    outcomes: [],
+    startedAt: deps.clock.now(),
     alwaysReport: true,
-  };
-  let plan: VersionPlan | undefined;
-  let failure: Day2Error | undefined;
-  try {
-    plan = await planVersionSupport(deps, opts);
-    run.outcomes.push(...outcomesOf(plan));
-  } catch (err) {
-    failure = toDay2Error(err, { operation: `${JOB} run` });
-    deps.log.error(`${JOB}: run ${run.runId} failed: ${failure.message}`);
-    run.outcomes.push({
-      action: 'run',
-      outcome: 'Failed',
-      cluster: { id: '', name: '(fleet)', subscriptionId: '', resourceGroup: '' },
-      reason: `the ${JOB} run did not finish: ${failure.message}`,
-      at: deps.clock.now(),
-      details: { errorCode: failure.code, ...(failure.azureCode ? { azureCode: failure.azureCode } : {}) },
-    });
-  }
-  run.endedAt = deps.clock.now();
-  await deps.notifier.report(run);
-  if (failure || !plan)
-    throw failure ?? new Day2Error('Internal', `${JOB} run ${run.runId} produced no plan`);
+  } as const;
+  const { run, result: plan } = await runJob(deps, spec, async (r) => {
+    const p = await planVersionSupport(deps, opts);
+    r.outcomes.push(...outcomesOf(p));
+    return p;
+  });
   const counts = plan.assessments.reduce<Record<string, number>>(
     (m, a) => ({ ...m, [a.status]: (m[a.status] ?? 0) + 1 }),
     {},
