@@ -7,6 +7,9 @@ import { startLocalEnvironment, type LocalEnvironment } from '../local/localEnv'
 import { demoFleet } from '../sim/fleet/demoFleet';
 
 /** What a CLI command runs against: Azure (settings from the environment) or the embedded simulator. */
+/** When the demo fleet's world is set: Monday 12 January 2026, 06:00 UTC (the daily version report). */
+export const DEMO_FLEET_TIME = '2026-01-12T06:00:00Z';
+
 export interface AppContext {
   settings: Settings;
   azure: AzureClients;
@@ -40,10 +43,12 @@ export async function withAppContext<T>(
     const settings = loadSettings({ ...(opts.env ?? process.env), ...dry });
     return fn({ settings, azure: createAzureClients(settings), clock: systemClock, log: opts.log });
   }
+  // The demo fleet describes AKS as of January 2026 (versions offered, support calendar): its virtual
+  // clock starts then unless told otherwise; a fleet file of the user's runs on the real clock.
   const local = await startLocalEnvironment({
     fleet: opts.fleet ?? demoFleet(),
     env: dry,
-    startTime: opts.startTime,
+    startTime: opts.startTime ?? (opts.fleet ? undefined : DEMO_FLEET_TIME),
   });
   try {
     return await fn({
