@@ -9,9 +9,16 @@ import { parseAksEvents } from '../../shared/events/parse';
 import { runNodeImage } from '../../shared/nodeimage/runNodeImage';
 import { runSweep } from '../../shared/sweeper/runSweep';
 import { admin } from '../sim/simClient';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
 import { uniqueName } from '../support/storage';
-import { armCalls, LATEST_UBUNTU, logRows, nodeImageOps, teamsCards, THURSDAY } from '../nodeimage/helpers';
+import {
+  armCalls,
+  LATEST_UBUNTU,
+  logRows,
+  nodeImageOps,
+  teamsCards,
+  startWindowOpenApp,
+} from '../nodeimage/helpers';
 import { invocationContext, startEventBridge } from './eventBridge';
 
 const SAMPLES = path.resolve(__dirname, '../../../shared/conformance/eventgrid-aks');
@@ -60,11 +67,7 @@ describeIf('aksEvents handler with the official Event Grid samples', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({
-      speed: 0,
-      startTime: THURSDAY,
-      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' },
-    });
+    app = await startWindowOpenApp();
   });
   afterAll(async () => {
     await app.close();
@@ -248,11 +251,7 @@ describeIf('aksEvents handler with the official Event Grid samples', () => {
 
 describe('aksEvents handler with events the simulator delivers', () => {
   it("reports AKS's reason when a node pool fails to roll (NodePoolRollingFailed, read from ARM)", async () => {
-    const app = await startTestApp({
-      speed: 0,
-      startTime: THURSDAY,
-      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' },
-    });
+    const app = await startWindowOpenApp();
     const bridge = await startEventBridge(app.deps);
     try {
       await admin(app.sim, 'POST', '/eventgrid', { url: bridge.url, schema: 'CloudEventSchema' });
@@ -294,11 +293,7 @@ describe('aksEvents handler with events the simulator delivers', () => {
   (haveSamples ? it : it.skip)(
     'leaves a node-image upgrade in flight when NodePoolRollingFailed arrives while ARM says it still runs',
     async () => {
-      const app = await startTestApp({
-        speed: 0,
-        startTime: THURSDAY,
-        env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' },
-      });
+      const app = await startWindowOpenApp();
       try {
         const r = await runNodeImage(app.deps);
         const started = r.run.outcomes.find(

@@ -4,11 +4,20 @@ import type { FleetFile } from '../../shared/sim/fleet/schema';
 import type { OutcomeRecord, RunRecord } from '../../shared/records/outcome';
 import type { OperationRecord } from '../../shared/state/operationStore';
 import { admin } from '../sim/simClient';
-import type { TestApp } from '../support/app';
+import { startTestApp, type TestApp } from '../support/app';
 
 export const LATEST_UBUNTU = 'AKSUbuntu-2204gen2containerd-202610.07.0';
 /** A Thursday. */
 export const THURSDAY = '2026-01-15T06:00:00Z';
+
+/** The demo fleet on THURSDAY, clock paused, with a maintenance window open 00:00-23:59 UTC (DAY2_MAINTENANCE_WINDOW). */
+export function startWindowOpenApp(): Promise<TestApp> {
+  return startTestApp({
+    speed: 0,
+    startTime: THURSDAY,
+    env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' },
+  });
+}
 
 type Cluster = NonNullable<
   NonNullable<FleetFile['subscriptions'][number]['resourceGroups']>[number]['clusters']

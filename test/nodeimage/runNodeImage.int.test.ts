@@ -14,6 +14,7 @@ import {
   setClock,
   teamsCards,
   THURSDAY,
+  startWindowOpenApp,
 } from './helpers';
 
 async function lastRun(app: TestApp) {
@@ -81,11 +82,7 @@ describe('node-image job: windows, AKS-managed channels, stopped clusters, findi
   });
 
   it('upgrades one pool of a cluster at a time; the other pool waits for it', async () => {
-    app = await startTestApp({
-      speed: 0,
-      startTime: THURSDAY,
-      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' },
-    });
+    app = await startWindowOpenApp();
     const r = await runNodeImage(app.deps);
     expect(one(r.run, 'aks-dev-weu-01', 'apps').outcome).toBe('InProgress');
     expect(one(r.run, 'aks-dev-weu-01', 'system')).toMatchObject({
@@ -102,11 +99,7 @@ describe('node-image job: windows, AKS-managed channels, stopped clusters, findi
   });
 
   it('leaves pools of clusters with an AKS-managed node OS channel to AKS, and says so', async () => {
-    app = await startTestApp({
-      speed: 0,
-      startTime: THURSDAY,
-      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' },
-    });
+    app = await startWindowOpenApp();
     const r = await runNodeImage(app.deps);
     expect(one(r.run, 'aks-test-cin-01', 'system')).toMatchObject({
       outcome: 'Skipped',
@@ -117,11 +110,7 @@ describe('node-image job: windows, AKS-managed channels, stopped clusters, findi
   });
 
   it('skips a stopped cluster and reports it', async () => {
-    app = await startTestApp({
-      speed: 0,
-      startTime: THURSDAY,
-      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' },
-    });
+    app = await startWindowOpenApp();
     const r = await runNodeImage(app.deps);
     const stopped = outcomesOf(r.run, 'aks-dev-eus-01');
     expect(stopped.map((o) => o.nodePool).sort()).toEqual(['batch', 'system']);
@@ -133,11 +122,7 @@ describe('node-image job: windows, AKS-managed channels, stopped clusters, findi
   });
 
   it('ignores pools tagged off and only reports protected and notify clusters', async () => {
-    app = await startTestApp({
-      speed: 0,
-      startTime: THURSDAY,
-      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' },
-    });
+    app = await startWindowOpenApp();
     const r = await runNodeImage(app.deps);
     expect(outcomesOf(r.run, 'aks-test-weu-02')).toHaveLength(0);
     expect(one(r.run, 'aks-prod-eus-01', 'apps')).toMatchObject({
@@ -176,11 +161,7 @@ describe('node-image job: windows, AKS-managed channels, stopped clusters, findi
   });
 
   it('waits for the next run when AKS answers 409 and keeps no operation in flight', async () => {
-    app = await startTestApp({
-      speed: 0,
-      startTime: THURSDAY,
-      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' },
-    });
+    app = await startWindowOpenApp();
     await admin(app.sim, 'POST', '/faults', {
       type: 'httpStatus',
       match: { operation: 'AgentPools_UpgradeNodeImageVersion' },

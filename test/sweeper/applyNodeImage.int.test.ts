@@ -1,16 +1,12 @@
 import { runNodeImage } from '../../shared/nodeimage/runNodeImage';
 import { admin } from '../sim/simClient';
-import { startTestApp, type TestApp } from '../support/app';
-import { armCalls, nodeImageOps, one, THURSDAY } from '../nodeimage/helpers';
+import type { TestApp } from '../support/app';
+import { armCalls, nodeImageOps, one, startWindowOpenApp } from '../nodeimage/helpers';
 
 describe('node-image apply: refusals are recorded, transient failures are retried', () => {
   let app: TestApp;
   beforeEach(async () => {
-    app = await startTestApp({
-      speed: 0,
-      startTime: THURSDAY,
-      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' },
-    });
+    app = await startWindowOpenApp();
   });
   afterEach(async () => app?.close());
 

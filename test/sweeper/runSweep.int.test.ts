@@ -1,18 +1,21 @@
 import { runNodeImage } from '../../shared/nodeimage/runNodeImage';
 import { runSweep } from '../../shared/sweeper/runSweep';
 import { admin } from '../sim/simClient';
-import { startTestApp, type TestApp } from '../support/app';
-import { LATEST_UBUNTU, logRows, nodeImageOps, one, teamsCards, THURSDAY } from '../nodeimage/helpers';
+import type { TestApp } from '../support/app';
+import {
+  LATEST_UBUNTU,
+  logRows,
+  nodeImageOps,
+  one,
+  teamsCards,
+  startWindowOpenApp,
+} from '../nodeimage/helpers';
 
 describe('upgrade sweeper: a lost event never leaves a run hanging', () => {
   let app: TestApp;
   beforeEach(async () => {
     // No Event Grid target: every event is lost.
-    app = await startTestApp({
-      speed: 0,
-      startTime: THURSDAY,
-      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-23:59' },
-    });
+    app = await startWindowOpenApp();
   });
   afterEach(async () => {
     await app.close();
