@@ -74,7 +74,9 @@ export async function tagFindings(
   listed: readonly ClusterRef[],
 ): Promise<OutcomeRecord[]> {
   const { deps } = tick;
-  const reported = await deps.state.findings.reported(JOB);
+  // A dry run remembers what it reported apart, so it never keeps the real timer from reporting a tag error.
+  const scope = tick.dryRun ? `${JOB}-dry-run` : JOB;
+  const reported = await deps.state.findings.reported(scope);
   const out: OutcomeRecord[] = [];
   const add: Array<{ id: string; key: string }> = [];
   const current = new Map<string, Set<string>>();
@@ -103,7 +105,7 @@ export async function tagFindings(
     const id = c.id.toLowerCase();
     for (const key of reported.get(id) ?? []) if (!current.get(id)?.has(key)) stale.push({ id, key });
   }
-  await mapLimit(add, STORE_CONCURRENCY, (f) => deps.state.findings.add(JOB, f.id, f.key, tick.now));
-  await mapLimit(stale, STORE_CONCURRENCY, (f) => deps.state.findings.remove(JOB, f.id, f.key));
+  await mapLimit(add, STORE_CONCURRENCY, (f) => deps.state.findings.add(scope, f.id, f.key, tick.now));
+  await mapLimit(stale, STORE_CONCURRENCY, (f) => deps.state.findings.remove(scope, f.id, f.key));
   return out;
 }

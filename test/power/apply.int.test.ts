@@ -1,3 +1,4 @@
+import type { RunRecord } from '../../shared/records/outcome';
 import { runPowerSchedule } from '../../shared/power/runPowerSchedule';
 import { startTestApp, type TestApp } from '../support/app';
 import {
@@ -195,6 +196,23 @@ describe('power schedule apply: stop and start through the real SDK against the 
     expect(await app.deps.state.edges.all()).toEqual(new Map());
     expect(brief(await tickAt(app, '2026-06-08T17:05:00Z'))).toEqual(['aks-dry stop InProgress']);
     expect(await powerOf(app, 'aks-dry')).toBe('Running/Stopping');
+  });
+
+  it('reports a bad tag to the real timer even after a dry run reported it', async () => {
+    app = await startTestApp({
+      fleet: powerFleet([{ name: 'aks-badtag', tags: { 'day2-stop': '0 25 * * *' } }]),
+      startTime: '2026-06-08T16:55:00Z',
+      speed: 0,
+    });
+    const tagChecks = (run: RunRecord): string[] =>
+      run.outcomes.filter((o) => o.action === 'tag-check').map((o) => o.reason);
+    expect(tagChecks(await tickAt(app, '2026-06-08T16:55:00Z', { dryRun: true }))).toEqual([
+      'day2-stop=0 25 * * *: hour 25 is out of range 0-23',
+    ]);
+    expect(tagChecks(await tickAt(app, '2026-06-08T17:00:00Z'))).toEqual([
+      'day2-stop=0 25 * * *: hour 25 is out of range 0-23',
+    ]);
+    expect(tagChecks(await tickAt(app, '2026-06-08T17:05:00Z'))).toEqual([]);
   });
 
   it('records the run once per tick, with the actor given', async () => {
