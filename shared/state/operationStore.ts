@@ -120,50 +120,6 @@ const fromEntity = (e: OperationEntity): OperationRecord => ({
   ...(typeof e.reported === 'boolean' ? { reported: e.reported } : {}),
 });
 
-/** The entity without the service's metadata (etag, timestamp), re-keyed to `pk`. */
-function copyTo(e: OperationEntity, pk: string): Keyed<OperationEntity> {
-  const {
-    id,
-    runId,
-    job,
-    action,
-    actor,
-    cluster,
-    nodePool,
-    fromVersion,
-    toVersion,
-    startedAt,
-    finishedAt,
-    status,
-    reason,
-    poller,
-    details,
-    clusterId,
-    reported,
-  } = e;
-  return {
-    partitionKey: pk,
-    rowKey: id,
-    id,
-    runId,
-    job,
-    action,
-    actor,
-    cluster,
-    nodePool,
-    fromVersion,
-    toVersion,
-    startedAt,
-    finishedAt,
-    status,
-    reason,
-    poller,
-    details,
-    clusterId,
-    reported,
-  };
-}
-
 const ignoreGone = (err: unknown): void => {
   if (!isConflict(err) && !isNotFound(err)) throw err;
 };
@@ -196,7 +152,7 @@ export class OperationStore {
     const record = toEntity({ ...op, status: 'Starting' });
     try {
       return await this.ops(`record operation ${op.id} on ${op.cluster.name}`, async (t) => {
-        await t.upsertEntity(copyTo(record, ACTIVE), 'Replace');
+        await t.upsertEntity({ ...record, partitionKey: ACTIVE }, 'Replace');
         const r = await t.upsertEntity(record, 'Replace');
         return { op, etag: r.etag ?? '' };
       });
@@ -367,7 +323,9 @@ export class OperationStore {
         getOrUndefined<OperationEntity>(t, OP, op.id),
       );
       if (e && !neverSubmitted(e)) {
-        await this.ops(`repair the index row of operation ${op.id}`, (t) => this.syncIndex(t, e));
+        await this.ops(`repair the index row of operation ${op.id}`, (t) =>
+          this.syncIndex(t, toEntity(fromEntity(e))),
+        );
         continue;
       }
       await this.release(op);
@@ -385,9 +343,9 @@ export class OperationStore {
   }
 
   /** The index row follows the record: kept while not finished or not reported, deleted after. */
-  private async syncIndex(t: TableClient, e: OperationEntity): Promise<void> {
+  private async syncIndex(t: TableClient, e: Keyed<OperationEntity>): Promise<void> {
     if (!FINISHED.includes(e.status) || e.reported === false)
-      await t.upsertEntity(copyTo(e, ACTIVE), 'Replace');
+      await t.upsertEntity({ ...e, partitionKey: ACTIVE }, 'Replace');
     else await t.deleteEntity(ACTIVE, e.id).catch(ignoreGone);
   }
 
@@ -406,7 +364,7 @@ export class OperationStore {
     const done = await this.ops(`record the outcome of operation ${id}`, async (t) => {
       const e = await getOrUndefined<OperationEntity>(t, OP, id);
       if (!e || e.status !== from) {
-        if (e && FINISHED.includes(e.status)) await this.syncIndex(t, e); // a crash may have left its index row behind
+        if (e && FINISHED.includes(e.status)) await this.syncIndex(t, toEntity(fromEntity(e))); // a crash may have left its index row behind
         return undefined;
       }
       const rec: FinishedOperation = { ...fromEntity(e), status, reason, finishedAt: at, reported: false };
