@@ -82,13 +82,8 @@ export interface Outbox {
   readonly tables: { outbox: string; deadLetter: string };
 }
 
-interface EntryFields {
+interface EntryFields extends Omit<OutboxMessage, 'payload'> {
   deliveryId: string;
-  key: string;
-  kind: OutboxMessage['kind'];
-  runId: string;
-  job: JobName;
-  actor: Actor;
   status: 'pending' | 'sending';
   attempts: number;
   createdAt: string;

@@ -51,15 +51,10 @@ export type SendResult =
 export type Sender = (delivery: OutboxDelivery) => Promise<SendResult>;
 
 /** An entry moved to the dead-letter table. */
-export interface ParkedEntry {
+export interface ParkedEntry extends Omit<OutboxMessage, 'payload'> {
   destination: Destination;
   seq: number;
   deliveryId: string;
-  key: string;
-  kind: OutboxMessage['kind'];
-  runId: string;
-  job: JobName;
-  actor: Actor;
   attempts: number;
   lastStatus?: number;
   lastError: string;
