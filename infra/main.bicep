@@ -81,6 +81,35 @@ param versionCron string = '0 0 6 * * *'
 @metadata({ appSetting: 'DAY2_SWEEP_CRON' })
 param sweepCron string = '0 * * * * *'
 
+@metadata({ appSetting: 'DAY2_UPGRADE_CRON' })
+param upgradeCron string = '0 30 * * * *'
+
+@metadata({ appSetting: 'DAY2_HOUSEKEEPING_CRON' })
+param housekeepingCron string = '0 15 3 * * *'
+
+@metadata({ appSetting: 'DAY2_UPGRADE_UNSUPPORTED' })
+@allowed([ 'notify', 'patch', 'minor' ])
+param upgradeUnsupported string = 'notify'
+
+@metadata({ appSetting: 'DAY2_RETENTION_DAYS' })
+@minValue(7)
+@maxValue(3650)
+param retentionDays int = 90
+
+@metadata({ appSetting: 'DAY2_DELIVERY_RETRY_HOURS' })
+@minValue(1)
+@maxValue(720)
+param deliveryRetryHours int = 24
+
+@metadata({ appSetting: 'DAY2_TEAMS_ROUTINE' })
+@allowed([ 'digest', 'each' ])
+param teamsRoutine string = 'digest'
+
+@metadata({ appSetting: 'DAY2_LISTING_MAX_AGE_SECONDS' })
+@minValue(0)
+@maxValue(600)
+param listingMaxAgeSeconds int = 30
+
 var targetSubscriptionIds = empty(subscriptionIds) ? [ subscription().subscriptionId ] : subscriptionIds
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName, app: 'aks-day2' }
@@ -158,6 +187,13 @@ module app 'modules/functionapp.bicep' = {
     powerCron: powerCron
     nodeImageCron: nodeImageCron
     versionCron: versionCron
+    upgradeCron: upgradeCron
+    housekeepingCron: housekeepingCron
+    upgradeUnsupported: upgradeUnsupported
+    retentionDays: string(retentionDays)
+    deliveryRetryHours: string(deliveryRetryHours)
+    teamsRoutine: teamsRoutine
+    listingMaxAgeSeconds: string(listingMaxAgeSeconds)
     sweepCron: sweepCron
     storageConnectionRef: '@Microsoft.KeyVault(SecretUri=${storage.outputs.storageSecretUri})'
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString

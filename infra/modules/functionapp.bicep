@@ -38,6 +38,13 @@ param powerCron string
 param nodeImageCron string
 param versionCron string
 param sweepCron string
+param upgradeCron string
+param housekeepingCron string
+param upgradeUnsupported string
+param retentionDays string
+param deliveryRetryHours string
+param teamsRoutine string
+param listingMaxAgeSeconds string
 param storageConnectionRef string
 param appInsightsConnectionString string
 
@@ -115,6 +122,13 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'DAY2_NODE_IMAGE_CRON', value: nodeImageCron }
         { name: 'DAY2_VERSION_CRON', value: versionCron }
         { name: 'DAY2_SWEEP_CRON', value: sweepCron }
+        { name: 'DAY2_UPGRADE_CRON', value: upgradeCron }
+        { name: 'DAY2_HOUSEKEEPING_CRON', value: housekeepingCron }
+        { name: 'DAY2_UPGRADE_UNSUPPORTED', value: upgradeUnsupported }
+        { name: 'DAY2_RETENTION_DAYS', value: retentionDays }
+        { name: 'DAY2_DELIVERY_RETRY_HOURS', value: deliveryRetryHours }
+        { name: 'DAY2_TEAMS_ROUTINE', value: teamsRoutine }
+        { name: 'DAY2_LISTING_MAX_AGE_SECONDS', value: listingMaxAgeSeconds }
         // Host storage AND the app's state store: one connection string, from Key Vault (README, "Storage connection").
         { name: 'AzureWebJobsStorage', value: storageConnectionRef }
         // --- host / platform settings ---

@@ -26,7 +26,24 @@ export interface Settings {
   maintenanceWindow?: WindowSetting;
   supportWarnDays: number;
   ringSoakHours: number;
-  crons: { power: string; nodeImage: string; version: string; sweep: string };
+  crons: {
+    power: string;
+    nodeImage: string;
+    version: string;
+    sweep: string;
+    upgrade: string;
+    housekeeping: string;
+  };
+  /** How far clusters on an unsupported version are upgraded even without `day2-upgrade`. */
+  upgradeUnsupported: 'notify' | 'patch' | 'minor';
+  /** Days the app keeps its own state and run records. */
+  retentionDays: number;
+  /** Hours a card or row is retried on transient failures before it is parked. */
+  deliveryRetryHours: number;
+  /** `digest`: routine successes of unattended jobs fold into one daily card per job; `each`: a card per run. */
+  teamsRoutine: 'digest' | 'each';
+  /** A cluster listing younger than this is fresh enough to act on without a re-read (AKS's 409 still guards). */
+  listingMaxAgeSeconds: number;
   storageConnectionString: string;
 }
 
@@ -41,6 +58,13 @@ export const SETTING_DEFAULTS = {
   DAY2_NODE_IMAGE_CRON: '0 0 * * * *',
   DAY2_VERSION_CRON: '0 0 6 * * *',
   DAY2_SWEEP_CRON: '0 * * * * *',
+  DAY2_UPGRADE_CRON: '0 30 * * * *',
+  DAY2_HOUSEKEEPING_CRON: '0 15 3 * * *',
+  DAY2_UPGRADE_UNSUPPORTED: 'notify',
+  DAY2_RETENTION_DAYS: '90',
+  DAY2_DELIVERY_RETRY_HOURS: '24',
+  DAY2_TEAMS_ROUTINE: 'digest',
+  DAY2_LISTING_MAX_AGE_SECONDS: '30',
 } as const;
 
 /** Every setting the app reads: the contract with infra/ (checked by a test). */
@@ -66,6 +90,13 @@ export const SETTING_NAMES = [
   'DAY2_NODE_IMAGE_CRON',
   'DAY2_VERSION_CRON',
   'DAY2_SWEEP_CRON',
+  'DAY2_UPGRADE_CRON',
+  'DAY2_HOUSEKEEPING_CRON',
+  'DAY2_UPGRADE_UNSUPPORTED',
+  'DAY2_RETENTION_DAYS',
+  'DAY2_DELIVERY_RETRY_HOURS',
+  'DAY2_TEAMS_ROUTINE',
+  'DAY2_LISTING_MAX_AGE_SECONDS',
   'AzureWebJobsStorage',
 ] as const;
 
@@ -224,6 +255,35 @@ const EnvSchema = z.object({
   ),
   DAY2_VERSION_CRON: z.preprocess(blankToUndefined, ncrontab.default(SETTING_DEFAULTS.DAY2_VERSION_CRON)),
   DAY2_SWEEP_CRON: z.preprocess(blankToUndefined, ncrontab.default(SETTING_DEFAULTS.DAY2_SWEEP_CRON)),
+  DAY2_UPGRADE_CRON: z.preprocess(blankToUndefined, ncrontab.default(SETTING_DEFAULTS.DAY2_UPGRADE_CRON)),
+  DAY2_HOUSEKEEPING_CRON: z.preprocess(
+    blankToUndefined,
+    ncrontab.default(SETTING_DEFAULTS.DAY2_HOUSEKEEPING_CRON),
+  ),
+  DAY2_UPGRADE_UNSUPPORTED: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['notify', 'patch', 'minor'], { message: 'expected "notify", "patch" or "minor"' })
+      .default(SETTING_DEFAULTS.DAY2_UPGRADE_UNSUPPORTED),
+  ),
+  DAY2_RETENTION_DAYS: z.preprocess(
+    blankToUndefined,
+    intInRange(7, 3650).default(Number(SETTING_DEFAULTS.DAY2_RETENTION_DAYS)),
+  ),
+  DAY2_DELIVERY_RETRY_HOURS: z.preprocess(
+    blankToUndefined,
+    intInRange(1, 720).default(Number(SETTING_DEFAULTS.DAY2_DELIVERY_RETRY_HOURS)),
+  ),
+  DAY2_TEAMS_ROUTINE: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['digest', 'each'], { message: 'expected "digest" or "each"' })
+      .default(SETTING_DEFAULTS.DAY2_TEAMS_ROUTINE),
+  ),
+  DAY2_LISTING_MAX_AGE_SECONDS: z.preprocess(
+    blankToUndefined,
+    intInRange(0, 600).default(Number(SETTING_DEFAULTS.DAY2_LISTING_MAX_AGE_SECONDS)),
+  ),
   AzureWebJobsStorage: z.preprocess(
     blankToUndefined,
     z
@@ -289,7 +349,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       nodeImage: e.DAY2_NODE_IMAGE_CRON,
       version: e.DAY2_VERSION_CRON,
       sweep: e.DAY2_SWEEP_CRON,
+      upgrade: e.DAY2_UPGRADE_CRON,
+      housekeeping: e.DAY2_HOUSEKEEPING_CRON,
     },
+    upgradeUnsupported: e.DAY2_UPGRADE_UNSUPPORTED,
+    retentionDays: e.DAY2_RETENTION_DAYS,
+    deliveryRetryHours: e.DAY2_DELIVERY_RETRY_HOURS,
+    teamsRoutine: e.DAY2_TEAMS_ROUTINE,
+    listingMaxAgeSeconds: e.DAY2_LISTING_MAX_AGE_SECONDS,
     storageConnectionString: e.AzureWebJobsStorage,
   };
 }
