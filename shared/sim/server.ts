@@ -27,6 +27,8 @@ import { maintenanceRoutes } from './routes/maintenance';
 import { managedClusterRoutes } from './routes/managedClusters';
 import { operationRoutes } from './routes/operations';
 import { runCommandRoutes } from './routes/runCommand';
+import { upgradeAdminRoutes } from './routes/upgradeAdmin';
+import { PutCounter } from './putCounts';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { versionRoutes } from './routes/versions';
 import { SimState } from './state';
@@ -115,7 +117,11 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     ...versionRoutes(ctx),
     ...operationRoutes(ctx),
   ];
-  const admin = adminRoutes({ ctx, clock, counters, throttle, eventGrid, teams, logs });
+  const puts = new PutCounter();
+  const admin = [
+    ...adminRoutes({ ctx, clock, counters, throttle, eventGrid, teams, logs }),
+    ...upgradeAdminRoutes(ctx, puts),
+  ];
 
   const cert = await makeCertificate();
   let origin = '';
@@ -205,6 +211,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
       }
     }
     counters.status(res.status);
+    if (m && m !== 'method') puts.record(operation, m.params, res.status);
     return { ...res, headers: { ...base, ...res.headers } };
   }
 
