@@ -28,6 +28,7 @@ import { managedClusterRoutes } from './routes/managedClusters';
 import { operationRoutes } from './routes/operations';
 import { runCommandRoutes } from './routes/runCommand';
 import { upgradeAdminRoutes } from './routes/upgradeAdmin';
+import { LOGS_QUERY_BASE, logsQueryRoutes } from './routes/logsQuery';
 import { PutCounter } from './putCounts';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { versionRoutes } from './routes/versions';
@@ -59,6 +60,10 @@ export interface SimHandle {
   teamsWebhookUrl: string;
   /** `${arm}/logs`: a Logs Ingestion endpoint. */
   logsEndpoint: string;
+  /** `${arm}/loganalytics/v1`: the Logs Query API (LogsQueryClient `endpoint`). */
+  logsQueryEndpoint: string;
+  /** Workspace ids the Logs Query API answers for. */
+  logsWorkspaceIds: string[];
   clock: SimClock;
   /** Subscription ids the fleet holds. */
   subscriptions: string[];
@@ -116,6 +121,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     ...runCommandRoutes(ctx),
     ...versionRoutes(ctx),
     ...operationRoutes(ctx),
+    ...logsQueryRoutes(ctx),
   ];
   const puts = new PutCounter();
   const admin = [
@@ -231,7 +237,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     }
     const sreq: SimRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
-      path: decodeURIComponent(url.pathname),
+      // The Logs Query client joins `/{resourceId}` to its base: collapse the doubled slash there.
+      path: decodeURIComponent(url.pathname).replace(/^(\/loganalytics\/v1)\/+/i, '$1/'),
       query: url.searchParams,
       headers: req.headers,
       rawBody,
@@ -282,6 +289,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     admin: `${origin}/admin`,
     teamsWebhookUrl: `${origin}/teams/webhook?sig=local`,
     logsEndpoint: `${origin}/logs`,
+    logsQueryEndpoint: `${origin}${LOGS_QUERY_BASE}`,
+    logsWorkspaceIds: [...state.workspaceIds],
     clock,
     subscriptions: [...state.subscriptions.values()].map((s) => s.id),
     async close() {

@@ -23,6 +23,44 @@ export function upgradeFleet(): FleetFile {
                   { name: 'system', count: 3, mode: 'System', nodeImageVersion: IMG },
                   { name: 'apps', count: 6, nodeImageVersion: IMG, upgradeSettings: { maxSurge: '2' } },
                 ],
+                auditLogs: {
+                  categories: ['kube-audit', 'kube-audit-admin'],
+                  events: [
+                    {
+                      hoursAgo: 30,
+                      repeat: 5,
+                      verb: 'update',
+                      requestUri: '/apis/flowcontrol.apiserver.k8s.io/v1beta3/flowschemas/exempt',
+                      userAgent: 'helm/v3.14.0 (linux/amd64)',
+                      objectRef: {
+                        apiGroup: 'flowcontrol.apiserver.k8s.io',
+                        apiVersion: 'v1beta3',
+                        resource: 'flowschemas',
+                        name: 'exempt',
+                      },
+                      annotations: { 'k8s.io/deprecated': 'true', 'k8s.io/removed-release': '1.32' },
+                    },
+                    {
+                      hoursAgo: 240,
+                      verb: 'create',
+                      requestUri: '/apis/batch/v1beta1/namespaces/jobs/cronjobs',
+                      objectRef: {
+                        apiGroup: 'batch',
+                        apiVersion: 'v1beta1',
+                        resource: 'cronjobs',
+                        namespace: 'jobs',
+                      },
+                      annotations: { 'k8s.io/deprecated': 'true', 'k8s.io/removed-release': '1.25' },
+                    },
+                    {
+                      hoursAgo: 2,
+                      repeat: 3,
+                      verb: 'list',
+                      requestUri: '/api/v1/pods',
+                      objectRef: { apiVersion: 'v1', resource: 'pods' },
+                    },
+                  ],
+                },
               },
               {
                 name: 'aks-pdb',
@@ -32,6 +70,25 @@ export function upgradeFleet(): FleetFile {
                   { name: 'system', count: 2, mode: 'System', nodeImageVersion: IMG },
                   { name: 'apps', count: 3, nodeImageVersion: IMG, orchestratorVersion: '1.33.2' },
                 ],
+                auditLogs: {
+                  destination: 'azureDiagnostics',
+                  events: [
+                    {
+                      hoursAgo: 5,
+                      repeat: 2,
+                      verb: 'patch',
+                      requestUri:
+                        '/apis/flowcontrol.apiserver.k8s.io/v1beta3/prioritylevelconfigurations/global-default',
+                      userAgent: 'argocd-application-controller/v2.9.3',
+                      objectRef: {
+                        apiGroup: 'flowcontrol.apiserver.k8s.io',
+                        apiVersion: 'v1beta3',
+                        resource: 'prioritylevelconfigurations',
+                      },
+                      annotations: { 'k8s.io/deprecated': 'true', 'k8s.io/removed-release': '1.32' },
+                    },
+                  ],
+                },
                 podDisruptionBudgets: [
                   {
                     namespace: 'shop',
