@@ -6,6 +6,7 @@ import { planCommand } from './commands/plan';
 import { runsCommand } from './commands/runs';
 import { runCommand } from './commands/run';
 import { snoozeCommand } from './commands/snooze';
+import { upgradeCommand } from './commands/upgrade';
 import { runDemo } from './demo';
 
 /** Every sub-command; a job adds its commands here. */
@@ -20,6 +21,7 @@ const COMMANDS: Command[] = [
   runsCommand,
   runCommand,
   snoozeCommand,
+  upgradeCommand,
   {
     name: 'demo',
     usage: 'demo    the app on the simulated fleet over a simulated day (npm run demo)',
