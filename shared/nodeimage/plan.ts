@@ -1,3 +1,4 @@
+import { isTerminalState } from '../operations/terminal';
 import { isBusy, type ClusterRef, type ClusterSnapshot, type PoolSnapshot } from '../fleet/cluster';
 import { osKey } from './osKey';
 
@@ -66,7 +67,6 @@ export interface NodeImageDecision {
 }
 
 const AKS_MANAGED_CHANNELS = ['nodeimage', 'securitypatch'];
-const TERMINAL = ['Succeeded', 'Failed', 'Canceled'];
 
 function windowOpen(w: WindowInput, now: Date): { open: boolean; text: string } {
   return 'inWindow' in w
@@ -183,7 +183,7 @@ function ringGate(
 }
 
 function poolBusy(p: PoolSnapshot): boolean {
-  return !TERMINAL.includes(p.provisioningState);
+  return !isTerminalState(p.provisioningState);
 }
 
 /**
