@@ -1,9 +1,6 @@
 import type { AgentPool, ManagedCluster } from '@azure/arm-containerservice';
-import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
-import type { Day2Error } from '../errors';
-import { restoreOperation } from '../operations/restore';
-import type { NewOperation, OperationRecord } from '../state/operationStore';
+import type { NewOperation } from '../state/operationStore';
 import type { UpgradeRun, UpgradeStep } from './model';
 
 /** Steps that are an operation on AKS. */
@@ -191,26 +188,4 @@ export function stepOperation(run: UpgradeRun, step: UpgradeStep, id: string, no
       ...(step.upgradeSettings ? { upgradeSettings: step.upgradeSettings } : {}),
     },
   };
-}
-
-/** One poll of an accepted operation's stored poller: still running, or how it ended (AKS's error). */
-export async function pollOperation(
-  deps: Pick<Deps, 'azure'>,
-  op: OperationRecord,
-): Promise<StepVerdict | undefined> {
-  if (!op.poller) return undefined;
-  const client = deps.azure.aks(op.cluster.subscriptionId);
-  try {
-    const state = await restoreOperation(client, op.poller).poll();
-    if (state.status === 'succeeded')
-      return { state: 'Succeeded', reason: `AKS reports ${op.action} succeeded` };
-    if (state.status === 'failed' || state.status === 'canceled')
-      return { state: 'Failed', reason: `AKS reports ${op.action} ${state.status}` };
-    return { state: 'running', reason: `AKS reports ${op.action} ${state.status}` };
-  } catch (err) {
-    const e: Day2Error = toDay2Error(err, { cluster: op.cluster.name, operation: op.action });
-    if (e.code === 'OperationFailed')
-      return { state: 'Failed', reason: e.message, ...(e.azureCode ? { azureCode: e.azureCode } : {}) };
-    throw e;
-  }
 }
