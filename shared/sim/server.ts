@@ -29,6 +29,7 @@ import { operationRoutes } from './routes/operations';
 import { runCommandRoutes } from './routes/runCommand';
 import { upgradeAdminRoutes } from './routes/upgradeAdmin';
 import { LOGS_QUERY_BASE, logsQueryRoutes } from './routes/logsQuery';
+import { capacityRoutes } from './routes/capacity';
 import { PutCounter } from './putCounts';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { versionRoutes } from './routes/versions';
@@ -122,6 +123,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     ...versionRoutes(ctx),
     ...operationRoutes(ctx),
     ...logsQueryRoutes(ctx),
+    ...capacityRoutes(ctx),
   ];
   const puts = new PutCounter();
   const admin = [
