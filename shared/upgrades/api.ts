@@ -58,6 +58,13 @@ export async function requestUpgrade(deps: Deps, req: UpgradeRequest): Promise<R
   }
   const plan = planUpgrade(facts, req, deps.settings);
   if (req.dryRun) return { dryRun: true, plan };
+  if (facts.otherRun) {
+    throw new UpgradeError(
+      'run-in-flight',
+      `${facts.cluster.name} already has upgrade run ${facts.otherRun.id} (${facts.otherRun.state})`,
+      { cluster: facts.cluster.id, runId: facts.otherRun.id },
+    );
+  }
   if (!plan.wouldStart) {
     throw new UpgradeError(
       'prechecks-failed',

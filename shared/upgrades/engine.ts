@@ -135,10 +135,7 @@ export async function advance(deps: Deps, start: UpgradeRun): Promise<UpgradeRun
         progress: { step: run.steps.length, steps: run.steps.length },
       });
       if (!saved) return undefined;
-      deps.log.info(
-        `upgrade: run ${run.id} on ${run.cluster.name} ended ${final}${run.reason ? `: ${run.reason}` : ''}`,
-      );
-      await reportRunEvent(deps, saved, 'ended');
+      await ended(deps, saved);
       return saved;
     }
     const step = run.steps[i]!;
@@ -147,6 +144,7 @@ export async function advance(deps: Deps, start: UpgradeRun): Promise<UpgradeRun
         ending(run, 'cancelled', `cancelled by ${run.cancelledBy}`, nowIso(deps)),
       );
       if (!saved) return undefined;
+      if (isTerminalRun(saved.state)) await ended(deps, saved);
       run = saved;
       continue;
     }
@@ -167,10 +165,19 @@ export async function advance(deps: Deps, start: UpgradeRun): Promise<UpgradeRun
     }
     const saved = await deps.state.upgradeRuns.save({ ...out.run, updatedAt: nowIso(deps) });
     if (!saved) return undefined;
+    if (isTerminalRun(saved.state)) await ended(deps, saved);
     hooks.at?.('step-ended', saved.steps[i]!);
     run = saved;
   }
   return run;
+}
+
+/** The run ended (stored): logged and reported once, by the advancer whose save ended it. */
+async function ended(deps: Deps, run: UpgradeRun): Promise<void> {
+  const line = `upgrade: run ${run.id} on ${run.cluster.name} ended ${run.state}${run.reason ? `: ${run.reason}` : ''}`;
+  if (run.state === 'Succeeded' || run.state === 'Cancelled') deps.log.info(line);
+  else deps.log.error(line);
+  await reportRunEvent(deps, run, 'ended');
 }
 
 function setState(run: UpgradeRun, i: number): UpgradeRun {
