@@ -41,7 +41,8 @@ export type CrashPoint =
   | 'step-ended'; // the step's end is stored in the run; the next step not started
 
 export interface EngineHooks {
-  at?(point: CrashPoint, step: UpgradeStep): void;
+  /** Called at each point; a test makes the process "die" there by never resolving. */
+  at?(point: CrashPoint, step: UpgradeStep): void | Promise<void>;
 }
 
 let hooks: EngineHooks = {};
@@ -166,7 +167,7 @@ export async function advance(deps: Deps, start: UpgradeRun): Promise<UpgradeRun
     const saved = await deps.state.upgradeRuns.save({ ...out.run, updatedAt: nowIso(deps) });
     if (!saved) return undefined;
     if (isTerminalRun(saved.state)) await ended(deps, saved);
-    hooks.at?.('step-ended', saved.steps[i]!);
+    await hooks.at?.('step-ended', saved.steps[i]!);
     run = saved;
   }
   return run;
@@ -360,7 +361,7 @@ async function operationStep(deps: Deps, run: UpgradeRun, i: number): Promise<Ou
     });
     const saved = await deps.state.upgradeRuns.save(setState(claimed, i));
     if (!saved) return { next: 'wait', run, dirty: false };
-    hooks.at?.('step-claimed', saved.steps[i]!);
+    await hooks.at?.('step-claimed', saved.steps[i]!);
     return submitOrSettle(deps, saved, i);
   }
   return submitOrSettle(deps, run, i);
@@ -409,7 +410,7 @@ async function submitOrSettle(deps: Deps, run: UpgradeRun, i: number): Promise<O
     );
     return { next: 'wait', run, dirty: false };
   }
-  hooks.at?.('lock-taken', step);
+  await hooks.at?.('lock-taken', step);
   let fresh: StepResource;
   try {
     fresh = await readStepResource(deps, run, step);
@@ -429,7 +430,7 @@ async function submitOrSettle(deps: Deps, run: UpgradeRun, i: number): Promise<O
       return {
         submitted: async () => {
           await p.submitted();
-          hooks.at?.('request-accepted', step);
+          await hooks.at?.('request-accepted', step);
         },
         serialize: () => p.serialize(),
       };
@@ -449,7 +450,7 @@ async function submitOrSettle(deps: Deps, run: UpgradeRun, i: number): Promise<O
       ...(res.error.azureCode ? { azureCode: res.error.azureCode } : {}),
     });
   }
-  hooks.at?.('poller-stored', step);
+  await hooks.at?.('poller-stored', step);
   deps.log.info(
     `upgrade: run ${run.id}: ${run.cluster.name} ${step.kind}${step.pool ? ` ${step.pool}` : ''}${step.toVersion ? ` → ${step.toVersion}` : ''} accepted by AKS${res.tracked ? '' : ' (its answer was lost; followed from ARM)'}`,
   );

@@ -176,19 +176,20 @@ export async function startUpgradeApp(
 export const idOf = (name: string): string =>
   `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.ContainerService/managedClusters/${name}`;
 
-/** PUTs the simulator accepted for a cluster (control plane and pools together). */
+/** PUTs the simulator accepted for a cluster (control plane and pools together); `received` counts refused ones too. */
 export async function putsOf(
   app: TestApp,
   name: string,
-): Promise<{ cluster: number; pools: Record<string, number>; total: number }> {
+): Promise<{ cluster: number; pools: Record<string, number>; total: number; received: number }> {
   const r = await admin<{
     cluster: { accepted: number };
     pools: Record<string, { accepted: number }>;
-    total: { accepted: number };
+    total: { accepted: number; received: number };
   }>(app.sim, 'GET', `/puts/${name}`);
   return {
     cluster: r.cluster.accepted,
     pools: Object.fromEntries(Object.entries(r.pools).map(([k, v]) => [k, v.accepted])),
     total: r.total.accepted,
+    received: r.total.received,
   };
 }

@@ -53,7 +53,12 @@ describe('upgrade runs', () => {
       upgradeSettings: { maxSurge: '1' },
       surgeSource: 'pool',
     });
-    expect(await putsOf(app, 'aks-two')).toEqual({ cluster: 2, pools: { system: 2, apps: 2 }, total: 6 });
+    expect(await putsOf(app, 'aks-two')).toEqual({
+      cluster: 2,
+      pools: { system: 2, apps: 2 },
+      total: 6,
+      received: 6,
+    });
     const mc = await app.azure
       .aks(done.cluster.subscriptionId)
       .managedClusters.get(done.cluster.resourceGroup, 'aks-two');
