@@ -22,6 +22,7 @@ import {
   isOperationStep,
   readStepResource,
   sendStep,
+  percentComplete,
   stepOperation,
   type OperationStepKind,
   type StepResource,
@@ -379,7 +380,7 @@ async function submitOrSettle(deps: Deps, run: UpgradeRun, i: number): Promise<O
   }
   if (op?.status === 'InProgress') {
     const r = await settle(deps, op);
-    if (r.state === 'running') return { next: 'wait', run: withProgress(run, i, r.reason), dirty: false };
+    if (r.state === 'running') return progressOf(deps, run, i, op.poller);
     const rec = r.state === 'finished' ? r.record : await ops.get(id);
     if (!rec || rec.status === 'InProgress') return { next: 'wait', run, dirty: false };
     await ops.markReported([id]);
@@ -481,9 +482,28 @@ function observedOf(r: StepResource): ObservedState {
   };
 }
 
-/** A pool step still rolling: the reason ARM gives, kept for `--wait` and the API. */
-function withProgress(run: UpgradeRun, _i: number, _reason: string): UpgradeRun {
-  return run;
+/** A pool step still rolling: nodes done / total from AKS's percentComplete, stored when it moved. */
+async function progressOf(
+  deps: Deps,
+  run: UpgradeRun,
+  i: number,
+  poller: string | undefined,
+): Promise<Outcome> {
+  const step = run.steps[i]!;
+  const total = step.progress?.nodesTotal;
+  if ((step.kind !== 'pool' && step.kind !== 'node-image') || total === undefined)
+    return { next: 'wait', run, dirty: false };
+  let pct: number | undefined;
+  try {
+    pct = await percentComplete(deps.azure.aks(run.cluster.subscriptionId), poller);
+  } catch {
+    pct = undefined; // progress is a nicety: an unreadable status never holds the run up
+  }
+  if (pct === undefined) return { next: 'wait', run, dirty: false };
+  const nodesDone = Math.min(total, Math.floor((pct / 100) * total));
+  if (nodesDone === step.progress?.nodesDone) return { next: 'wait', run, dirty: false };
+  const moved = setState(withStep(run, i, { progress: { nodesDone, nodesTotal: total } }), i);
+  return { next: 'wait', run: { ...moved, updatedAt: nowIso(deps) }, dirty: true };
 }
 
 function fromResource(r: StepResource): StepVerdict {

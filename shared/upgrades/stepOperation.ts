@@ -1,4 +1,5 @@
-import type { AgentPool, ManagedCluster } from '@azure/arm-containerservice';
+import type { AgentPool, ContainerServiceClient, ManagedCluster } from '@azure/arm-containerservice';
+import { createDefaultHttpClient, createPipelineRequest } from '@azure/core-rest-pipeline';
 import type { Deps } from '../deps';
 import type { NewOperation } from '../state/operationStore';
 import type { UpgradeRun, UpgradeStep } from './model';
@@ -189,3 +190,30 @@ export function stepOperation(run: UpgradeRun, step: UpgradeStep, id: string, no
     },
   };
 }
+
+/**
+ * How far AKS says an accepted operation is (`percentComplete` of its operation status, 0-100), read
+ * once through the client's own pipeline (same credential, TLS and retries); undefined when unknown.
+ */
+export async function percentComplete(
+  client: ContainerServiceClient,
+  serializedPoller: string | undefined,
+): Promise<number | undefined> {
+  if (!serializedPoller) return undefined;
+  let url: string | undefined;
+  try {
+    url = (JSON.parse(serializedPoller) as { state?: { config?: { operationLocation?: string } } }).state
+      ?.config?.operationLocation;
+  } catch {
+    return undefined;
+  }
+  if (!url) return undefined;
+  const res = await client.pipeline.sendRequest(httpClient, createPipelineRequest({ url, method: 'GET' }));
+  if (res.status !== 200 || !res.bodyAsText) return undefined;
+  const body = JSON.parse(res.bodyAsText) as { percentComplete?: unknown };
+  return typeof body.percentComplete === 'number' && Number.isFinite(body.percentComplete)
+    ? Math.max(0, Math.min(100, body.percentComplete))
+    : undefined;
+}
+
+const httpClient = createDefaultHttpClient();
