@@ -98,6 +98,13 @@ export function upgradeFleet(): FleetFile {
                     minAvailable: 2,
                     pools: ['apps'],
                   },
+                  {
+                    namespace: 'kube-system',
+                    name: 'coredns-pdb',
+                    minAvailable: 1,
+                    blocksDrain: false,
+                    pools: ['system'],
+                  },
                 ],
               },
               {
