@@ -11,7 +11,7 @@ import { gatherFacts, type UpgradeFacts } from './facts';
 import type { RunState, UpgradePlan, UpgradeRequest, UpgradeRun } from './model';
 import { isTerminalRun } from './model';
 import { newUpgradeRun, planUpgrade } from './plan';
-import { reportRunEvent } from './report';
+import { reportRefusal, reportRunEvent } from './report';
 
 export type {
   ForceSpec,
@@ -66,6 +66,8 @@ export async function requestUpgrade(deps: Deps, req: UpgradeRequest): Promise<R
     );
   }
   if (!plan.wouldStart) {
+    // Unattended refusals are the timer run's outcomes; a person's refused request is reported at once.
+    if (!req.unattended) await reportRefusal(deps, plan, req.requestedBy);
     throw new UpgradeError(
       'prechecks-failed',
       `upgrade of ${facts.cluster.name} refused: ${plan.blocking.map((c) => `${c.check}: ${c.summary}${c.overridable ? ' (force overrides)' : ''}`).join('; ')}`,
