@@ -6,7 +6,9 @@ import type { Deps } from '../deps';
 import type { Actor } from '../records/outcome';
 import { advance } from './engine';
 import { UpgradeError } from './errors';
+import { toDay2Error } from '../azure/azureError';
 import { Day2Error } from '../errors';
+import { mapLimit } from '../util/mapLimit';
 import { gatherFacts, type UpgradeFacts } from './facts';
 import type { RunState, UpgradePlan, UpgradeRequest, UpgradeRun } from './model';
 import { isTerminalRun } from './model';
@@ -185,13 +187,22 @@ export async function advanceRun(deps: Deps, id: string): Promise<UpgradeRun | u
 
 /** Advances every run that has not ended (the sweeper and the timer call this). */
 export async function advanceActiveRuns(deps: Deps): Promise<UpgradeRun[]> {
-  const out: UpgradeRun[] = [];
-  for (const run of await deps.state.upgradeRuns.active()) {
-    const r = await advance(deps, run);
-    if (r) out.push(r);
-  }
-  return out;
+  const runs = await deps.state.upgradeRuns.active();
+  const advanced = await mapLimit(runs, ADVANCE_CONCURRENCY, async (run) => {
+    try {
+      return await advance(deps, run);
+    } catch (err) {
+      // One run that cannot be advanced now (storage) never holds the others up; the next pass retries it.
+      const e = toDay2Error(err, { cluster: run.cluster.name, operation: `advance upgrade run ${run.id}` });
+      deps.log.error(`upgrade: run ${run.id} not advanced: ${e.message}`);
+      return run;
+    }
+  });
+  return advanced.filter((r): r is UpgradeRun => r !== undefined);
 }
+
+/** Runs advanced at most this many at a time (each a few ARM reads; ARM throttles per subscription). */
+export const ADVANCE_CONCURRENCY = 16;
 
 function validateRequest(req: UpgradeRequest): void {
   const bad = (field: string, why: string): never => {

@@ -155,10 +155,12 @@ export async function advance(deps: Deps, start: UpgradeRun): Promise<UpgradeRun
       out = await carryOut(deps, run, i);
     } catch (err) {
       const e = toDay2Error(err, { cluster: run.cluster.name, operation: `upgrade step ${step.kind}` });
-      if (e.code === 'StorageFailed' || retryLater(e) || e.code === 'Internal') throw e;
-      deps.log.error(
-        `upgrade: run ${run.id}: step ${step.kind}${step.pool ? ` ${step.pool}` : ''} could not be carried out now: ${e.message}`,
-      );
+      if (e.code === 'StorageFailed' || e.code === 'Internal') throw e;
+      // AKS busy, throttling or unavailable beyond the SDK's retries, or ARM refused a read: the step
+      // waits; the next advance (sweeper, event) tries again.
+      const line = `upgrade: run ${run.id}: step ${step.kind}${step.pool ? ` ${step.pool}` : ''} could not be carried out now: ${e.message}`;
+      if (retryLater(e)) deps.log.warn(line);
+      else deps.log.error(line);
       return run;
     }
     if (out.next === 'wait') {

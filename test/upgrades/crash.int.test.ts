@@ -12,7 +12,7 @@ const POINTS: Array<[CrashPoint, number]> = [
   ['lock-taken', 3],
   ['request-accepted', 3],
   ['poller-stored', 3],
-  ['step-ended', 5],
+  ['step-ended', 4],
 ];
 const CASES = POINTS.flatMap(([point, n]) => Array.from({ length: n }, (_, k) => ({ point, k: k + 1 })));
 const nameOf = (i: number): string => `aks-crash-${String(i).padStart(2, '0')}`;
