@@ -202,7 +202,7 @@ export async function advanceActiveRuns(deps: Deps): Promise<UpgradeRun[]> {
 }
 
 /** Runs advanced at most this many at a time (each a few ARM reads; ARM throttles per subscription). */
-export const ADVANCE_CONCURRENCY = 16;
+export const ADVANCE_CONCURRENCY = 32;
 
 function validateRequest(req: UpgradeRequest): void {
   const bad = (field: string, why: string): never => {

@@ -365,15 +365,22 @@ async function operationStep(deps: Deps, run: UpgradeRun, i: number): Promise<Ou
     const saved = await deps.state.upgradeRuns.save(setState(claimed, i));
     if (!saved) return { next: 'wait', run, dirty: false };
     await hooks.at?.('step-claimed', saved.steps[i]!);
-    return submitOrSettle(deps, saved, i);
+    return submitOrSettle(deps, saved, i, r);
   }
   return submitOrSettle(deps, run, i);
 }
 
-async function submitOrSettle(deps: Deps, run: UpgradeRun, i: number): Promise<Outcome> {
+/** `claimedAfter`: the resource as read just before the step was claimed now (nothing recorded for it yet). */
+async function submitOrSettle(
+  deps: Deps,
+  run: UpgradeRun,
+  i: number,
+  claimedAfter?: StepResource,
+): Promise<Outcome> {
   const step = run.steps[i]!;
   const id = step.operationId!;
   const ops = deps.state.operations;
+  if (claimedAfter) return send(deps, run, i, claimedAfter);
   const op = await ops.get(id);
   if (op && (op.status === 'Succeeded' || op.status === 'Failed')) {
     // The run reports its steps itself (when it ends): the sweeper need not report this one.
@@ -403,7 +410,14 @@ async function submitOrSettle(deps: Deps, run: UpgradeRun, i: number): Promise<O
   }
   // ARM decides whether AKS has the change already (an answer never recorded): then it is followed
   // from the resource, never sent again.
-  const r = await readStepResource(deps, run, step);
+  return send(deps, run, i, await readStepResource(deps, run, step));
+}
+
+/** Takes the lock, reads the resource again, and sends the step's request unless ARM shows AKS has it. */
+async function send(deps: Deps, run: UpgradeRun, i: number, r: StepResource): Promise<Outcome> {
+  const step = run.steps[i]!;
+  const id = step.operationId!;
+  const ops = deps.state.operations;
   if (r.asked) return adoptFromResource(run, i, r, deps);
   if (!r.atRest) return { next: 'wait', run, dirty: false };
   const claim = await acquire(deps, stepOperation(run, step, id, deps.clock.now()));
