@@ -85,7 +85,6 @@ export async function benchUpgradeWave(
     }
     const wallMs = performance.now() - t0;
     const c = await simAdmin<CounterSnapshot>(env.sim, 'GET', '/counters');
-    log.warn(JSON.stringify(c.byOperation));
     const reads = sumKind(c, true);
     const writes = sumKind(c, false);
     const ended = runs.filter((r) => r.state !== 'Succeeded');

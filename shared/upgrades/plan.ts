@@ -112,7 +112,7 @@ export function legPreChecks(
   pools: Array<{ pool: AgentPool; surge: PoolSurge }>,
   wakes: boolean,
 ): PreCheckResult[] {
-  return runPreChecks(
+  const results = runPreChecks(
     {
       facts,
       request: req,
@@ -124,6 +124,20 @@ export function legPreChecks(
       wakes,
     },
     req.force,
+  );
+  if (!req.nodeImageOnly) return results;
+  // Node images only: the Kubernetes version does not change, so nothing about it is checked.
+  return results.map((r) =>
+    r.check === 'target' || r.check === 'skew' || r.check === 'deprecated-apis'
+      ? {
+          ...r,
+          status: 'pass' as const,
+          kind: 'node-image-only',
+          overridable: false,
+          summary: 'node images only: the Kubernetes version stays',
+          evidence: [],
+        }
+      : r,
   );
 }
 

@@ -170,6 +170,18 @@ describe('upgrade pre-checks against the simulator', () => {
     expect((err as UpgradeError).prechecks?.map((c) => [c.check, c.overridable])).toEqual([['pdbs', true]]);
   });
 
+  it('plans a node-image-only upgrade pool by pool, with no Kubernetes version checks', async () => {
+    const p = await dryRun(app, 'aks-ok', { nodeImageOnly: true });
+    expect(check(p, 'target')).toMatchObject({ status: 'pass', kind: 'node-image-only' });
+    expect(p.steps.map((s) => `${s.kind}${s.pool ? ` ${s.pool}` : ''}`)).toEqual([
+      'pre-checks',
+      'node-image system',
+      'node-image apps',
+      'post-checks',
+    ]);
+    expect(p.wouldStart).toBe(true);
+  });
+
   it('answers an unknown cluster with unknown-cluster', async () => {
     await expect(
       requestUpgrade(app.deps, { cluster: 'aks-nope', requestedBy: 'http:alice' }),
