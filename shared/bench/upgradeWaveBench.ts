@@ -26,6 +26,8 @@ export interface UpgradeWaveBench {
   /** Least wall time the token buckets allow for these requests (the busiest subscription). */
   floorMs: number;
   wallMs: number;
+  /** Of which the timer run that started every run (each through its pre-checks). */
+  startMs: number;
   sweeps: number;
 }
 
@@ -71,6 +73,7 @@ export async function benchUpgradeWave(
     await simAdmin(env.sim, 'DELETE', '/counters');
     const t0 = performance.now();
     await runKubernetesUpgrade(deps);
+    const startMs = performance.now() - t0;
     let sweeps = 0;
     let runs: UpgradeRun[] = [];
     for (; sweeps < 200; sweeps++) {
@@ -102,6 +105,7 @@ export async function benchUpgradeWave(
       throttled: c.byStatus['429'] ?? 0,
       floorMs: floorMs(c),
       wallMs,
+      startMs,
       sweeps,
     };
   } finally {

@@ -81,6 +81,7 @@ export async function runBench(out: (line: string) => void): Promise<number> {
         '429s',
         'FLOOR MS (token buckets)',
         'WALL MS',
+        'OF WHICH STARTING MS',
       ],
       [
         [
@@ -96,6 +97,7 @@ export async function runBench(out: (line: string) => void): Promise<number> {
           String(w.throttled),
           w.floorMs.toFixed(0),
           w.wallMs.toFixed(0),
+          w.startMs.toFixed(0),
         ],
       ],
     ),

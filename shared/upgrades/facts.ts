@@ -97,9 +97,10 @@ export async function gatherFactsOf(
   }
   const cluster = toClusterSnapshot(managedCluster);
   const policy = parseClusterPolicy(cluster.tags, { defaultTimezone: deps.settings.defaultTimezone });
-  const inFlight = (await deps.state.operations.inFlight()).find(
-    (o) => o.cluster.id.toLowerCase() === cluster.id.toLowerCase() && o.runId !== opts.runId,
-  );
+  // An aks-day2 operation still before AKS's answer holds the cluster's lock; one AKS accepted shows in
+  // the cluster's provisioningState (the `busy` state check). One read, not a scan of every operation.
+  const holder = await deps.state.operations.pendingHolder(cluster.id);
+  const inFlight = holder && holder.runId !== opts.runId ? holder : undefined;
   const active = await deps.state.upgradeRuns.activeFor(cluster);
   const running = cluster.powerState === 'Running';
   const [audit, pdbs, quota, subnets] = await Promise.all([
