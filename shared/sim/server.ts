@@ -43,6 +43,10 @@ export interface SimOptions {
   /** Virtual clock start; default now. */
   startTime?: Date | string;
   eventGrid?: { url: string; schema?: EventSchema };
+  /** The wall clock (epoch ms) behind the virtual clock and the throttling buckets; default `Date.now`. */
+  realNow?: () => number;
+  /** How an injected latency fault waits; default a real timer. Tests pass a gate they open themselves. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface SimHandle {
@@ -89,7 +93,9 @@ function bearer(req: IncomingMessage): boolean {
 
 export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> {
   const fleet = await loadFleet(opts.fleet);
-  const clock = new SimClock(opts.startTime ?? Date.now(), opts.speed ?? 1);
+  const realNow = opts.realNow ?? Date.now;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const clock = new SimClock(opts.startTime ?? realNow(), opts.speed ?? 1, realNow);
   const state = new SimState(fleet);
   const faults = new FaultStore(fleet.faults);
   const eventGrid = new EventGridEmitter(opts.eventGrid, () => clock.nowMs());
@@ -100,7 +106,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     (c, op, pools) => faults.operationFailureFor(c, op, pools),
   );
   const ctx: SimContext = { state, engine, clock, faults, commands: new Map<string, CommandRecord>() };
-  const throttle = new Throttle({ ...fleet.throttling });
+  const throttle = new Throttle({ ...fleet.throttling }, realNow);
   const counters = new RequestCounters();
   const teams = new TeamsReceiver(() => clock.nowMs());
   const logs = new LogsReceiver(() => clock.nowMs());
@@ -181,7 +187,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
           cluster: m && m !== 'method' ? m.params.resourceName : undefined,
         };
         const delay = faults.latencyFor(facts);
-        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+        if (delay > 0) await sleep(delay);
         const f = faults.httpFaultFor(facts);
         if (f) {
           res = {
