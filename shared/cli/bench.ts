@@ -1,17 +1,23 @@
 import { benchInventory } from '../bench/inventoryBench';
 import { benchPowerTick } from '../bench/powerBench';
+import { createProgress } from './progress';
 import { renderTable } from './table';
 
 /** `npm run bench`: prints the benchmark figures as tables (no assertions: figures to compare). */
-export async function runBench(out: (line: string) => void): Promise<number> {
+export async function runBench(print: (line: string) => void): Promise<number> {
+  const progress = createProgress();
+  const out = progress.around(print);
   out('Inventory (subscriptions listed once, one paged ManagedClusters list per subscription)');
   const rows: string[][] = [];
-  for (const [clusters, subs] of [
+  const sizes = [
     [50, 5],
     [500, 20],
     [5000, 50],
-  ] as const) {
+  ] as const;
+  for (const [i, [clusters, subs]] of sizes.entries()) {
+    progress.update(`bench: inventory of ${clusters} clusters in ${subs} subscriptions`, i, sizes.length + 1);
     const r = await benchInventory(clusters, subs);
+    progress.done();
     rows.push([
       String(r.clusters),
       String(r.subscriptions),
@@ -31,7 +37,10 @@ export async function runBench(out: (line: string) => void): Promise<number> {
   out(
     'Power schedule: one tick (settle, discover, plan, re-read + stop/start the clusters due), Azurite state',
   );
-  const power = (await benchPowerTick(5000, 50)).map((r) => [
+  progress.update('bench: power-schedule ticks on 5,000 clusters', sizes.length, sizes.length + 1);
+  const ticks = await benchPowerTick(5000, 50);
+  progress.done();
+  const power = ticks.map((r) => [
     r.tick,
     String(r.clusters),
     String(r.subscriptions),

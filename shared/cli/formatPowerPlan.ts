@@ -31,8 +31,8 @@ function policyCell(c: ClusterSnapshot, defaults: { defaultTimezone: string }): 
 }
 
 /** What the plan decides now for a cluster; edges seen for the first time long after they passed are history, not shown. */
-function nowCell(decisions: PowerDecision[], view: PowerPlanView): string {
-  const shown = decisions.filter(
+function shownDecisions(decisions: PowerDecision[], view: PowerPlanView): PowerDecision[] {
+  return decisions.filter(
     (d) =>
       !(
         d.kind === 'skip' &&
@@ -40,8 +40,11 @@ function nowCell(decisions: PowerDecision[], view: PowerPlanView): string {
         !view.handledEdges.has(`${d.cluster.id.toLowerCase()}|${d.action}`)
       ),
   );
+}
+
+function nowCell(decisions: PowerDecision[], view: PowerPlanView): string {
   return (
-    shown
+    shownDecisions(decisions, view)
       .map((d) => `${d.kind === 'act' ? d.action.toUpperCase() : `${d.kind} ${d.action}`}: ${d.reason}`)
       .join('; ') || '–'
   );
@@ -96,4 +99,50 @@ export function formatPowerPlan(view: PowerPlanView): string {
   for (const f of inventory.failures)
     out.push('', `Subscription ${f.subscriptionId} could not be listed: ${f.error.message}`);
   return out.join('\n');
+}
+
+/** `plan --job power-schedule --output json`: the same plan as data. */
+export function powerPlanData(view: PowerPlanView): unknown {
+  const { inventory, now } = view;
+  const defaults = { defaultTimezone: view.defaultTimezone };
+  const plan = planPowerSchedule({
+    now,
+    clusters: inventory.clusters,
+    defaultTimezone: view.defaultTimezone,
+    catchupMinutes: view.catchupMinutes,
+    snoozes: view.snoozes,
+    handledEdges: view.handledEdges,
+  });
+  const clusters = inventory.clusters.flatMap((c) => {
+    const next = nextEdges(c, defaults, now);
+    const decisions = plan.decisions.filter((d) => d.cluster.id === c.id);
+    if (next.stop === undefined && next.start === undefined && decisions.length === 0) return [];
+    const until = view.snoozes.get(c.id.toLowerCase());
+    return [
+      {
+        id: c.id,
+        name: c.name,
+        zone: next.zone,
+        powerState: c.powerState,
+        provisioningState: c.provisioningState,
+        snoozedUntil: until && until > now ? until : null,
+        nextStop: next.stop ?? null,
+        nextStart: next.start ?? null,
+        decisions: shownDecisions(decisions, view).map((d) => ({
+          kind: d.kind,
+          action: d.action,
+          edge: d.edge,
+          reason: d.reason,
+        })),
+      },
+    ];
+  });
+  return {
+    job: 'power-schedule',
+    at: now,
+    catchupMinutes: view.catchupMinutes,
+    clusters,
+    tagErrors: plan.tagErrors.flatMap((t) => t.errors.map((e) => ({ cluster: t.cluster.name, ...e }))),
+    failures: inventory.failures.map((f) => ({ subscriptionId: f.subscriptionId, error: f.error })),
+  };
 }

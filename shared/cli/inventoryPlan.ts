@@ -46,3 +46,21 @@ export function formatInventoryPlan(inv: Inventory, defaults: { defaultTimezone:
     out.push('', `Subscription ${f.subscriptionId} could not be listed: ${f.error.message}`);
   return out.join('\n');
 }
+
+/** `aks-day2 plan --output json` (inventory form): the same facts as data, each cluster with its parsed policy. */
+export function inventoryPlanData(inv: Inventory, defaults: { defaultTimezone: string }, at: Date): unknown {
+  return {
+    job: null,
+    at,
+    subscriptions: inv.subscriptions,
+    clusters: inv.clusters.map((c) => {
+      const { errors, stop, start, ...policy } = parseClusterPolicy(c.tags, defaults);
+      return {
+        ...c,
+        policy: { ...policy, stop: stop?.expression ?? null, start: start?.expression ?? null },
+        tagErrors: errors,
+      };
+    }),
+    failures: inv.failures.map((f) => ({ subscriptionId: f.subscriptionId, error: f.error })),
+  };
+}
