@@ -106,7 +106,7 @@ export async function runPowerDemoDay(
     );
   out('');
   out(
-    `${runs} ticks in ${((performance.now() - t0) / 1000).toFixed(1)} s of wall time: ${teams.posts.length - before.posts} Teams cards (one per run that changed or found something), ${rows.length} Log Analytics rows:`,
+    `${runs} ticks in ${((performance.now() - t0) / 1000).toFixed(1)} s of wall time: ${teams.posts.length - before.posts} Teams cards (${ctx.settings.teamsRoutine === 'digest' ? 'failures and findings post at once; the routine stops and starts fold into the daily digest card, posted after midnight UTC' : 'one per run that changed or found something'}), ${rows.length} Log Analytics rows:`,
   );
   out(
     renderTable(

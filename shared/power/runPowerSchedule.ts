@@ -51,8 +51,14 @@ async function planAndApply(tick: Tick, run: RunRecord): Promise<void> {
     handledEdges,
   });
   const acts = plan.decisions.filter((d) => d.kind === 'act');
+  // Nodes per cluster at this listing: the daily digest counts the node-hours a stop saves.
+  const nodes = new Map(
+    inv.clusters.map((c) => [c.id.toLowerCase(), c.pools.reduce((n, p) => n + p.count, 0)]),
+  );
   const applied = await mapLimit(acts, APPLY_CONCURRENCY, async (d) => {
-    const o = await applyAction(tick, d);
+    const applied = await applyAction(tick, d);
+    const n = nodes.get(d.cluster.id.toLowerCase());
+    const o = n === undefined ? applied : { ...applied, details: { ...applied.details, nodes: n } };
     const message = `${JOB}: ${d.action} ${d.cluster.name}: ${o.outcome}: ${o.reason}`;
     if (o.outcome === 'Failed') deps.log.error(message);
     else deps.log.info(message);

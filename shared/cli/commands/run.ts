@@ -77,7 +77,11 @@ export const runCommand: Command = {
     return withAppContext(
       { sim: a.flags.has('sim'), fleet: flagString(a, 'fleet'), dryRun, at, log: consoleLogger },
       async (ctx) => {
-        const deps = createDeps(ctx.settings, { log: ctx.log, clock: ctx.clock });
+        // A person asked for this run: its card posts at once, never folded into the daily digest.
+        const deps = createDeps(
+          { ...ctx.settings, teamsRoutine: 'each' },
+          { log: ctx.log, clock: ctx.clock },
+        );
         const run = await runner(deps, { dryRun });
         out(formatRun(run));
         return run.outcomes.some((o) => o.outcome === 'Failed') ? 1 : 0;
