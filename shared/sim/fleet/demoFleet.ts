@@ -21,8 +21,15 @@ const UBUNTU = 'AKSUbuntu-2204gen2containerd';
 const AZL = 'AKSAzureLinux-V3gen2';
 const WIN = 'AKSWindows-2022-containerd';
 
-function location(lagging: boolean): Loc {
+/**
+ * The demo's version lists are those of January 2026; `aks-day2 sim` (no --fleet) switches its regions
+ * to the support calendar from this day, so that on the real clock it offers today's versions.
+ */
+export const DEMO_CALENDAR_FROM = '2026-02-01';
+
+function location(lagging: boolean, calendarFrom?: string): Loc {
   return {
+    ...(calendarFrom ? { calendarFrom } : {}),
     kubernetesVersions: [
       { version: '1.31', patches: ['1.31.9', '1.31.10', '1.31.11'], supportPlan: ['AKSLongTermSupport'] },
       {
@@ -58,7 +65,8 @@ const sys = (count: number, image: string, extra: Partial<Pool> = {}): Pool =>
 
 const POWER_WEEKDAYS = { 'day2-stop': '0 19 * * 1-5', 'day2-start': '30 7 * * 1-5' };
 
-export function demoFleet(): FleetFile {
+/** The demo fleet; `calendarFrom` makes its regions follow the support calendar from that day. */
+export function demoFleet(opts: { calendarFrom?: string } = {}): FleetFile {
   return {
     subscriptions: [
       {
@@ -359,10 +367,10 @@ export function demoFleet(): FleetFile {
       },
     ],
     locations: {
-      westeurope: location(false),
-      eastus: location(false),
-      australiaeast: location(false),
-      centralindia: location(true),
+      westeurope: location(false, opts.calendarFrom),
+      eastus: location(false, opts.calendarFrom),
+      australiaeast: location(false, opts.calendarFrom),
+      centralindia: location(true, opts.calendarFrom),
     },
   };
 }
