@@ -4,15 +4,12 @@
  * the simulator answers each example's request with one of its statuses and a body carrying every
  * field of the example's body with the same JSON type.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { SimHandle } from '../../shared/sim/server';
-import { call } from '../sim/simClient';
-import { sim } from '../sim/simClient';
+import { call, sim } from '../sim/simClient';
 import { UP_RG, UP_SUB, upgradeFleet } from '../sim/upgradeFleet';
 import { shapeMismatches } from './shape';
-
-const FIXTURES = path.resolve(__dirname, '../fixtures');
+import { fixtureJsonFiles, fixturePath } from '../support/fixtures';
 
 interface Example {
   parameters: Record<string, unknown>;
@@ -20,7 +17,7 @@ interface Example {
 }
 
 function example(folder: string, file: string): Example {
-  return JSON.parse(readFileSync(path.join(FIXTURES, folder, file), 'utf8')) as Example;
+  return JSON.parse(readFileSync(fixturePath(folder, file), 'utf8')) as Example;
 }
 
 const CL = `/subscriptions/${UP_SUB}/resourceGroups/${UP_RG}/providers/Microsoft.ContainerService/managedClusters`;
@@ -99,8 +96,7 @@ describe('conformance of the upgrade pre-checks reads with the official examples
 
   it('plays or explains every example file in the copied folders', () => {
     for (const [folder, plays] of Object.entries(PLAYS)) {
-      const files = readdirSync(path.join(FIXTURES, folder)).filter((f) => f.endsWith('.json'));
-      expect(files.sort()).toEqual(Object.keys(plays).sort());
+      expect(fixtureJsonFiles(folder)).toEqual(Object.keys(plays).sort());
     }
   });
 
