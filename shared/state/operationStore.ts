@@ -209,6 +209,7 @@ export class OperationStore {
       partitionKey: pk,
       rowKey: rk,
       operationId: op.id,
+      takenAt: op.startedAt.toISOString(),
       expiresAt: new Date(op.startedAt.getTime() + lockTtlMs).toISOString(),
     };
     return this.locks(`take the lock of ${op.cluster.name}`, async (locks) => {
@@ -282,7 +283,11 @@ export class OperationStore {
    * AKS answered (re-created), or found by a recovery (the poller attached). Never reverses an outcome:
    * a finished record is returned as it is. `poller` absent: accepted, found from ARM (`recovered`).
    */
-  async adopt(op: NewOperation & { intent?: OperationIntent }, poller?: string): Promise<OperationRecord> {
+  async adopt(
+    accepted: NewOperation & { intent?: OperationIntent; stage?: PendingStage },
+    poller?: string,
+  ): Promise<OperationRecord> {
+    const { stage: _stage, ...op } = accepted;
     return this.ops(`record accepted operation ${op.id}`, async (t) => {
       for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
         const e = await getOrUndefined<OperationEntity>(t, OP, op.id);
@@ -324,6 +329,31 @@ export class OperationStore {
       getOrUndefined<OperationEntity>(t, OP, lock.operationId),
     );
     return e && PENDING.includes(e.status) ? pendingOf(e) : undefined;
+  }
+
+  /**
+   * Frees a lock left behind by a crash: taken before `before` for an operation that has no record
+   * (killed between the lock and the record) or a finished one (killed before the unlock). True when freed.
+   */
+  async breakOrphanLock(clusterId: string, before: Date): Promise<boolean> {
+    const rk = keyOf(clusterId);
+    const lock = await this.locks(`read the lock of ${clusterId}`, (l) =>
+      getOrUndefined<{ operationId: string; takenAt?: string }>(l, 'lock', rk),
+    );
+    if (!lock?.takenAt || new Date(lock.takenAt) >= before) return false;
+    const e = await this.ops(`read operation ${lock.operationId}`, (t) =>
+      getOrUndefined<OperationEntity>(t, OP, lock.operationId),
+    );
+    if (e && !FINISHED.includes(e.status)) return false;
+    return this.locks(`free the orphaned lock of ${clusterId}`, async (l) => {
+      try {
+        await l.deleteEntity('lock', rk, { etag: lock.etag });
+        return true;
+      } catch (err) {
+        ignoreGone(err);
+        return false;
+      }
+    });
   }
 
   /** Operations still `Starting` or `Submitting` that started before `before` (their holder is presumed dead). */
