@@ -362,7 +362,20 @@ export class OperationStore {
       `(status eq 'Starting' or status eq 'Submitting') and startedAt lt '${before.toISOString()}'`,
       'list operations not yet accepted',
     );
-    return rows.map(pendingOf);
+    const out: PendingOperation[] = [];
+    for (const row of rows) {
+      // The history row is authoritative: an index row a crash left behind is repaired, not recovered.
+      const e = await this.ops(`read operation ${row.id}`, (t) =>
+        getOrUndefined<OperationEntity>(t, OP, row.id),
+      );
+      if (e && PENDING.includes(e.status)) out.push(pendingOf(e));
+      else if (e)
+        await this.ops(`repair the index row of operation ${row.id}`, (t) =>
+          this.syncIndex(t, toEntity(fromEntity(e))),
+        );
+      else out.push(pendingOf(row)); // killed before the history row was written: released as never sent
+    }
+    return out;
   }
 
   /**
@@ -445,13 +458,14 @@ export class OperationStore {
    * A record AKS accepted (InProgress with a poller) or a finished one is left alone.
    */
   async release(op: Pick<OperationRecord, 'id' | 'cluster'>): Promise<void> {
-    await this.ops(`release operation ${op.id}`, async (t) => {
+    const released = await this.ops(`release operation ${op.id}`, async (t) => {
       const e = await getOrUndefined<OperationEntity>(t, OP, op.id);
-      if (e && !neverSubmitted(e)) return;
+      if (e && !neverSubmitted(e)) return false; // accepted by AKS: its lock stays until its outcome
       if (e) await t.deleteEntity(OP, op.id, { etag: e.etag }).catch(ignoreGone);
       await t.deleteEntity(ACTIVE, op.id).catch(ignoreGone);
+      return true;
     });
-    await this.unlock(op.id, op.cluster.id);
+    if (released) await this.unlock(op.id, op.cluster.id);
   }
 
   /**
