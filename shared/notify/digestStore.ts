@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { Day2Error, errorMessage } from '../errors';
 import type { Outcome } from '../records/outcome';
-import { forEachLimited, lazyTable, statusOf, type LazyTable } from '../records/tables';
+import { lazyTable, statusOf, type LazyTable } from '../storage/tables';
+import { forEachLimited } from '../util/forEachLimited';
 import type { DigestEntry } from './digest';
 import type { DigestJob } from './routine';
 

@@ -27,6 +27,11 @@ import { maintenanceRoutes } from './routes/maintenance';
 import { managedClusterRoutes } from './routes/managedClusters';
 import { operationRoutes } from './routes/operations';
 import { runCommandRoutes } from './routes/runCommand';
+import { upgradeAdminRoutes } from './routes/upgradeAdmin';
+import { LOGS_QUERY_BASE, logsQueryRoutes } from './routes/logsQuery';
+import { capacityRoutes } from './routes/capacity';
+import { abortRoutes } from './routes/abort';
+import { PutCounter } from './putCounts';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { versionRoutes } from './routes/versions';
 import { SimState } from './state';
@@ -61,6 +66,10 @@ export interface SimHandle {
   teamsWebhookUrl: string;
   /** `${arm}/logs`: a Logs Ingestion endpoint. */
   logsEndpoint: string;
+  /** `${arm}/loganalytics/v1`: the Logs Query API (LogsQueryClient `endpoint`). */
+  logsQueryEndpoint: string;
+  /** Workspace ids the Logs Query API answers for. */
+  logsWorkspaceIds: string[];
   clock: SimClock;
   /** Subscription ids the fleet holds. */
   subscriptions: string[];
@@ -97,6 +106,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const clock = new SimClock(opts.startTime ?? realNow(), opts.speed ?? 1, realNow);
   const state = new SimState(fleet);
+  state.nowMs = () => clock.nowMs();
   const faults = new FaultStore(fleet.faults);
   const eventGrid = new EventGridEmitter(opts.eventGrid, () => clock.nowMs());
   const engine = new OperationEngine(
@@ -120,8 +130,15 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     ...runCommandRoutes(ctx),
     ...versionRoutes(ctx),
     ...operationRoutes(ctx),
+    ...logsQueryRoutes(ctx),
+    ...capacityRoutes(ctx),
+    ...abortRoutes(ctx),
   ];
-  const admin = adminRoutes({ ctx, clock, counters, throttle, eventGrid, teams, logs });
+  const puts = new PutCounter();
+  const admin = [
+    ...adminRoutes({ ctx, clock, counters, throttle, eventGrid, teams, logs }),
+    ...upgradeAdminRoutes(ctx, puts),
+  ];
 
   const cert = await makeCertificate();
   let origin = '';
@@ -143,7 +160,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     return await m.route.handler(sreq);
   }
 
-  async function handleArm(req: IncomingMessage, sreq: SimRequest): Promise<SimResponse> {
+  async function handleArm(
+    req: IncomingMessage,
+    sreq: SimRequest,
+  ): Promise<SimResponse & { drop?: boolean }> {
     const requestId = randomUUID();
     const correlation = String(
       req.headers['x-ms-correlation-request-id'] ?? req.headers['x-ms-client-request-id'] ?? randomUUID(),
@@ -207,10 +227,15 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
           } catch (err) {
             res = errorResponse(err);
           }
+          if (faults.dropResponseFor(facts, res.status)) {
+            counters.status(res.status);
+            return { ...res, drop: true };
+          }
         }
       }
     }
     counters.status(res.status);
+    if (m && m !== 'method') puts.record(operation, m.params, res.status);
     return { ...res, headers: { ...base, ...res.headers } };
   }
 
@@ -230,7 +255,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     }
     const sreq: SimRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
-      path: decodeURIComponent(url.pathname),
+      // The Logs Query client joins `/{resourceId}` to its base: collapse the doubled slash there.
+      path: decodeURIComponent(url.pathname).replace(/^(\/loganalytics\/v1)\/+/i, '$1/'),
       query: url.searchParams,
       headers: req.headers,
       rawBody,
@@ -250,7 +276,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
         sreq.body = parseJson(rawBody);
         send(res, logs.handle(sreq));
       } else {
-        send(res, await handleArm(req, sreq));
+        const answer = await handleArm(req, sreq);
+        // dropResponse fault: ARM accepted the request (the operation runs), the client never hears it.
+        if (answer.drop) req.socket.destroy();
+        else send(res, answer);
       }
     } catch (err) {
       send(res, errorResponse(err));
@@ -281,6 +310,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     admin: `${origin}/admin`,
     teamsWebhookUrl: `${origin}/teams/webhook?sig=local`,
     logsEndpoint: `${origin}/logs`,
+    logsQueryEndpoint: `${origin}${LOGS_QUERY_BASE}`,
+    logsWorkspaceIds: [...state.workspaceIds],
     clock,
     subscriptions: [...state.subscriptions.values()].map((s) => s.id),
     async close() {
