@@ -12,6 +12,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { odata, type TableEntityResult } from '@azure/data-tables';
+import { boundedKey } from '../state/keys';
 import { Day2Error, errorMessage } from '../errors';
 import { parseClusterId, sameId } from '../fleet/cluster';
 import type { OutcomeRecord, RunRecord } from './outcome';
@@ -42,8 +43,9 @@ export function invertedTime(d: Date): string {
 }
 
 /** A table key from free text: lower case, without the characters keys may not hold. */
+/** A cluster name (from ARM, or an event's subject) as a key part: bounded, so any name is a valid key. */
 function keyPart(text: string): string {
-  return text.toLowerCase().replace(/[/\\#?\u0000-\u001f\u007f-\u009f]/g, '_');
+  return boundedKey(text.toLowerCase().replace(/[/\\#?\u0000-\u001f\u007f-\u009f]/g, '_'));
 }
 
 const MAX_CLUSTER_OUTCOMES = 10;

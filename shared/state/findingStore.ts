@@ -1,3 +1,4 @@
+import { boundedKey } from './keys';
 import { keyOf, Tables } from './tables';
 
 interface FindingEntity {
@@ -51,6 +52,7 @@ export class FindingStore {
   }
 }
 
+/** The finding holds tag values: bounded, so a 256-character or CJK value is a valid key. */
 function rowKey(clusterIdLower: string, finding: string): string {
-  return `${keyOf(clusterIdLower)}.${Buffer.from(finding).toString('base64url')}`;
+  return boundedKey(`${keyOf(clusterIdLower)}.${Buffer.from(finding).toString('base64url')}`, 500);
 }

@@ -1,5 +1,6 @@
 import { TableClient, type TableEntityResult, RestError } from '@azure/data-tables';
 import { Day2Error, errorMessage } from '../errors';
+import { boundedKey } from './keys';
 
 /**
  * Table storage for the app's state (AzureWebJobsStorage: Azurite locally). Tables are created on
@@ -65,9 +66,9 @@ export function storageError(err: unknown, table: string, doing: string): unknow
   );
 }
 
-/** Table keys may not contain / \ # ? : cluster ids are encoded (reversibly) as base64url of the lower-cased id. */
+/** Table keys may not contain / \ # ? : cluster ids are encoded as base64url of the lower-cased id, bounded (an id longer than ARM's own ids is hashed). */
 export function keyOf(id: string): string {
-  return Buffer.from(id.toLowerCase()).toString('base64url');
+  return boundedKey(Buffer.from(id.toLowerCase()).toString('base64url'), 400);
 }
 
 export function isNotFound(err: unknown): boolean {
