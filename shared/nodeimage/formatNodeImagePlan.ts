@@ -1,3 +1,4 @@
+import { formatTagError } from '../policy/tags';
 import { renderTable } from '../cli/table';
 import type { NodeImagePlanResult } from './runNodeImage';
 
@@ -21,6 +22,6 @@ export function formatNodeImagePlan({ facts, decisions }: NodeImagePlanResult): 
   ];
   for (const f of facts.readFailures) out.push('', `Could not read ${f.cluster.name}: ${f.error.message}`);
   for (const t of facts.tagErrors)
-    out.push('', `${t.cluster.name}: tag ${t.error.tag}="${t.error.value}": ${t.error.reason}`);
+    out.push('', `${t.cluster.name}: tag ${formatTagError(t.error)}`);
   return out.join('\n');
 }
