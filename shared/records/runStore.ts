@@ -12,12 +12,13 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { odata, type TableEntityResult } from '@azure/data-tables';
-import { boundedKey } from '../state/keys';
+import { boundedKey } from '../storage/keys';
 import { Day2Error, errorMessage } from '../errors';
 import { parseClusterId, sameId } from '../fleet/cluster';
 import type { OutcomeRecord, RunRecord } from './outcome';
 import { summarizeRun, summaryFromJson, summaryToJson, type RunSummary } from './runSummary';
-import { forEachLimited, lazyTable, statusOf, type LazyTable } from './tables';
+import { lazyTable, statusOf, type LazyTable } from '../storage/tables';
+import { forEachLimited } from '../util/forEachLimited';
 import { textBytes, textEntities } from './tableText';
 
 export interface RunStore {

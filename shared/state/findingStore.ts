@@ -1,5 +1,5 @@
-import { boundedKey } from './keys';
-import { keyOf, Tables } from './tables';
+import { boundedKey } from '../storage/keys';
+import { keyOf, Tables } from '../storage/tables';
 
 interface FindingEntity {
   clusterId: string;

@@ -4,7 +4,7 @@
  * `max` characters (`…` and the full length say so). Without this, `"0 19 * * 1-5"` and
  * `"0 19 * * 1-5\u200b"` would read the same in an error that says the second is wrong.
  */
- 
+
 const INVISIBLE =
   /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8]/g;
 
