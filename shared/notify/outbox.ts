@@ -45,6 +45,7 @@ import {
   type SendResult,
 } from './outboxTypes';
 import { redactSecrets } from './redact';
+import { deleteRows, rowsWhere } from '../storage/prune';
 
 /** A stored string property; an absent one is ''. */
 const text = (v: unknown): string =>
@@ -84,6 +85,11 @@ export interface Outbox {
   pendingCount(destination: Destination): Promise<number>;
   /** Entries parked in the dead-letter table. */
   parked(destination: Destination): Promise<ParkedEntry[]>;
+  /**
+   * Housekeeping: deletes idempotency markers created before `before` whose entry was delivered or
+   * parked (a marker of a waiting entry is kept), and parked entries parked before `before`.
+   */
+  prune(before: Date): Promise<{ markers: number; parked: number }>;
   readonly tables: { outbox: string; deadLetter: string };
 }
 
@@ -509,11 +515,38 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     return out;
   }
 
+  async function prune(before: Date): Promise<{ markers: number; parked: number }> {
+    const cutoff = before.toISOString();
+    let markers = 0;
+    let parkedCount = 0;
+    try {
+      const t = await outboxTable.client();
+      for (const destination of DESTINATIONS) {
+        const first = await head(t, destination);
+        const old = await rowsWhere<{ seq: number }>(
+          t,
+          odata`PartitionKey eq ${destination} and RowKey ge 'k-' and RowKey lt 'k.' and createdAt lt ${cutoff}`,
+          ['seq'],
+        );
+        markers += await deleteRows(
+          t,
+          old.filter((m) => !first || Number(m.seq) < first.seq),
+        );
+      }
+      const dead = await deadTable.client();
+      parkedCount = await deleteRows(dead, await rowsWhere(dead, odata`parkedAt lt ${cutoff}`));
+    } catch (err) {
+      throw storageError('prune', err);
+    }
+    return { markers, parked: parkedCount };
+  }
+
   return {
     enqueue,
     deliverPending,
     pendingCount,
     parked,
+    prune,
     tables: { outbox: outboxTable.name, deadLetter: deadTable.name },
   };
 }

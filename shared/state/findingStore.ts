@@ -1,5 +1,6 @@
 import { boundedKey } from '../storage/keys';
 import { keyOf, Tables } from '../storage/tables';
+import { deleteRows, rowsWhere } from '../storage/prune';
 
 interface FindingEntity {
   clusterId: string;
@@ -49,6 +50,26 @@ export class FindingStore {
     await this.tables.use('findings', `forget the ${scope} finding ${finding} of ${clusterId}`, (t) =>
       t.deleteEntity(scope, rowKey(clusterId.toLowerCase(), finding)),
     );
+  }
+
+  /**
+   * Housekeeping: deletes findings first recorded before `before`, except those `keep` says are still
+   * needed. Returns how many were deleted.
+   */
+  async prune(
+    before: Date,
+    keep: (f: { scope: string; clusterId: string; finding: string }) => boolean = () => false,
+  ): Promise<number> {
+    return this.tables.use('findings', 'prune findings', async (t) => {
+      const old = await rowsWhere<FindingEntity>(t, `firstAt lt '${before.toISOString()}'`, [
+        'clusterId',
+        'finding',
+      ]);
+      return deleteRows(
+        t,
+        old.filter((r) => !keep({ scope: r.partitionKey, clusterId: r.clusterId, finding: r.finding })),
+      );
+    });
   }
 }
 
