@@ -39,7 +39,7 @@ function readable(field: string, message: string): string {
   m = /got range (\S+) expected range (\d+-\d+)/.exec(message);
   if (m) return `${field} range ${m[1]} is out of range ${m[2]}`;
   m = /Invalid characters, got value: (.*)$/.exec(message);
-  if (m) return `${field} "${m[1]}" is not a number, range, list or step`;
+  if (m) return `${field} ${quoted(m[1]!, 40)} is not a number, range, list or step`;
   m = /Invalid range: (\S+), min/.exec(message);
   if (m) return `${field} range ${m[1]} goes backwards`;
   m = /duplicate values found: (\S+)/.exec(message);
@@ -73,7 +73,9 @@ function parse(text: string): { spec: CronSpec } | { error: string } {
     const value = fields[i]!;
     const field = FIELDS[i]!;
     if (/(^|[^a-z])h($|[^a-z])/i.test(value)) {
-      return { error: `${field} "${value}": hashed values (H) are not supported; give explicit values` };
+      return {
+        error: `${field} ${quoted(value, 40)}: hashed values (H) are not supported; give explicit values`,
+      };
     }
     const problem = fieldProblem(field, value, RANGES[i]!);
     if (problem) return { error: problem };
