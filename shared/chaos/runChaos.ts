@@ -318,7 +318,7 @@ export async function runChaos(opts: Partial<ChaosOptions> = {}): Promise<ChaosR
         const p = parseClusterPolicy(tags, { defaultTimezone: 'UTC' });
         for (const e of p.errors) {
           const line = formatTagError(e);
-           
+
           if (/[\u0000-\u001f\u200b]/.test(line) || line.length > 2000) {
             report.fuzzTagProblems++;
             report.problems.push(
