@@ -151,7 +151,7 @@ export function parseClusterPolicy(tags: Record<string, string>, defaults: Polic
   if (skip) {
     const r = parseSkipDates(skip.value);
     skipDates = r.dates;
-    // PRODUCT §2: a tag that does not parse turns its feature off; a half-read skip list could let a
+    // A tag that does not parse (docs/tags.md) turns its feature off; a half-read skip list could let a
     // start or stop through on a date the owner meant to skip, so the whole list is off.
     if (r.bad.length > 0) {
       skipDates = [];
