@@ -1,7 +1,7 @@
 import { handledEdgeKey } from '../operations/edgeKey';
 import type { ClusterSnapshot } from '../fleet/cluster';
 import type { Inventory } from '../fleet/inventory';
-import { parseClusterPolicy } from '../policy/tags';
+import { formatTagError, parseClusterPolicy } from '../policy/tags';
 import { renderTable } from './table';
 import { localTime } from '../power/format';
 import { nextEdges, planPowerSchedule, type PowerDecision } from '../power/plan';
@@ -95,7 +95,7 @@ export function formatPowerPlan(view: PowerPlanView): string {
   if (plan.tagErrors.length) {
     out.push('', 'Tag errors (that part of the schedule is off until fixed):');
     for (const t of plan.tagErrors)
-      for (const e of t.errors) out.push(`  - ${t.cluster.name}: ${e.tag}="${e.value}": ${e.reason}`);
+      for (const e of t.errors) out.push(`  - ${t.cluster.name}: ${formatTagError(e)}`);
   }
   for (const f of inventory.failures)
     out.push('', `Subscription ${f.subscriptionId} could not be listed: ${f.error.message}`);

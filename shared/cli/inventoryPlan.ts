@@ -1,6 +1,6 @@
 import type { ClusterSnapshot } from '../fleet/cluster';
 import type { Inventory } from '../fleet/inventory';
-import { describePolicy, parseClusterPolicy } from '../policy/tags';
+import { describePolicy, formatTagError, parseClusterPolicy } from '../policy/tags';
 import { renderTable } from './table';
 
 function poolsCell(c: ClusterSnapshot): string {
@@ -17,7 +17,7 @@ export function formatInventoryPlan(inv: Inventory, defaults: { defaultTimezone:
   const errors: string[] = [];
   const rows = inv.clusters.map((c) => {
     const policy = parseClusterPolicy(c.tags, defaults);
-    for (const e of policy.errors) errors.push(`${c.name}: tag ${e.tag}="${e.value}": ${e.reason}`);
+    for (const e of policy.errors) errors.push(`${c.name}: tag ${formatTagError(e)}`);
     return [
       c.name,
       c.subscriptionId.slice(0, 8),

@@ -2,6 +2,7 @@ import { Day2Error } from '../errors';
 import { runSimCommand } from '../sim/cli';
 import { runBench } from './bench';
 import type { Command } from './command';
+import { chaosCommand } from './commands/chaos';
 import { planCommand } from './commands/plan';
 import { runsCommand } from './commands/runs';
 import { runCommand } from './commands/run';
@@ -27,6 +28,7 @@ const COMMANDS: Command[] = [
   runsCommand,
   runCommand,
   snoozeCommand,
+  chaosCommand,
   {
     name: 'demo',
     usage: 'demo [--report FILE]    the app on the simulated fleet over a simulated day (npm run demo)',

@@ -1,3 +1,4 @@
+import { formatTagError } from '../policy/tags';
 import type { Deps } from '../deps';
 import { runJob } from '../records/runJob';
 import type { ClusterRef, ClusterSnapshot } from '../fleet/cluster';
@@ -101,14 +102,14 @@ async function planAndApply(deps: Deps, run: RunRecord): Promise<NodeImagePlanRe
   }
   for (const t of facts.tagErrors) {
     // A tag-check is always a finding on the card: told once per tag value, logged on every run.
-    deps.log.warn(`node-image: ${t.cluster.name}: tag ${t.error.tag}="${t.error.value}": ${t.error.reason}`);
+    deps.log.warn(`node-image: ${t.cluster.name}: tag ${formatTagError(t.error)}`);
     if (!findings.isNew('tag', t.cluster.id, t.error.tag, t.error.value)) continue;
     outcomes.push({
       action: 'tag-check',
       outcome: 'Skipped',
       cluster: refOf(t.cluster),
       at: facts.now,
-      reason: `tag ${t.error.tag}="${t.error.value}": ${t.error.reason}`,
+      reason: `tag ${formatTagError(t.error)}`,
       details: { tag: t.error.tag, value: t.error.value },
     });
   }

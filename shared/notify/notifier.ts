@@ -95,6 +95,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     clock,
     log,
     senders,
+    retryForMs: settings.deliveryRetryHours * 3_600_000,
     ...deps.outbox,
     alertsFor: (parked) => deadLetterAlerts(parked, configured),
   });

@@ -269,12 +269,11 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
       if (lower === '/admin' || lower.startsWith('/admin/')) {
         sreq.body = parseJson(rawBody);
         send(res, await run(admin, sreq));
-      } else if (lower.startsWith('/teams/')) {
+      } else if (lower.startsWith('/teams/') || lower.startsWith('/logs/')) {
         sreq.body = parseJson(rawBody);
-        send(res, teams.handle(sreq));
-      } else if (lower.startsWith('/logs/')) {
-        sreq.body = parseJson(rawBody);
-        send(res, logs.handle(sreq));
+        const answer = await (lower.startsWith('/teams/') ? teams : logs).handle(sreq);
+        if (answer.drop) res.destroy();
+        else send(res, answer);
       } else {
         const answer = await handleArm(req, sreq);
         // dropResponse fault: ARM accepted the request (the operation runs), the client never hears it.

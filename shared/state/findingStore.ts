@@ -1,4 +1,6 @@
+import { boundedKey } from '../storage/keys';
 import { keyOf, Tables } from '../storage/tables';
+import { deleteRows, rowsWhere } from '../storage/prune';
 
 interface FindingEntity {
   clusterId: string;
@@ -49,8 +51,29 @@ export class FindingStore {
       t.deleteEntity(scope, rowKey(clusterId.toLowerCase(), finding)),
     );
   }
+
+  /**
+   * Housekeeping: deletes findings first recorded before `before`, except those `keep` says are still
+   * needed. Returns how many were deleted.
+   */
+  async prune(
+    before: Date,
+    keep: (f: { scope: string; clusterId: string; finding: string }) => boolean = () => false,
+  ): Promise<number> {
+    return this.tables.use('findings', 'prune findings', async (t) => {
+      const old = await rowsWhere<FindingEntity>(t, `firstAt lt '${before.toISOString()}'`, [
+        'clusterId',
+        'finding',
+      ]);
+      return deleteRows(
+        t,
+        old.filter((r) => !keep({ scope: r.partitionKey, clusterId: r.clusterId, finding: r.finding })),
+      );
+    });
+  }
 }
 
+/** The finding holds tag values: bounded, so a 256-character or CJK value is a valid key. */
 function rowKey(clusterIdLower: string, finding: string): string {
-  return `${keyOf(clusterIdLower)}.${Buffer.from(finding).toString('base64url')}`;
+  return boundedKey(`${keyOf(clusterIdLower)}.${Buffer.from(finding).toString('base64url')}`, 500);
 }

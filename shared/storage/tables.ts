@@ -1,5 +1,6 @@
 import { TableClient, type TableEntityResult, RestError } from '@azure/data-tables';
 import { Day2Error, errorMessage } from '../errors';
+import { boundedKey } from './keys';
 
 /**
  * The app's one Table storage layer (AzureWebJobsStorage; Azurite locally): every store (operations,
@@ -112,9 +113,9 @@ export function storageError(err: unknown, table: string, doing: string): unknow
   );
 }
 
-/** Table keys may not contain / \ # ? : cluster ids are encoded (reversibly) as base64url of the lower-cased id. */
+/** Table keys may not contain / \ # ? : cluster ids are encoded as base64url of the lower-cased id, bounded (an id longer than ARM's own ids is hashed). */
 export function keyOf(id: string): string {
-  return Buffer.from(id.toLowerCase()).toString('base64url');
+  return boundedKey(Buffer.from(id.toLowerCase()).toString('base64url'), 400);
 }
 
 /** HTTP status of a storage error (RestError), if any. */

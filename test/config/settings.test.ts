@@ -136,3 +136,41 @@ describe('DAY2_MAINTENANCE_WINDOW', () => {
     expect(settingWindowContains(w, new Date(at))).toBe(inside);
   });
 });
+
+describe('loadSettings: messages a person can act on', () => {
+  it('quotes every rejected value with invisible characters shown, and never quotes a secret', () => {
+    const message = errorOf({
+      AzureWebJobsStorage: STORAGE,
+      DAY2_DRY_RUN: 'true\u200b',
+      DAY2_RETENTION_DAYS: '9\u0000',
+      DAY2_DEFAULT_TIMEZONE: 'Europe/Pariss',
+      DAY2_TEAMS_WEBHOOK_URL: 'http://example.com/webhook?sig=s3cret',
+    }).message;
+    expect(message).toContain('DAY2_DRY_RUN: expected "true" or "false" (got "true\\u{200b}")');
+    expect(message).toContain(
+      'DAY2_RETENTION_DAYS: expected a whole number from 7 to 3650 (got "9\\u{0000}")',
+    );
+    expect(message).toContain(
+      'DAY2_DEFAULT_TIMEZONE: expected an IANA time zone such as Europe/Paris (got "Europe/Pariss")',
+    );
+    expect(message).toContain(
+      'DAY2_TEAMS_WEBHOOK_URL: expected an https:// URL (value not shown: it holds a secret)',
+    );
+    expect(message).not.toContain('s3cret');
+  });
+
+  it.each([
+    ['0 -1 * * * *', 'DAY2_POWER_CRON: minute "-1" has a negative number; minute values are 0-59'],
+    ['0 0,0 * * * *', 'DAY2_POWER_CRON: minute "0,0" gives 0 more than once; list each value once'],
+    ['0 */5 * * *', 'this one has 5 fields'],
+  ])('explains the timer schedule %j in words', (cron, expected) => {
+    const message = errorOf({ AzureWebJobsStorage: STORAGE, DAY2_POWER_CRON: cron }).message;
+    expect(message).toContain(expected);
+    expect(message).toContain(`(got "${cron}")`);
+  });
+
+  it('refuses a DAY2_LOCAL_CA_CERT that is not a PEM certificate at start-up, naming the setting', () => {
+    const message = errorOf({ AzureWebJobsStorage: STORAGE, DAY2_LOCAL_CA_CERT: __filename }).message;
+    expect(message).toContain(`DAY2_LOCAL_CA_CERT: ${__filename} is not a PEM certificate`);
+  });
+});

@@ -1,4 +1,5 @@
 import { InvocationContext, type Timer } from '@azure/functions';
+import { housekeeping } from '../../functions/housekeeping';
 import { nodeImageUpgrade } from '../../functions/nodeImageUpgrade';
 import { upgradeSweeper } from '../../functions/upgradeSweeper';
 import { versionSupport } from '../../functions/versionSupport';
@@ -85,5 +86,14 @@ describe('the timer functions, called as the Functions host calls them (settings
     );
     expect(swept.length).toBeGreaterThan(0);
     expect(swept.every((r) => r.row.Outcome === 'Succeeded' || r.row.Outcome === 'Failed')).toBe(true);
+  });
+
+  it('housekeeping goes over every table the app writes, keeps a run younger than DAY2_RETENTION_DAYS and logs the count per table', async () => {
+    await versionSupport(timer, context('versionSupport', []));
+    const logs: string[] = [];
+    await housekeeping(timer, context('housekeeping', logs));
+    expect(logs.find((l) => l.includes('housekeeping: kept 90 days'))).toMatch(
+      /operations 0, locks 0, findings 0, edges 0, edgesdryrun 0, events 0, snoozes 0, Runs 0, RunIndex 0, Outbox 0, OutboxDead 0$/,
+    );
   });
 });
