@@ -2,6 +2,7 @@ import { Day2Error } from '../errors';
 import { runSimCommand } from '../sim/cli';
 import { runBench } from './bench';
 import type { Command } from './command';
+import { eventsWireCommand } from './commands/eventsWire';
 import { planCommand } from './commands/plan';
 import { runsCommand } from './commands/runs';
 import { runCommand } from './commands/run';
@@ -20,6 +21,7 @@ const COMMANDS: Command[] = [
   runsCommand,
   runCommand,
   snoozeCommand,
+  eventsWireCommand,
   {
     name: 'demo',
     usage: 'demo    the app on the simulated fleet over a simulated day (npm run demo)',

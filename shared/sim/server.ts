@@ -23,6 +23,7 @@ import { matchRoute, parseJson, readBody, send, type Route, type SimRequest, typ
 import { OperationEngine } from './operations';
 import { LogsReceiver, TeamsReceiver } from './receivers';
 import { agentPoolRoutes } from './routes/agentPools';
+import { eventGridSystemTopicRoutes } from './routes/eventGridSystemTopics';
 import { maintenanceRoutes } from './routes/maintenance';
 import { managedClusterRoutes } from './routes/managedClusters';
 import { operationRoutes } from './routes/operations';
@@ -114,6 +115,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     ...runCommandRoutes(ctx),
     ...versionRoutes(ctx),
     ...operationRoutes(ctx),
+    ...eventGridSystemTopicRoutes(ctx),
   ];
   const admin = adminRoutes({ ctx, clock, counters, throttle, eventGrid, teams, logs });
 
