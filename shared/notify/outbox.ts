@@ -24,6 +24,7 @@
  * server-side dedupe, so that crash window can show a card twice; log rows carry
  * `Details.rowId`/`deliveryId` to dedupe in KQL.
  */
+import type { StorageConnection } from '../azure/storage';
 import { createHash, randomUUID } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { Clock } from '../clock';
@@ -60,7 +61,7 @@ export interface OutboxTuning {
 }
 
 export interface OutboxOptions extends OutboxTuning {
-  connectionString: string;
+  connectionString: StorageConnection;
   tablePrefix?: string;
   clock: Clock;
   log: Logger;

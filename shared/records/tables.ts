@@ -1,9 +1,10 @@
-import { TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
+import { tableClientFor, type StorageConnection } from '../azure/storage';
 import { Day2Error } from '../errors';
 
 /**
- * A TableClient for one table, created on first use. Plain http (Azurite) is allowed only because the
- * connection string says so; in Azure the connection string is https.
+ * A TableClient for one table, created on first use (a connection string locally, the identity-based
+ * service URI in Azure: shared/azure/storage.ts).
  */
 export interface LazyTable {
   readonly name: string;
@@ -11,7 +12,7 @@ export interface LazyTable {
   client(): Promise<TableClient>;
 }
 
-export function lazyTable(connectionString: string, name: string): LazyTable {
+export function lazyTable(connection: StorageConnection, name: string): LazyTable {
   if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(name)) {
     throw new Day2Error(
       'ConfigInvalid',
@@ -19,7 +20,7 @@ export function lazyTable(connectionString: string, name: string): LazyTable {
       { operation: 'open table' },
     );
   }
-  const table = TableClient.fromConnectionString(connectionString, name, { allowInsecureConnection: true });
+  const table = tableClientFor(connection, name);
   let created: Promise<void> | undefined;
   return {
     name,

@@ -1,4 +1,5 @@
 import { TableClient, type TableEntityResult, RestError } from '@azure/data-tables';
+import { tableClientFor, type StorageConnection } from '../azure/storage';
 import { Day2Error, errorMessage } from '../errors';
 
 /**
@@ -8,7 +9,7 @@ import { Day2Error, errorMessage } from '../errors';
 export class Tables {
   private readonly clients = new Map<string, Promise<TableClient>>();
   constructor(
-    private readonly connectionString: string,
+    private readonly connection: StorageConnection,
     private readonly prefix = 'day2',
   ) {}
 
@@ -16,11 +17,7 @@ export class Tables {
     const full = `${this.prefix}${name}`;
     let c = this.clients.get(full);
     if (!c) {
-      const client = TableClient.fromConnectionString(this.connectionString, full, {
-        allowInsecureConnection: /^(UseDevelopmentStorage=true|.*http:\/\/127\.0\.0\.1)/.test(
-          this.connectionString,
-        ),
-      });
+      const client = tableClientFor(this.connection, full);
       c = client.createTable().then(
         () => client,
         (err: unknown) => {

@@ -262,7 +262,7 @@ describe('node-image job: windows, AKS-managed channels, stopped clusters, findi
 
   it('reports a run whose state storage fails, with a Failed outcome, and rethrows a typed error', async () => {
     app = await startTestApp({ speed: 0, startTime: THURSDAY });
-    const deadStorage = app.settings.storageConnectionString.replace(
+    const deadStorage = String(app.settings.storageConnectionString).replace(
       /TableEndpoint=http:\/\/127\.0\.0\.1:\d+/,
       'TableEndpoint=http://127.0.0.1:9',
     );
