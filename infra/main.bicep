@@ -62,7 +62,7 @@ param enableRunCommand bool = false
 @description('E-mail address the alerts go to (action group): any Failed outcome, a dead-lettered notification, no power-schedule run for 30 minutes.')
 param alertEmail string
 
-// ---- user-provided settings (README, "Settings"). `@metadata({ appSetting })` ties a parameter to the setting
+// ---- user-provided settings (docs/settings.md). `@metadata({ appSetting })` ties a parameter to the setting
 // it feeds; test/infra/appSettings.test.ts checks each default against SETTING_DEFAULTS. ----
 
 @metadata({ appSetting: 'DAY2_ARM_ENDPOINT' })

@@ -6,7 +6,7 @@ import type { StorageConnection } from '../azure/storage';
 import { Day2Error } from '../errors';
 import { parseMaintenanceWindowSetting, type WindowSetting } from './maintenanceWindowSetting';
 
-/** Settings (PRODUCT §3), parsed and validated once at start-up. */
+/** Settings (docs/settings.md), parsed and validated once at start-up. */
 export interface Settings {
   /** Subscription ids in scope; empty = every subscription the identity can list. */
   subscriptions: string[];

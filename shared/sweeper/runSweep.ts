@@ -98,7 +98,7 @@ async function unreported(deps: Deps, now: Date): Promise<Swept[]> {
 }
 
 /**
- * The `upgradeSweeper` job (PRODUCT §4): every operation any job left in flight is read from ARM, and
+ * The `upgradeSweeper` job (docs/functions.md): every operation any job left in flight is read from ARM, and
  * the ones that ended are recorded once, so a lost Event Grid event never leaves a run hanging.
  * Node-image operations are settled here one by one (`settlePoolOperation`); every other job's
  * operations (stop/start, upgrades) through the shared `settleOperations(deps, job)`. It also releases

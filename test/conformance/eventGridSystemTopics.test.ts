@@ -4,18 +4,16 @@
  * the same JSON types. The examples describe a Storage source; the requests here keep their shape and
  * point them at a simulated cluster, the only source a system topic of the simulator accepts.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { SimHandle } from '../../shared/sim/server';
+import { fixtureJson } from '../support/fixtures';
 import { call, sim } from '../sim/simClient';
 import { shapeMismatches } from './shape';
 
-const DIR = path.resolve(__dirname, '../fixtures/eventgrid-systemtopics');
 interface Example {
   parameters: Record<string, unknown>;
   responses: Record<string, { body: unknown }>;
 }
-const example = (f: string): Example => JSON.parse(readFileSync(path.join(DIR, f), 'utf8')) as Example;
+const example = (f: string): Example => fixtureJson<Example>('eventgrid-systemtopics', f);
 const API = 'api-version=2022-06-15';
 
 let s: SimHandle;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SETTING_DEFAULTS, SETTING_NAMES } from '../../shared/config/settings';
 
-// App settings are the contract between infra/ and loadSettings (STYLE.md, Habits). These tests read the
+// App settings are the contract between infra/ and loadSettings (docs/settings.md). These tests read the
 // Bicep as text: no Bicep CLI is needed, and a renamed setting on either side fails here.
 
 const INFRA = path.join(__dirname, '..', '..', 'infra');

@@ -8,14 +8,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LOG_COLUMNS, type AksDay2OpsRow } from '../../shared/notify/logRows';
 import { deadLetterRow } from '../../shared/notify/deadLetterAlert';
+import { fixtureJson } from '../support/fixtures';
 import { parseBicep } from './bicep';
 import { runKql, typedTable, type Row, type Table } from './kql';
 
 const ROOT = path.join(__dirname, '..', '..');
 const INFRA = path.join(ROOT, 'infra');
-const demoRows = JSON.parse(
-  fs.readFileSync(path.join(ROOT, 'test/fixtures/demo-rows/AksDay2Ops_CL.json'), 'utf8'),
-) as AksDay2OpsRow[];
+const demoRows = fixtureJson<AksDay2OpsRow[]>('demo-rows', 'AksDay2Ops_CL.json');
 /** The morning after the demo's last row: `ago(2d)` still covers the daily report. */
 const NOW = new Date('2026-01-14T06:00:00Z');
 
