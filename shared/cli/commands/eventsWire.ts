@@ -42,27 +42,34 @@ export function targetFrom(a: ParsedArgs, env: NodeJS.ProcessEnv): WireTarget {
   };
 }
 
-/** `--subscriptions`, else azd's DAY2_SUBSCRIPTION_IDS (a JSON array), else DAY2_SUBSCRIPTIONS; empty = all listable. */
+/**
+ * `--subscriptions`; else azd's DAY2_SUBSCRIPTION_IDS (a JSON array), and when that is empty the
+ * subscription azd deployed to (AZURE_SUBSCRIPTION_ID), as the Bicep does; else DAY2_SUBSCRIPTIONS;
+ * else (empty) every subscription the caller can list.
+ */
 export function subscriptionsFrom(a: ParsedArgs, env: NodeJS.ProcessEnv): string[] {
-  const flag = flagString(a, 'subscriptions');
-  if (flag !== undefined)
-    return flag
+  const split = (v: string): string[] =>
+    v
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
+  const flag = flagString(a, 'subscriptions');
+  if (flag !== undefined) return split(flag);
   const azd = env.DAY2_SUBSCRIPTION_IDS?.trim();
   if (azd) {
+    let ids: unknown;
     try {
-      const ids = JSON.parse(azd) as unknown;
-      if (Array.isArray(ids)) return ids.map(String).filter(Boolean);
+      ids = JSON.parse(azd);
     } catch {
-      throw new Day2Error('BadRequest', `DAY2_SUBSCRIPTION_IDS is not a JSON array: ${azd.slice(0, 200)}`);
+      ids = undefined;
     }
+    if (!Array.isArray(ids))
+      throw new Day2Error('BadRequest', `DAY2_SUBSCRIPTION_IDS is not a JSON array: ${azd.slice(0, 200)}`);
+    if (ids.length > 0) return ids.map(String).filter(Boolean);
   }
-  return (env.DAY2_SUBSCRIPTIONS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const deployed = env.AZURE_SUBSCRIPTION_ID?.trim();
+  if (deployed) return [deployed];
+  return split(env.DAY2_SUBSCRIPTIONS ?? '');
 }
 
 /** One line per cluster: what was done through which topic, and why. */
