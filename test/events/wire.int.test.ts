@@ -9,6 +9,7 @@ import { wireEvents, type WireReport } from '../../shared/events/wire';
 import { AKS_EVENT_TYPES } from '../../shared/events/parse';
 import type { WireTarget } from '../../shared/events/wirePlan';
 import { formatWireReport } from '../../shared/cli/commands/eventsWire';
+import { simAdmin } from '../../shared/local/simAdmin';
 import { startTestApp, type TestApp } from '../support/app';
 
 let app: TestApp;
@@ -76,7 +77,10 @@ describe('events wire', () => {
     expect(first.failures).toEqual([]);
     expect(kinds(first)).toEqual({ create: all.length - 1, skip: 1 });
 
+    await simAdmin(app.sim, 'DELETE', '/counters');
     const second = await wireEvents(app.azure, app.settings.subscriptions, target, app.deps.log);
+    const counters = await simAdmin<{ byOperation: Record<string, number> }>(app.sim, 'GET', '/counters');
+    expect(Object.keys(counters.byOperation).filter((op) => !/_(List|Get)/.test(op))).toEqual([]);
     expect(kinds(second)).toEqual({ unchanged: all.length - 1, skip: 1 });
     expect(formatWireReport(second).at(-1)).toBe(`events wire: ${all.length - 1} unchanged, 1 skipped`);
 
@@ -173,5 +177,30 @@ describe('events wire', () => {
     });
     const after = await eg.systemTopicEventSubscriptions.get(c.rg, topic.name!, 'aks-day2');
     expect(after.filter?.includedEventTypes).toHaveLength(AKS_EVENT_TYPES.length);
+  });
+
+  it('reports a cluster Event Grid refuses, wires the others, and wires it on the next run', async () => {
+    const c = (await clusters())[3]!;
+    const eg = app.azure.eventGrid(c.sub);
+    const topic = (await topicsOf(c.sub)).find((t) => t.source?.toLowerCase() === c.id.toLowerCase())!;
+    await eg.systemTopics.beginDeleteAndWait(c.rg, topic.name!);
+    await simAdmin(app.sim, 'POST', '/faults', {
+      type: 'httpStatus',
+      match: { operation: 'SystemTopics_CreateOrUpdate', path: c.name },
+      status: 403,
+      code: 'AuthorizationFailed',
+      message:
+        'The client does not have authorization to perform action Microsoft.EventGrid/systemTopics/write',
+    });
+    const refused = await wireEvents(app.azure, app.settings.subscriptions, target, app.deps.log);
+    const failed = refused.results.filter((r) => r.error);
+    expect(failed.map((r) => [r.decision.cluster.name, r.error!.code])).toEqual([[c.name, 'Forbidden']]);
+    expect(formatWireReport(refused).some((l) => l.startsWith(`FAILED     ${c.name} `))).toBe(true);
+    expect(refused.results.filter((r) => r.decision.kind === 'unchanged').length).toBeGreaterThan(0);
+
+    await simAdmin(app.sim, 'DELETE', '/faults');
+    const again = await wireEvents(app.azure, app.settings.subscriptions, target, app.deps.log);
+    const mine = again.results.find((r) => r.decision.cluster.id.toLowerCase() === c.id.toLowerCase())!;
+    expect({ kind: mine.decision.kind, error: mine.error }).toEqual({ kind: 'create', error: undefined });
   });
 });
