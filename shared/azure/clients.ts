@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { ContainerServiceClient } from '@azure/arm-containerservice';
+import { EventGridManagementClient } from '@azure/arm-eventgrid';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { Settings } from '../config/settings';
 import { createCredential, tlsOptionsFor } from './credential';
@@ -14,6 +15,8 @@ export interface AzureClients {
   /** ContainerServiceClient for one subscription (cached). */
   aks(subscriptionId: string): ContainerServiceClient;
   subscriptions(): SubscriptionClient;
+  /** EventGridManagementClient for one subscription (cached): AKS system topics (`events wire`). */
+  eventGrid(subscriptionId: string): EventGridManagementClient;
 }
 
 export interface ClientTuning {
@@ -39,6 +42,7 @@ export function createAzureClients(
   };
   const aksClients = new Map<string, ContainerServiceClient>();
   let subs: SubscriptionClient | undefined;
+  const eventGridClients = new Map<string, EventGridManagementClient>();
   return {
     credential,
     aks(subscriptionId) {
@@ -52,6 +56,15 @@ export function createAzureClients(
     subscriptions() {
       subs ??= new SubscriptionClient(credential, options);
       return subs;
+    },
+    eventGrid(subscriptionId) {
+      let c = eventGridClients.get(subscriptionId);
+      if (!c) {
+        // arm-eventgrid 14 is a classic client: the endpoint option is `endpoint` as well.
+        c = new EventGridManagementClient(credential, subscriptionId, options);
+        eventGridClients.set(subscriptionId, c);
+      }
+      return c;
     },
   };
 }

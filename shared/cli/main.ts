@@ -3,6 +3,7 @@ import { runSimCommand } from '../sim/cli';
 import { runBench } from './bench';
 import type { Command } from './command';
 import { chaosCommand } from './commands/chaos';
+import { eventsWireCommand } from './commands/eventsWire';
 import { planCommand } from './commands/plan';
 import { runsCommand } from './commands/runs';
 import { runCommand } from './commands/run';
@@ -29,6 +30,7 @@ const COMMANDS: Command[] = [
   runCommand,
   snoozeCommand,
   chaosCommand,
+  eventsWireCommand,
   {
     name: 'demo',
     usage: 'demo [--report FILE]    the app on the simulated fleet over a simulated day (npm run demo)',

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { CronExpressionParser } from 'cron-parser';
 import { IANAZone } from 'luxon';
+import type { StorageConnection } from '../azure/storage';
 import { Day2Error } from '../errors';
 import { fieldProblem } from '../policy/cron';
 import { quoted } from '../util/visible';
@@ -47,7 +48,11 @@ export interface Settings {
   teamsRoutine: 'digest' | 'each';
   /** A cluster listing younger than this is fresh enough to act on without a re-read (AKS's 409 still guards). */
   listingMaxAgeSeconds: number;
-  storageConnectionString: string;
+  /**
+   * The app's table storage: `AzureWebJobsStorage` as a connection string (Azurite locally), or in Azure
+   * the identity-based `AzureWebJobsStorage__tableServiceUri` (+ `__clientId`), as the host reads it.
+   */
+  storageConnectionString: StorageConnection;
 }
 
 export const SETTING_DEFAULTS = {
@@ -101,6 +106,9 @@ export const SETTING_NAMES = [
   'DAY2_TEAMS_ROUTINE',
   'DAY2_LISTING_MAX_AGE_SECONDS',
   'AzureWebJobsStorage',
+  'AzureWebJobsStorage__tableServiceUri',
+  'AzureWebJobsStorage__credential',
+  'AzureWebJobsStorage__clientId',
 ] as const;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -339,13 +347,24 @@ const EnvSchema = z.object({
   AzureWebJobsStorage: z.preprocess(
     blankToUndefined,
     z
-      .string({
-        message: "required: a storage connection string (UseDevelopmentStorage=true or Azurite's locally)",
-      })
+      .string()
       .refine(
         (v) => v === 'UseDevelopmentStorage=true' || /AccountName=|TableEndpoint=|BlobEndpoint=/.test(v),
         'expected a storage connection string',
-      ),
+      )
+      .optional(),
+  ),
+  AzureWebJobsStorage__tableServiceUri: z.preprocess(blankToUndefined, httpsUrl(false).optional()),
+  AzureWebJobsStorage__credential: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine((v) => v.toLowerCase() === 'managedidentity', 'expected "managedidentity"')
+      .optional(),
+  ),
+  AzureWebJobsStorage__clientId: z.preprocess(
+    blankToUndefined,
+    z.string().regex(GUID, 'expected the client id (a GUID) of the user-assigned identity').optional(),
   ),
 });
 
@@ -356,6 +375,10 @@ const EnvSchema = z.object({
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const r = EnvSchema.safeParse(env);
   const problems: string[] = [];
+  if (!env.AzureWebJobsStorage?.trim() && !env.AzureWebJobsStorage__tableServiceUri?.trim())
+    problems.push(
+      "AzureWebJobsStorage: required: a storage connection string (UseDevelopmentStorage=true or Azurite's locally), or in Azure the identity-based AzureWebJobsStorage__tableServiceUri (with __credential=managedidentity and __clientId)",
+    );
   if (!r.success) {
     for (const issue of r.error.issues) {
       const name = String(issue.path[0] ?? '?');
@@ -412,6 +435,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     deliveryRetryHours: e.DAY2_DELIVERY_RETRY_HOURS,
     teamsRoutine: e.DAY2_TEAMS_ROUTINE,
     listingMaxAgeSeconds: e.DAY2_LISTING_MAX_AGE_SECONDS,
-    storageConnectionString: e.AzureWebJobsStorage,
+    storageConnectionString:
+      e.AzureWebJobsStorage ??
+      // Checked above: one of the two forms is present.
+      (e.AzureWebJobsStorage__clientId
+        ? {
+            tableServiceUri: e.AzureWebJobsStorage__tableServiceUri!,
+            clientId: e.AzureWebJobsStorage__clientId,
+          }
+        : { tableServiceUri: e.AzureWebJobsStorage__tableServiceUri! }),
   };
 }

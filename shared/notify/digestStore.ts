@@ -13,6 +13,7 @@ import { lazyTable, statusOf, type LazyTable } from '../storage/tables';
 import { forEachLimited } from '../util/forEachLimited';
 import type { DigestEntry } from './digest';
 import type { DigestJob } from './routine';
+import type { StorageConnection } from '../azure/storage';
 
 /** Rows per table transaction (the service's limit). */
 const BATCH = 100;
@@ -108,8 +109,8 @@ function failure(doing: string, err: unknown): Day2Error {
   });
 }
 
-export function createDigestStore(connectionString: string, tablePrefix = 'day2'): DigestStore {
-  const table: LazyTable = lazyTable(connectionString, `${tablePrefix}Digest`);
+export function createDigestStore(connection: StorageConnection, tablePrefix = 'day2'): DigestStore {
+  const table: LazyTable = lazyTable(connection, `${tablePrefix}Digest`);
 
   async function add(rows: readonly DigestRow[]): Promise<void> {
     if (rows.length === 0) return;

@@ -26,6 +26,7 @@
  * server-side dedupe, so that crash window can show a card twice; log rows carry
  * `Details.rowId`/`deliveryId` to dedupe in KQL.
  */
+import type { StorageConnection } from '../azure/storage';
 import { createHash, randomUUID } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { Clock } from '../clock';
@@ -66,7 +67,7 @@ export interface OutboxTuning {
 }
 
 export interface OutboxOptions extends OutboxTuning {
-  connectionString: string;
+  connectionString: StorageConnection;
   tablePrefix?: string;
   clock: Clock;
   log: Logger;

@@ -10,6 +10,7 @@
  * Saving is idempotent by runId (upserts; a re-save replaces the outcomes). The outcome parts are
  * written before the run entity and carry its writeId, so a reader never mixes two saves.
  */
+import type { StorageConnection } from '../azure/storage';
 import { createHash, randomUUID } from 'node:crypto';
 import { odata, type TableEntityResult } from '@azure/data-tables';
 import { boundedKey } from '../storage/keys';
@@ -56,7 +57,10 @@ function keyPart(text: string): string {
 const MAX_CLUSTER_OUTCOMES = 10;
 const MAX_REASON = 300;
 
-export function createRunStore(connectionString: string, opts: { tablePrefix?: string } = {}): RunStore {
+export function createRunStore(
+  connectionString: StorageConnection,
+  opts: { tablePrefix?: string } = {},
+): RunStore {
   const prefix = opts.tablePrefix ?? 'day2';
   const runs: LazyTable = lazyTable(connectionString, `${prefix}Runs`);
   const index: LazyTable = lazyTable(connectionString, `${prefix}RunIndex`);

@@ -23,6 +23,7 @@ import { matchRoute, parseJson, readBody, send, type Route, type SimRequest, typ
 import { OperationEngine } from './operations';
 import { LogsReceiver, TeamsReceiver } from './receivers';
 import { agentPoolRoutes } from './routes/agentPools';
+import { eventGridSystemTopicRoutes } from './routes/eventGridSystemTopics';
 import { maintenanceRoutes } from './routes/maintenance';
 import { managedClusterRoutes } from './routes/managedClusters';
 import { operationRoutes } from './routes/operations';
@@ -130,6 +131,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     ...runCommandRoutes(ctx),
     ...versionRoutes(ctx),
     ...operationRoutes(ctx),
+    ...eventGridSystemTopicRoutes(ctx),
     ...logsQueryRoutes(ctx),
     ...capacityRoutes(ctx),
     ...abortRoutes(ctx),

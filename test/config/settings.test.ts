@@ -120,6 +120,40 @@ describe('loadSettings', () => {
   });
 });
 
+describe('identity-based storage (what the Bicep sets in Azure)', () => {
+  const IDENTITY = {
+    AzureWebJobsStorage__credential: 'managedidentity',
+    AzureWebJobsStorage__clientId: '11111111-2222-3333-4444-555555555555',
+    AzureWebJobsStorage__tableServiceUri: 'https://staksday2.table.core.windows.net/',
+  };
+
+  it('reads the table service URI and the identity instead of a connection string', () => {
+    expect(loadSettings(IDENTITY).storageConnectionString).toEqual({
+      tableServiceUri: 'https://staksday2.table.core.windows.net/',
+      clientId: '11111111-2222-3333-4444-555555555555',
+    });
+  });
+
+  it('prefers the connection string when both are set, as the Functions host does', () => {
+    expect(loadSettings({ ...IDENTITY, AzureWebJobsStorage: STORAGE }).storageConnectionString).toBe(STORAGE);
+  });
+
+  it('refuses a plain-http service URI, a credential other than managedidentity and a client id that is not a GUID', () => {
+    const err = errorOf({
+      AzureWebJobsStorage__tableServiceUri: 'http://staksday2.table.core.windows.net',
+      AzureWebJobsStorage__credential: 'connectionstring',
+      AzureWebJobsStorage__clientId: 'me',
+    });
+    expect(err.message).toContain('AzureWebJobsStorage__tableServiceUri: expected an https:// URL');
+    expect(err.message).toContain('AzureWebJobsStorage__credential: expected "managedidentity"');
+    expect(err.message).toContain('AzureWebJobsStorage__clientId: expected the client id');
+  });
+
+  it('names both forms when neither is set', () => {
+    expect(errorOf({}).message).toContain('AzureWebJobsStorage__tableServiceUri');
+  });
+});
+
 describe('DAY2_MAINTENANCE_WINDOW', () => {
   const w = loadSettings({
     AzureWebJobsStorage: STORAGE,

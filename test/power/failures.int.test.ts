@@ -90,7 +90,8 @@ describe('power schedule apply: AKS refusals, throttling and failed operations',
     await tickAt(app, '2026-06-08T16:55:00Z');
     await simAdmin(app.sim, 'POST', '/throttling', {
       enabled: true,
-      reads: { bucket: 3, refillPerSecond: 10 },
+      // Refill slowly enough that a loaded machine still runs out of tokens (the bucket refills on real time).
+      reads: { bucket: 3, refillPerSecond: 1 },
     });
     await simAdmin(app.sim, 'DELETE', '/counters');
     const run = await tickAt(app, '2026-06-08T17:00:00Z');

@@ -8,6 +8,7 @@ const usage = 'chaos [--clusters N] [--days N] [--fuzz N] [--seed N]';
 /** `aks-day2 chaos` (`npm run chaos`): the fault matrix on the simulator; exit 1 when an invariant broke. */
 export const chaosCommand: Command = {
   name: 'chaos',
+  examples: ['aks-day2 chaos', 'aks-day2 chaos --clusters 50 --days 7 --fuzz 1000 --seed 7'],
   usage: `${usage}    the fault matrix on the simulator: ARM faults, kills, receivers down, fuzzed input; prints what was due, done, lost, doubled`,
   async run(argv, out) {
     const a = parseArgs(
