@@ -45,6 +45,7 @@ param retentionDays string
 param deliveryRetryHours string
 param teamsRoutine string
 param listingMaxAgeSeconds string
+param discovery string
 param storageConnectionRef string
 param appInsightsConnectionString string
 
@@ -129,6 +130,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'DAY2_DELIVERY_RETRY_HOURS', value: deliveryRetryHours }
         { name: 'DAY2_TEAMS_ROUTINE', value: teamsRoutine }
         { name: 'DAY2_LISTING_MAX_AGE_SECONDS', value: listingMaxAgeSeconds }
+        { name: 'DAY2_DISCOVERY', value: discovery }
         // Host storage AND the app's state store: one connection string, from Key Vault (README, "Storage connection").
         { name: 'AzureWebJobsStorage', value: storageConnectionRef }
         // --- host / platform settings ---

@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { ContainerServiceClient } from '@azure/arm-containerservice';
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { Settings } from '../config/settings';
 import { createCredential, tlsOptionsFor } from './credential';
@@ -14,6 +15,8 @@ export interface AzureClients {
   /** ContainerServiceClient for one subscription (cached). */
   aks(subscriptionId: string): ContainerServiceClient;
   subscriptions(): SubscriptionClient;
+  /** The Resource Graph client (tenant-level, cached); undefined when DAY2_DISCOVERY is `arm`. */
+  resourceGraph(): ResourceGraphClient | undefined;
 }
 
 export interface ClientTuning {
@@ -24,7 +27,7 @@ export interface ClientTuning {
 }
 
 export function createAzureClients(
-  settings: Pick<Settings, 'armEndpoint' | 'auth' | 'localCaCert'>,
+  settings: Pick<Settings, 'armEndpoint' | 'auth' | 'localCaCert'> & Partial<Pick<Settings, 'discovery'>>,
   tuning: ClientTuning = {},
   credential: TokenCredential = createCredential(settings),
 ): AzureClients {
@@ -39,6 +42,7 @@ export function createAzureClients(
   };
   const aksClients = new Map<string, ContainerServiceClient>();
   let subs: SubscriptionClient | undefined;
+  let graph: ResourceGraphClient | undefined;
   return {
     credential,
     aks(subscriptionId) {
@@ -52,6 +56,11 @@ export function createAzureClients(
     subscriptions() {
       subs ??= new SubscriptionClient(credential, options);
       return subs;
+    },
+    resourceGraph() {
+      if ((settings.discovery ?? 'resource-graph') === 'arm') return undefined;
+      graph ??= new ResourceGraphClient(credential, options);
+      return graph;
     },
   };
 }

@@ -3,6 +3,7 @@ import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
 import type { Actor, OutcomeRecord } from '../records/outcome';
 import type { Day2Error } from '../errors';
+import type { PoolSnapshot } from '../fleet/cluster';
 import type { NewOperation } from '../state/operationStore';
 import type { NodeImageOpDetails } from './history';
 import type { NodeImageDecision } from './plan';
@@ -29,7 +30,8 @@ async function abandonOperation(
 
 /**
  * Applies one `upgrade` decision: takes the cluster's lock (the operation is recorded `Starting`),
- * re-reads the pool from ARM, and submits `agentPools.upgradeNodeImageVersion` without waiting for it
+ * re-reads the pool from ARM (or, given `listed`, takes the pool from a listing still fresh enough to act
+ * on, see `listingIsFresh`), and submits `agentPools.upgradeNodeImageVersion` without waiting for it
  * (events and the sweeper record the end). Once AKS accepted it, the operation is recorded in flight with
  * its serialized poller for `restorePoller`. AKS busy, throttling or unavailable: skipped, no record, the
  * next run retries. Any other refusal is recorded Failed (kept in history, so later rings halt).
@@ -38,6 +40,7 @@ export async function applyNodeImageUpgrade(
   deps: Deps,
   d: NodeImageDecision,
   ctx: { runId: string; actor: Actor },
+  listed?: Pick<PoolSnapshot, 'provisioningState' | 'nodeImageVersion'>,
 ): Promise<OutcomeRecord> {
   const now = deps.clock.now();
   const details: NodeImageOpDetails = { ring: d.ring, osKey: d.osKey, imageVersion: d.to };
@@ -99,7 +102,8 @@ export async function applyNodeImageUpgrade(
     return outcome('Skipped', `${why}; the next run tries again: ${error.message}`);
   };
   try {
-    const pool = await client.agentPools.get(resourceGroup, name, d.pool);
+    // A fresh listing stands in for the re-read (AKS's 409 still refuses a pool that became busy since).
+    const pool = listed ?? (await client.agentPools.get(resourceGroup, name, d.pool));
     const state = pool.provisioningState ?? 'Succeeded';
     if (!TERMINAL.includes(state)) {
       await abandonOperation(deps, op, `pool busy (provisioningState ${state})`);

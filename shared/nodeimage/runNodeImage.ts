@@ -1,4 +1,5 @@
 import type { Deps } from '../deps';
+import { listingIsFresh } from '../fleet/freshness';
 import { runJob } from '../records/runJob';
 import type { ClusterRef, ClusterSnapshot } from '../fleet/cluster';
 import type { Actor, OutcomeRecord, RunRecord } from '../records/outcome';
@@ -112,13 +113,20 @@ async function planAndApply(deps: Deps, run: RunRecord): Promise<NodeImagePlanRe
       details: { tag: t.error.tag, value: t.error.value },
     });
   }
-  // Upgrades one after the other: at most one per cluster, each a lock, a re-read and a POST.
+  // Upgrades one after the other: at most one per cluster, each a lock, a re-read (unless the listing is
+  // still fresh, asked at each upgrade) and a POST.
+  const listed = new Map(facts.inventory.clusters.map((c) => [c.id.toLowerCase(), c]));
+  const { listingMaxAgeSeconds } = deps.settings;
   for (const d of decisions) {
-    outcomes.push(
-      d.kind === 'upgrade'
-        ? await applyNodeImageUpgrade(deps, d, { runId: run.runId, actor: run.actor })
-        : decisionOutcome(d, findings, facts.now),
-    );
+    if (d.kind !== 'upgrade') {
+      outcomes.push(decisionOutcome(d, findings, facts.now));
+      continue;
+    }
+    const fresh = listingIsFresh(facts.inventory, deps.clock.now(), listingMaxAgeSeconds);
+    const pool = fresh
+      ? listed.get(d.cluster.id.toLowerCase())?.pools.find((p) => p.name === d.pool)
+      : undefined;
+    outcomes.push(await applyNodeImageUpgrade(deps, d, { runId: run.runId, actor: run.actor }, pool));
   }
   await findings.save(
     facts.clusters.map((c) => c.cluster.id),

@@ -21,8 +21,13 @@ async function reread(tick: Tick, d: PowerDecision): Promise<ClusterSnapshot> {
   );
 }
 
-/** What the re-read says about the action: go ahead, or an outcome without calling AKS. */
-function precheck(tick: Tick, d: PowerDecision, c: ClusterSnapshot): OutcomeRecord | undefined {
+/** What the cluster as last read says about the action: go ahead, or an outcome without calling AKS. */
+function precheck(
+  tick: Tick,
+  d: PowerDecision,
+  c: ClusterSnapshot,
+  fromListing = false,
+): OutcomeRecord | undefined {
   if (isBusy(c)) {
     return decisionOutcome(
       tick,
@@ -37,7 +42,7 @@ function precheck(tick: Tick, d: PowerDecision, c: ClusterSnapshot): OutcomeReco
       tick,
       d,
       'Skipped',
-      `already ${TARGET[d.action].toLowerCase()} when re-read before the change (${d.reason})`,
+      `already ${TARGET[d.action].toLowerCase()} when ${fromListing ? 'listed' : 're-read before the change'} (${d.reason})`,
     );
   }
   return undefined;
@@ -72,22 +77,28 @@ function failure(tick: Tick, d: PowerDecision, e: Day2Error): OutcomeRecord {
 }
 
 /**
- * Carries out one `act` decision of the plan. Dry run: the cluster is re-read and the outcome is
+ * Carries out one `act` decision of the plan. `listed`: the cluster from a listing still fresh enough to
+ * act on (see `listingIsFresh`), which then stands in for the re-read; without it the cluster is read
+ * again first. Dry run: the cluster is checked and the outcome is
  * `Planned` (edges go to the dry-run edge store, never the real one). Otherwise: take the cluster's lock
- * (the operation is recorded `Starting`), re-read it, and call AKS; once AKS accepted it the operation is
+ * (the operation is recorded `Starting`), check it (re-read or fresh listing), and call AKS; once AKS accepted it the operation is
  * recorded in flight with its serialized poller and a later tick records how it ended. The edge is
  * consumed unless the action is deferred (operation running, 409, throttled or unavailable), so it is
  * retried next tick. Never throws for an Azure failure (it becomes the outcome); storage failures propagate.
  */
-export async function applyAction(tick: Tick, d: PowerDecision): Promise<OutcomeRecord> {
+export async function applyAction(
+  tick: Tick,
+  d: PowerDecision,
+  listed?: ClusterSnapshot,
+): Promise<OutcomeRecord> {
   const { deps } = tick;
+  const check = async (): Promise<OutcomeRecord | undefined> =>
+    listed ? precheck(tick, d, listed, true) : precheck(tick, d, await reread(tick, d));
   const consume = (): Promise<void> => tick.edges.markHandled(d.cluster.id, d.action, d.edge);
   if (tick.dryRun) {
     let o: OutcomeRecord;
     try {
-      o =
-        precheck(tick, d, await reread(tick, d)) ??
-        decisionOutcome(tick, d, 'Planned', `dry run: would ${d.action} (${d.reason})`);
+      o = (await check()) ?? decisionOutcome(tick, d, 'Planned', `dry run: would ${d.action} (${d.reason})`);
     } catch (err) {
       o = failure(tick, d, toDay2Error(err, { cluster: d.cluster.name, operation: d.action }));
     }
@@ -118,7 +129,7 @@ export async function applyAction(tick: Tick, d: PowerDecision): Promise<Outcome
   let error: Day2Error | undefined;
   let poller: string | undefined;
   try {
-    skip = precheck(tick, d, await reread(tick, d));
+    skip = await check();
     if (!skip) poller = await submit(tick, d);
   } catch (err) {
     error = toDay2Error(err, { cluster: d.cluster.name, operation: d.action });
