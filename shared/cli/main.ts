@@ -25,7 +25,7 @@ const COMMANDS: Command[] = [
     usage: 'demo    the app on the simulated fleet over a simulated day (npm run demo)',
     run: (argv, out) => runDemo(argv, out),
   },
-  { name: 'bench', usage: 'bench    benchmarks (npm run bench)', run: (_argv, out) => runBench(out) },
+  { name: 'bench', usage: 'bench    benchmarks (npm run bench)', run: (argv, out) => runBench(out, argv) },
 ];
 
 const usage = (): string =>

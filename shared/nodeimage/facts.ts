@@ -35,6 +35,8 @@ export interface NodeImageFacts {
   readFailures: Array<{ cluster: ClusterSnapshot; error: Day2Error }>;
   /** `day2-node-image` / `day2-ring` values that do not parse. */
   tagErrors: Array<{ cluster: ClusterSnapshot; error: TagError }>;
+  /** What the run read beyond the listing: upgrade profiles (per group, per pool) and maintenance windows. */
+  reads: { imageGroups: number; poolsAlone: number; windows: number };
 }
 
 /** Clusters whose maintenance configurations are read in parallel at most this many at a time. */
@@ -143,5 +145,6 @@ export async function readNodeImageFacts(deps: NodeImagePlanDeps): Promise<NodeI
     firstSeen,
     readFailures,
     tagErrors,
+    reads: { imageGroups: latest.groupReads, poolsAlone: latest.poolReads, windows: due.size },
   };
 }

@@ -26,6 +26,7 @@ import { agentPoolRoutes } from './routes/agentPools';
 import { maintenanceRoutes } from './routes/maintenance';
 import { managedClusterRoutes } from './routes/managedClusters';
 import { operationRoutes } from './routes/operations';
+import { resourceGraphRoutes } from './routes/resourceGraph';
 import { runCommandRoutes } from './routes/runCommand';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { versionRoutes } from './routes/versions';
@@ -114,6 +115,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     ...runCommandRoutes(ctx),
     ...versionRoutes(ctx),
     ...operationRoutes(ctx),
+    ...resourceGraphRoutes(ctx),
   ];
   const admin = adminRoutes({ ctx, clock, counters, throttle, eventGrid, teams, logs });
 
