@@ -61,15 +61,17 @@ export async function startBenchEnv(
   };
 }
 
-/** The fewest requests a listing of `inv` takes: subscriptions once, then its pages (ARM: per subscription). */
+/** The fewest requests a listing of `inv` takes: the subscriptions list, then its pages (ARM: per subscription). */
 export function discoveryFloor(inv: Inventory, pageSize: number): number {
-  if (inv.source === 'resource-graph') return 1 + Math.max(1, Math.ceil(inv.clusters.length / PAGE_SIZE));
+  const subscriptionPages = Math.max(1, Math.ceil(inv.subscriptions.length / pageSize));
+  if (inv.source === 'resource-graph')
+    return subscriptionPages + Math.max(1, Math.ceil(inv.clusters.length / PAGE_SIZE));
   const perSub = new Map<string, number>(inv.subscriptions.map((s) => [s.toLowerCase(), 0]));
   for (const c of inv.clusters)
     perSub.set(c.subscriptionId.toLowerCase(), (perSub.get(c.subscriptionId.toLowerCase()) ?? 0) + 1);
   let pages = 0;
   for (const n of perSub.values()) pages += Math.max(1, Math.ceil(n / pageSize));
-  return 1 + pages;
+  return subscriptionPages + pages;
 }
 
 export function describeCounters(c: CounterSnapshot): string {

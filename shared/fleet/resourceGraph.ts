@@ -1,8 +1,4 @@
-import type {
-  ManagedCluster,
-  ManagedClusterAgentPoolProfile,
-  ManagedClusterAutoUpgradeProfile,
-} from '@azure/arm-containerservice';
+import type { ManagedCluster, ManagedClusterAgentPoolProfile } from '@azure/arm-containerservice';
 import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { toClusterSnapshot, type ClusterSnapshot } from './cluster';
 
@@ -72,10 +68,7 @@ export function rowToManagedCluster(row: unknown): ManagedCluster {
     powerState: powerState(p.powerState),
     supportPlan: str(p.supportPlan),
     autoUpgradeProfile: auto
-      ? ({
-          upgradeChannel: str(auto.upgradeChannel),
-          nodeOSUpgradeChannel: str(auto.nodeOSUpgradeChannel),
-        } as ManagedClusterAutoUpgradeProfile)
+      ? { upgradeChannel: str(auto.upgradeChannel), nodeOSUpgradeChannel: str(auto.nodeOSUpgradeChannel) }
       : undefined,
     agentPoolProfiles: Array.isArray(p.agentPoolProfiles)
       ? p.agentPoolProfiles.map(toPoolProfile).filter((x): x is ManagedClusterAgentPoolProfile => !!x)

@@ -95,7 +95,10 @@ export function runQuery(ops: Op[], rows: Row[]): { rows: Row[]; hasId: boolean 
       columns = cols;
       out = out.map((r) => Object.fromEntries(cols.map((c) => [c, r[c] ?? null])));
     } else if (op.kind === 'order') {
-      const key = (r: Row): string => String(r[op.column] ?? '').toLowerCase();
+      const key = (r: Row): string => {
+        const v = r[op.column];
+        return (typeof v === 'string' ? v : JSON.stringify(v ?? '')).toLowerCase();
+      };
       out = [...out].sort((a, b) => (op.desc ? key(b).localeCompare(key(a)) : key(a).localeCompare(key(b))));
     } else out = out.slice(0, op.n);
   }
