@@ -139,7 +139,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     return await m.route.handler(sreq);
   }
 
-  async function handleArm(req: IncomingMessage, sreq: SimRequest): Promise<SimResponse> {
+  async function handleArm(
+    req: IncomingMessage,
+    sreq: SimRequest,
+  ): Promise<SimResponse & { drop?: boolean }> {
     const requestId = randomUUID();
     const correlation = String(
       req.headers['x-ms-correlation-request-id'] ?? req.headers['x-ms-client-request-id'] ?? randomUUID(),
@@ -203,6 +206,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
           } catch (err) {
             res = errorResponse(err);
           }
+          if (faults.dropResponseFor(facts, res.status)) {
+            counters.status(res.status);
+            return { ...res, drop: true };
+          }
         }
       }
     }
@@ -246,7 +253,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
         sreq.body = parseJson(rawBody);
         send(res, logs.handle(sreq));
       } else {
-        send(res, await handleArm(req, sreq));
+        const answer = await handleArm(req, sreq);
+        // dropResponse fault: ARM accepted the request (the operation runs), the client never hears it.
+        if (answer.drop) req.socket.destroy();
+        else send(res, answer);
       }
     } catch (err) {
       send(res, errorResponse(err));

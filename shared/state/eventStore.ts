@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { getOrUndefined, Tables } from './tables';
+import { getOrUndefined, Tables } from '../storage/tables';
 
 /**
  * Event Grid event ids whose handling is done (PRODUCT §8: delivery is at-least-once). An id is marked
