@@ -18,7 +18,7 @@ import { chooseWindow } from './window';
 export type NodeImagePlanDeps = Pick<Deps, 'settings' | 'azure' | 'clock' | 'log'> & {
   state: {
     operations: Pick<OperationStore, 'history'>;
-    findings: Pick<FindingStore, 'reported' | 'add' | 'remove'>;
+    findings: Pick<FindingStore, 'reported' | 'add' | 'remove' | 'changeMany'>;
   };
 };
 

@@ -86,6 +86,8 @@ describe('power schedule apply: AKS refusals, throttling and failed operations',
       fleet: powerFleet(names.map((name) => ({ name, tags: PARIS_OFFICE }))),
       startTime: '2026-06-08T16:55:00Z',
       speed: 0,
+      // The listing and every re-read in one subscription's read budget: ARM listing, always re-read.
+      env: { DAY2_DISCOVERY: 'arm', DAY2_LISTING_MAX_AGE_SECONDS: '0' },
     });
     await tickAt(app, '2026-06-08T16:55:00Z');
     await simAdmin(app.sim, 'POST', '/throttling', {
