@@ -2,7 +2,7 @@ import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { depsFor } from '../shared/deps';
 import { runNodeImage } from '../shared/nodeimage/runNodeImage';
 
-/** PRODUCT §4 `nodeImageUpgrade`: hourly, upgrades node images of `auto` pools inside their window, ring by ring. */
+/** `nodeImageUpgrade` (docs/functions.md): hourly, upgrades node images of `auto` pools inside their window, ring by ring. */
 export async function nodeImageUpgrade(_timer: Timer, ctx: InvocationContext): Promise<void> {
   await runNodeImage(depsFor(ctx), { actor: 'timer' });
 }

@@ -1,7 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { depsFor } from '../shared/deps';
 
-/** Every minute: delivers the Teams cards and Log Analytics rows waiting in the outbox (PRODUCT §10). */
+/** Every minute: delivers the Teams cards and Log Analytics rows waiting in the outbox (docs/records.md). */
 export async function outboxDelivery(_timer: Timer, ctx: InvocationContext): Promise<void> {
   await depsFor(ctx).notifier.deliverPending();
 }

@@ -2,7 +2,7 @@ import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { depsFor } from '../shared/deps';
 import { runSweep } from '../shared/sweeper/runSweep';
 
-/** PRODUCT §4 `upgradeSweeper`: every minute, records the end of in-flight operations no event recorded. */
+/** `upgradeSweeper` (docs/functions.md): every minute, records the end of in-flight operations no event recorded. */
 export async function upgradeSweeper(_timer: Timer, ctx: InvocationContext): Promise<void> {
   await runSweep(depsFor(ctx));
 }

@@ -42,7 +42,7 @@ const endTime = (op: OperationRecord, e: PoolEvent): Date =>
   new Date(Math.max(e.time.getTime(), op.startedAt.getTime()));
 
 /**
- * NodePoolRolling* (PRODUCT §8): Started is progress (logged); Succeeded records the in-flight pool
+ * NodePoolRolling* (docs/functions.md, Event Grid): Started is progress (logged); Succeeded records the in-flight pool
  * operation of that cluster and pool as Succeeded; Failed reads the operation and the pool from ARM for
  * AKS's reason and records it Failed, unless ARM says the operation is still in progress (then it stays in
  * flight and the sweeper records its end). Outcomes are recorded once: a late or repeated event changes nothing.

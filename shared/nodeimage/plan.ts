@@ -2,7 +2,7 @@ import { isTerminalState } from '../operations/terminal';
 import { isBusy, type ClusterRef, type ClusterSnapshot, type PoolSnapshot } from '../fleet/cluster';
 import { osKey } from './osKey';
 
-/** The node-image part of a cluster's policy (PRODUCT §2 tags), already parsed by the tag parser. */
+/** The node-image part of a cluster's policy (docs/tags.md), already parsed by the tag parser. */
 export interface NodeImagePolicy {
   nodeImage: 'auto' | 'notify' | 'off';
   /** `day2-ring`, 0..9; untagged = 5. */
@@ -196,7 +196,7 @@ function poolBusy(p: PoolSnapshot): boolean {
 }
 
 /**
- * Node-image decisions for every pool whose image is behind the latest (PRODUCT §2, §4 `nodeImageUpgrade`).
+ * Node-image decisions for every pool whose image is behind the latest (docs/tags.md; `nodeImageUpgrade` in docs/functions.md).
  * Pure and deterministic: clusters by ring then name then id, pools by name.
  */
 export function planNodeImage(input: NodeImagePlanInput): NodeImageDecision[] {

@@ -193,7 +193,7 @@ function planCluster(c: ClusterSnapshot, p: ClusterPolicy, input: PowerPlanInput
   return out;
 }
 
-/** PRODUCT §2 power schedule for the fleet at `now`. Pure: no I/O, no clock. */
+/** The power schedule (docs/tags.md) for the fleet at `now`. Pure: no I/O, no clock. */
 export function planPowerSchedule(input: PowerPlanInput): PowerPlan {
   const decisions: PowerDecision[] = [];
   const tagErrors: PowerPlan['tagErrors'] = [];

@@ -81,7 +81,7 @@ async function pruneSnoozes(tick: Tick): Promise<void> {
 }
 
 /**
- * One power-schedule tick (PRODUCT §2, §4): record how the operations of earlier ticks ended, discover
+ * One power-schedule tick (docs/tags.md, docs/functions.md): record how the operations of earlier ticks ended, discover
  * the fleet at the request floor, plan, and apply (stop/start accepted by AKS, not awaited). One run
  * record, reported once (the notifier decides whether a card is posted).
  */

@@ -53,7 +53,7 @@ async function unreported(deps: Deps, now: Date): Promise<Swept[]> {
 }
 
 /**
- * The `upgradeSweeper` job: every operation any job left in flight is read from ARM and the ones that
+ * The `upgradeSweeper` job (docs/functions.md): every operation any job left in flight is read from ARM and the ones that
  * ended are recorded once, so a lost Event Grid event never leaves a run hanging; operations whose
  * holder died before recording AKS's answer are recovered from ARM (`settleJob` of the operation
  * lifecycle, per job). It also reports outcomes recorded earlier that no run reported. Each outcome is

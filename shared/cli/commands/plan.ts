@@ -5,8 +5,8 @@ import { flagString, parseArgs } from '../args';
 import { withAppContext } from '../appContext';
 import type { Command } from '../command';
 import { formatInventoryPlan } from '../inventoryPlan';
-import { nodeImagePlan } from '../../nodeimage/cliPlan';
-import { versionSupportPlan } from '../../versions/cliPlan';
+import { nodeImagePlan } from './nodeImagePlan';
+import { versionSupportPlan } from './versionPlan';
 import { powerSchedulePlan } from './powerPlan';
 
 /** Job plans that `plan --job NAME` can show; each job registers its own formatter here. */

@@ -7,9 +7,9 @@ import { simAdmin } from '../local/simAdmin';
 import { silentLogger } from '../log';
 import { parseClusterPolicy } from '../policy/tags';
 import type { OutcomeRecord } from '../records/outcome';
-import { localTime } from './format';
-import { runPowerSchedule } from './runPowerSchedule';
-import { snoozeCluster } from './snoozeCluster';
+import { localTime } from '../power/format';
+import { runPowerSchedule } from '../power/runPowerSchedule';
+import { snoozeCluster } from '../power/snoozeCluster';
 
 /**
  * Monday 12 January 2026, 00:00 UTC: the simulated day starts here. The demo fleet's regions offer

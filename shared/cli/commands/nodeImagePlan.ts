@@ -1,7 +1,7 @@
-import type { AppContext } from '../cli/appContext';
-import { createStateStore } from '../state/stateStore';
-import { formatNodeImagePlan } from './formatNodeImagePlan';
-import { planNodeImageRun } from './runNodeImage';
+import type { AppContext } from '../appContext';
+import { createStateStore } from '../../state/stateStore';
+import { formatNodeImagePlan } from '../formatNodeImagePlan';
+import { planNodeImageRun } from '../../nodeimage/runNodeImage';
 
 /** `aks-day2 plan --job node-image`: the plan now, with the node-image history in the app's state. */
 export async function nodeImagePlan(ctx: AppContext): Promise<string> {

@@ -1,6 +1,6 @@
-import type { AppContext } from '../cli/appContext';
-import { formatVersionPlan } from './formatVersionPlan';
-import { planVersionSupport } from './planVersionSupport';
+import type { AppContext } from '../appContext';
+import { formatVersionPlan } from '../formatVersionPlan';
+import { planVersionSupport } from '../../versions/planVersionSupport';
 
 /** `aks-day2 plan --job version-support`. */
 export async function versionSupportPlan(ctx: AppContext): Promise<string> {

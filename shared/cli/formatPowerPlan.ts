@@ -1,9 +1,9 @@
 import type { ClusterSnapshot } from '../fleet/cluster';
 import type { Inventory } from '../fleet/inventory';
 import { parseClusterPolicy } from '../policy/tags';
-import { renderTable } from '../cli/table';
-import { localTime } from './format';
-import { nextEdges, planPowerSchedule, type PowerDecision } from './plan';
+import { renderTable } from './table';
+import { localTime } from '../power/format';
+import { nextEdges, planPowerSchedule, type PowerDecision } from '../power/plan';
 
 export interface PowerPlanView {
   inventory: Inventory;

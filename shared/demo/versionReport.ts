@@ -1,6 +1,6 @@
 import type { Deps } from '../deps';
-import { formatVersionPlan } from './formatVersionPlan';
-import { runVersionSupport } from './runVersionSupport';
+import { formatVersionPlan } from '../cli/formatVersionPlan';
+import { runVersionSupport } from '../versions/runVersionSupport';
 
 /** Demo: the daily version-support report of the demo fleet (its card goes to the Teams receiver), printed as a table. */
 export async function demoVersionReport(deps: Deps, out: (line: string) => void): Promise<void> {

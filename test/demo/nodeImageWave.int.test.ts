@@ -1,7 +1,7 @@
-import { demoNodeImageWave } from '../../shared/nodeimage/demoWave';
-import { demoVersionReport } from '../../shared/versions/demoReport';
+import { demoNodeImageWave } from '../../shared/demo/nodeImageWave';
+import { demoVersionReport } from '../../shared/demo/versionReport';
 import { startTestApp, type TestApp } from '../support/app';
-import { THURSDAY } from './helpers';
+import { THURSDAY } from '../nodeimage/helpers';
 
 describe('demo: version report and node-image wave on the demo fleet', () => {
   let app: TestApp;

@@ -1,5 +1,5 @@
-import { renderTable } from '../cli/table';
-import type { NodeImagePlanResult } from './runNodeImage';
+import { renderTable } from './table';
+import type { NodeImagePlanResult } from '../nodeimage/runNodeImage';
 
 const short = (image: string): string => image.slice(image.lastIndexOf('-') + 1) || image;
 

@@ -3,7 +3,7 @@ import type { Deps } from '../deps';
 import { Day2Error } from '../errors';
 import type { SimHandle } from '../sim/server';
 import { runSweep } from '../sweeper/runSweep';
-import { runNodeImage } from './runNodeImage';
+import { runNodeImage } from '../nodeimage/runNodeImage';
 
 const WINDOW = 'daily 01:00-05:00';
 const MINUTE = 60_000;

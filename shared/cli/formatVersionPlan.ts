@@ -1,5 +1,5 @@
-import { renderTable } from '../cli/table';
-import type { VersionPlan } from './planVersionSupport';
+import { renderTable } from './table';
+import type { VersionPlan } from '../versions/planVersionSupport';
 
 /** `aks-day2 plan --job version-support`: cluster, version, status, days left, path; worst first. */
 export function formatVersionPlan(plan: VersionPlan): string {
