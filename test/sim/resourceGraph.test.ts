@@ -1,20 +1,17 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { SimHandle } from '../../shared/sim/server';
 import { QUOTA_PER_WINDOW } from '../../shared/sim/routes/resourceGraph';
 import { generatedFleet } from '../../shared/sim/fleet/generate';
 import { shapeMismatches } from '../conformance/shape';
+import { fixtureJson } from '../support/fixtures';
 import { call, sim } from './simClient';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/resource-graph');
 const ARG = '/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01';
 
 interface Example {
   parameters: { query: Record<string, unknown> };
   responses: { '200': { body: Record<string, unknown> } };
 }
-const example = (name: string): Example =>
-  JSON.parse(readFileSync(path.join(FIXTURES, name), 'utf8')) as Example;
+const example = (name: string): Example => fixtureJson<Example>('resource-graph', name);
 
 interface Page {
   totalRecords: number;
