@@ -18,7 +18,7 @@
 import { createHash } from 'node:crypto';
 import type { SimContext } from '../context';
 import { isRecord, route, type Route, type SimResponse } from '../http';
-import { clusterResource } from '../wire';
+import { clusterResource, wireClusterId } from '../wire';
 
 export const QUOTA_PER_WINDOW = 15;
 export const QUOTA_WINDOW_MS = 5_000;
@@ -84,16 +84,19 @@ function matches(row: Row, c: { column: string; op: string; value: string }): bo
   return c.op === '=~' ? same : !same;
 }
 
-/** Runs the parsed query over `rows`; also says whether `id` is among the columns returned. */
-export function runQuery(ops: Op[], rows: Row[]): { rows: Row[]; hasId: boolean } {
+/**
+ * Runs the parsed query over `rows`. The projection (the last one wins) is returned, not applied, so the
+ * caller projects only the page it serves; `hasId` says whether `id` is among the columns returned.
+ */
+export function runQuery(ops: Op[], rows: Row[]): { rows: Row[]; hasId: boolean; project: (r: Row) => Row } {
   let out = rows;
   let columns: string[] | undefined;
   for (const op of ops) {
     if (op.kind === 'where') out = out.filter((r) => op.conds.every((c) => matches(r, c)));
     else if (op.kind === 'project') {
-      const cols = op.columns;
-      columns = cols;
-      out = out.map((r) => Object.fromEntries(cols.map((c) => [c, r[c] ?? null])));
+      for (const c of op.columns)
+        if (columns && !columns.includes(c)) throw new QueryError(`unknown column '${c}' after project`);
+      columns = op.columns;
     } else if (op.kind === 'order') {
       const key = (r: Row): string => {
         const v = r[op.column];
@@ -102,32 +105,43 @@ export function runQuery(ops: Op[], rows: Row[]): { rows: Row[]; hasId: boolean 
       out = [...out].sort((a, b) => (op.desc ? key(b).localeCompare(key(a)) : key(a).localeCompare(key(b))));
     } else out = out.slice(0, op.n);
   }
-  return { rows: out, hasId: columns === undefined || columns.includes('id') };
+  const cols = columns;
+  return {
+    rows: out,
+    hasId: cols === undefined || cols.includes('id'),
+    project: (r) => (cols ? Object.fromEntries(cols.map((c) => [c, r[c] ?? null])) : { ...r }),
+  };
 }
 
-/** The `resources` table: every cluster as Resource Graph stores it, in a stable order (by id). */
+/**
+ * The `resources` table: every cluster as Resource Graph stores it, in a stable order (by id). `properties`
+ * (the whole ARM body) is built only for the rows that are served.
+ */
 function resourceRows(ctx: SimContext): Row[] {
   return [...ctx.state.clusters.values()]
     .map((c): Row => {
-      const r = clusterResource(c);
-      return {
-        id: r.id,
-        name: r.name,
+      const row: Row = {
+        id: wireClusterId(c),
+        name: c.name,
         type: 'microsoft.containerservice/managedclusters',
         tenantId: ctx.state.tenantId,
         kind: '',
-        location: r.location,
+        location: c.location,
         resourceGroup: c.resourceGroup.toLowerCase(),
         subscriptionId: c.subscriptionId,
         managedBy: '',
-        sku: r.sku ?? null,
+        sku: c.resource.sku ?? { name: 'Base', tier: c.skuTier },
         plan: null,
-        properties: r.properties,
-        tags: r.tags,
-        identity: r.identity ?? null,
+        tags: { ...c.tags },
+        identity: c.resource.identity ?? null,
         zones: null,
         extendedLocation: null,
       };
+      Object.defineProperty(row, 'properties', {
+        enumerable: true,
+        get: () => clusterResource(c).properties,
+      });
+      return row;
     })
     .sort((a, b) => String(a.id).toLowerCase().localeCompare(String(b.id).toLowerCase()));
 }
@@ -213,6 +227,7 @@ export function resourceGraphRoutes(ctx: SimContext): Route[] {
       const subs = Array.isArray(body.subscriptions)
         ? body.subscriptions.filter((s): s is string => typeof s === 'string').map((s) => s.toLowerCase())
         : [];
+      const scoped = new Set(subs);
       let ops: Op[];
       try {
         ops = parseQuery(query);
@@ -251,10 +266,17 @@ export function resourceGraphRoutes(ctx: SimContext): Route[] {
           argError(400, 'BadRequest', `$top must be 1 to ${MAX_TOP} and $skip 0 or more`, 'InvalidOptions'),
         );
       const inScope = resourceRows(ctx).filter(
-        (r) => subs.length === 0 || subs.includes(String(r.subscriptionId).toLowerCase()),
+        (r) => scoped.size === 0 || scoped.has(String(r.subscriptionId).toLowerCase()),
       );
-      const result = runQuery(ops, inScope);
-      const data = result.rows.slice(offset, offset + top);
+      let result: ReturnType<typeof runQuery>;
+      try {
+        result = runQuery(ops, inScope);
+      } catch (err) {
+        return answer(
+          argError(400, 'BadRequest', `Query is invalid: ${(err as Error).message}`, 'InvalidQuery'),
+        );
+      }
+      const data = result.rows.slice(offset, offset + top).map(result.project);
       const more = offset + data.length < result.rows.length;
       const next: Token = { q: scope, offset: offset + data.length, top };
       return answer({
