@@ -92,7 +92,7 @@ describe('power schedule apply: AKS refusals, throttling and failed operations',
     await tickAt(app, '2026-06-08T16:55:00Z');
     await simAdmin(app.sim, 'POST', '/throttling', {
       enabled: true,
-      reads: { bucket: 3, refillPerSecond: 10 },
+      reads: { bucket: 3, refillPerSecond: 0.5 },
     });
     await simAdmin(app.sim, 'DELETE', '/counters');
     const run = await tickAt(app, '2026-06-08T17:00:00Z');
