@@ -59,7 +59,8 @@ export async function runBench(out: (line: string) => void, argv: readonly strin
         (r.wallMs / 1000).toFixed(1),
       ]);
       details.push(`${r.job} @ ${r.clusters}: ${r.detail}`);
-      out(`  done: ${r.job} @ ${r.clusters}`);
+      // Each row as soon as it is measured (a long run that is stopped keeps what it measured).
+      out(`  ${rows.at(-1)!.join(' | ')}`);
     }
   out('');
   out(renderTable(['JOB', 'CLUSTERS', 'SUBSCRIPTIONS', 'ARM REQUESTS', 'FLOOR', 'RATIO', 'WALL S'], rows));
