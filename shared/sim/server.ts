@@ -28,6 +28,11 @@ import { managedClusterRoutes } from './routes/managedClusters';
 import { operationRoutes } from './routes/operations';
 import { resourceGraphRoutes } from './routes/resourceGraph';
 import { runCommandRoutes } from './routes/runCommand';
+import { upgradeAdminRoutes } from './routes/upgradeAdmin';
+import { LOGS_QUERY_BASE, logsQueryRoutes } from './routes/logsQuery';
+import { capacityRoutes } from './routes/capacity';
+import { abortRoutes } from './routes/abort';
+import { PutCounter } from './putCounts';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { versionRoutes } from './routes/versions';
 import { SimState } from './state';
@@ -58,6 +63,10 @@ export interface SimHandle {
   teamsWebhookUrl: string;
   /** `${arm}/logs`: a Logs Ingestion endpoint. */
   logsEndpoint: string;
+  /** `${arm}/loganalytics/v1`: the Logs Query API (LogsQueryClient `endpoint`). */
+  logsQueryEndpoint: string;
+  /** Workspace ids the Logs Query API answers for. */
+  logsWorkspaceIds: string[];
   clock: SimClock;
   /** Subscription ids the fleet holds. */
   subscriptions: string[];
@@ -92,6 +101,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   const fleet = await loadFleet(opts.fleet);
   const clock = new SimClock(opts.startTime ?? Date.now(), opts.speed ?? 1);
   const state = new SimState(fleet);
+  state.nowMs = () => clock.nowMs();
   const faults = new FaultStore(fleet.faults);
   const eventGrid = new EventGridEmitter(opts.eventGrid, () => clock.nowMs());
   const engine = new OperationEngine(
@@ -115,9 +125,16 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     ...runCommandRoutes(ctx),
     ...versionRoutes(ctx),
     ...operationRoutes(ctx),
+    ...logsQueryRoutes(ctx),
+    ...capacityRoutes(ctx),
+    ...abortRoutes(ctx),
     ...resourceGraphRoutes(ctx),
   ];
-  const admin = adminRoutes({ ctx, clock, counters, throttle, eventGrid, teams, logs });
+  const puts = new PutCounter();
+  const admin = [
+    ...adminRoutes({ ctx, clock, counters, throttle, eventGrid, teams, logs }),
+    ...upgradeAdminRoutes(ctx, puts),
+  ];
 
   const cert = await makeCertificate();
   let origin = '';
@@ -214,6 +231,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
       }
     }
     counters.status(res.status);
+    if (m && m !== 'method') puts.record(operation, m.params, res.status);
     return { ...res, headers: { ...base, ...res.headers } };
   }
 
@@ -233,7 +251,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     }
     const sreq: SimRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
-      path: decodeURIComponent(url.pathname),
+      // The Logs Query client joins `/{resourceId}` to its base: collapse the doubled slash there.
+      path: decodeURIComponent(url.pathname).replace(/^(\/loganalytics\/v1)\/+/i, '$1/'),
       query: url.searchParams,
       headers: req.headers,
       rawBody,
@@ -287,6 +306,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     admin: `${origin}/admin`,
     teamsWebhookUrl: `${origin}/teams/webhook?sig=local`,
     logsEndpoint: `${origin}/logs`,
+    logsQueryEndpoint: `${origin}${LOGS_QUERY_BASE}`,
+    logsWorkspaceIds: [...state.workspaceIds],
     clock,
     subscriptions: [...state.subscriptions.values()].map((s) => s.id),
     async close() {

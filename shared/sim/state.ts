@@ -3,7 +3,8 @@
  * regional versions and node images, timings, paging. Built from a parsed fleet file.
  */
 import { randomBytes } from 'node:crypto';
-import type { Fleet, FleetCluster, FleetLocation, FleetPool, Timings } from './fleet/schema';
+import { locationAt } from './calendarVersions';
+import type { Fleet, FleetAuditLogs, FleetCluster, FleetLocation, FleetPool, Timings } from './fleet/schema';
 
 export interface UpgradeSettings {
   maxSurge?: string;
@@ -68,6 +69,7 @@ export interface ClusterState {
   maintenance: Map<string, Record<string, unknown>>;
   pdbs: PdbState[];
   runCommands: Record<string, RunCommandOutput>;
+  auditLogs?: FleetAuditLogs;
   extra: Record<string, unknown>;
   resource: Record<string, unknown>;
   eTag: string;
@@ -113,7 +115,7 @@ export function poolFromFleet(p: FleetPool, clusterVersion: string): PoolState {
     powerState: p.powerState ?? 'Running',
     upgradeSettings: p.upgradeSettings ? { ...p.upgradeSettings } : undefined,
     eTag: etag(),
-    extra: { ...(p.properties ?? {}) },
+    extra: { ...(p.vnetSubnetId ? { vnetSubnetID: p.vnetSubnetId } : {}), ...(p.properties ?? {}) },
   };
 }
 
@@ -142,6 +144,7 @@ export function clusterFromFleet(sub: string, rg: string, c: FleetCluster): Clus
     ),
     pdbs: c.podDisruptionBudgets.map((p) => ({ ...p })),
     runCommands: structuredClone(c.runCommands),
+    auditLogs: c.auditLogs ? structuredClone(c.auditLogs) : undefined,
     extra: structuredClone(c.properties ?? {}),
     resource: structuredClone(c.resource ?? {}),
     eTag: etag(),
@@ -155,9 +158,11 @@ export class SimState {
   timings: Timings;
   pageSize: number;
   readonly tenantId: string;
+  readonly workspaceIds: string[];
 
-  constructor(fleet: Fleet) {
+  constructor(readonly fleet: Fleet) {
     this.tenantId = fleet.tenantId;
+    this.workspaceIds = fleet.logAnalytics.workspaceIds.map((w) => w.toLowerCase());
     this.timings = { ...fleet.timings };
     this.pageSize = fleet.paging.pageSize;
     for (const [name, loc] of Object.entries(fleet.locations))
@@ -195,8 +200,13 @@ export class SimState {
     return [...this.clusters.values()].find((c) => c.name.toLowerCase() === nameOrId.toLowerCase());
   }
 
+  /** Virtual now (the server sets it to its clock): versions offered by date follow it. */
+  nowMs: () => number = () => Date.now();
+
+  /** The region as it is on the virtual date (see calendarVersions.ts). */
   location(name: string): FleetLocation | undefined {
-    return this.locations.get(name.toLowerCase());
+    const loc = this.locations.get(name.toLowerCase());
+    return loc ? locationAt(loc, this.nowMs()) : undefined;
   }
 
   clustersOf(sub: string, rg?: string): ClusterState[] {

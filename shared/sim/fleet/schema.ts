@@ -44,6 +44,14 @@ export const PoolSchema = z.strictObject({
   powerState: z.enum(['Running', 'Stopped']).optional(),
   provisioningState: z.string().default('Succeeded'),
   upgradeSettings: UpgradeSettingsSchema.optional(),
+  vnetSubnetId: z
+    .string()
+    .regex(
+      /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i,
+      'expected a subnet resource id /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>',
+    )
+    .optional()
+    .describe('the subnet its nodes take IPs from (served as vnetSubnetID)'),
   properties: z.record(z.string(), z.unknown()).optional().describe('further ARM properties served verbatim'),
 });
 
@@ -65,6 +73,60 @@ export const RunCommandOutputSchema = z.strictObject({
   logs: z.string().default(''),
   provisioningState: z.enum(['succeeded', 'failed']).default('succeeded'),
   reason: z.string().optional(),
+});
+
+export const AuditEventSchema = z.strictObject({
+  hoursAgo: z
+    .number()
+    .min(0)
+    .optional()
+    .describe('when: hours before the virtual now at query time (default 1, so rows stay recent)'),
+  time: z
+    .string()
+    .regex(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/,
+      'expected an ISO UTC time, e.g. 2026-01-10T08:00:00Z',
+    )
+    .optional()
+    .describe('when, as a fixed time (instead of hoursAgo)'),
+  verb: z.string().min(1).default('list'),
+  requestUri: z.string().min(1),
+  userAgent: z.string().default('kubectl/v1.33.5 (linux/amd64) kubernetes/0a1b2c3'),
+  user: z.string().default('system:serviceaccount:default:default'),
+  objectRef: z
+    .strictObject({
+      apiGroup: z.string().optional(),
+      apiVersion: z.string().min(1),
+      resource: z.string().min(1),
+      namespace: z.string().optional(),
+      name: z.string().optional(),
+    })
+    .optional(),
+  annotations: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe('audit annotations, e.g. {"k8s.io/deprecated": "true", "k8s.io/removed-release": "1.32"}'),
+  responseCode: z.int().default(200),
+  repeat: z
+    .int()
+    .min(1)
+    .max(10000)
+    .default(1)
+    .describe('this many rows, one minute apart (older ones first)'),
+});
+
+export const AuditLogsSchema = z.strictObject({
+  destination: z
+    .enum(['resourceSpecific', 'azureDiagnostics'])
+    .default('resourceSpecific')
+    .describe(
+      'resourceSpecific: AKSAudit / AKSAuditAdmin tables; azureDiagnostics: AzureDiagnostics (log_s)',
+    ),
+  categories: z
+    .array(z.enum(['kube-audit', 'kube-audit-admin']))
+    .default(['kube-audit-admin'])
+    .describe('diagnostic categories sent (kube-audit-admin leaves out get, list and watch)'),
+  events: z.array(AuditEventSchema).default([]),
 });
 
 export const ClusterSchema = z.strictObject({
@@ -90,6 +152,7 @@ export const ClusterSchema = z.strictObject({
     .describe(
       'command -> output; `kubectl get pdb -A` is answered from podDisruptionBudgets unless given here',
     ),
+  auditLogs: AuditLogsSchema.optional().describe('audit rows the Logs Query API serves for this cluster'),
   properties: z.record(z.string(), z.unknown()).optional().describe('further ARM properties served verbatim'),
   resource: z
     .record(z.string(), z.unknown())
@@ -97,9 +160,40 @@ export const ClusterSchema = z.strictObject({
     .describe('further top-level ARM fields served verbatim (identity, sku, eTag, systemData)'),
 });
 
+const CIDR = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/([0-9]|[12]\d|3[0-2])$/;
+
+export const SubnetSchema = z.strictObject({
+  name: z.string().min(1).max(80),
+  addressPrefix: z.string().regex(CIDR, 'expected an IPv4 CIDR, e.g. 10.224.0.0/24'),
+  usedIps: z
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      'IPs in use (default: from the pools on it: per node 1, or 1 + maxPods for Azure CNI without overlay)',
+    ),
+});
+
+export const VirtualNetworkSchema = z.strictObject({
+  name: z.string().min(1).max(64),
+  location: z.string().min(1),
+  addressPrefixes: z.array(z.string().regex(CIDR, 'expected an IPv4 CIDR')).min(1),
+  subnets: z.array(SubnetSchema).default([]),
+});
+
 export const ResourceGroupSchema = z.strictObject({
   name: z.string().min(1).max(90),
   clusters: z.array(ClusterSchema).default([]),
+  virtualNetworks: z.array(VirtualNetworkSchema).default([]),
+});
+
+export const QuotaSchema = z.strictObject({
+  limit: z.int().min(0),
+  currentValue: z
+    .int()
+    .min(0)
+    .optional()
+    .describe("in use (default: the fleet's pools in this subscription and region)"),
 });
 
 export const SubscriptionSchema = z.strictObject({
@@ -107,6 +201,12 @@ export const SubscriptionSchema = z.strictObject({
   displayName: z.string().min(1),
   tenantId: guid.optional(),
   resourceGroups: z.array(ResourceGroupSchema).default([]),
+  quotas: z
+    .record(z.string(), z.record(z.string(), QuotaSchema))
+    .default({})
+    .describe(
+      'location -> usage name (cores, virtualMachines, standardDDSv5Family, ...) -> quota; unnamed ones default to a large limit',
+    ),
 });
 
 export const MinorVersionSchema = z.strictObject({
@@ -122,6 +222,13 @@ export const MinorVersionSchema = z.strictObject({
 
 export const LocationSchema = z.strictObject({
   kubernetesVersions: z.array(MinorVersionSchema).min(1),
+  calendarFrom: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+    .optional()
+    .describe(
+      'from this day (virtual clock) the region offers what the AKS support calendar gives for the day instead of kubernetesVersions',
+    ),
   latestNodeImages: z
     .array(z.string().regex(/^.+-[^-]+$/, 'expected <image family>-<version>'))
     .default([])
@@ -227,12 +334,26 @@ export const FleetFileSchema = z.strictObject({
   throttling: ThrottlingSchema.default(ThrottlingSchema.parse({})),
   paging: z.strictObject({ pageSize: z.int().min(1).max(1000).default(100) }).default({ pageSize: 100 }),
   faults: z.array(FaultSchema).default([]),
+  vmSizes: z
+    .record(z.string(), z.strictObject({ family: z.string().min(1), vCPUs: z.int().min(1) }))
+    .default({})
+    .describe('VM sizes beyond the built-in table: name -> quota family and vCPUs'),
+  logAnalytics: z
+    .strictObject({
+      workspaceIds: z
+        .array(guid)
+        .min(1)
+        .default(['d2d2d2d2-0000-4000-8000-0000000000aa'])
+        .describe('workspaces the Logs Query API answers for; each holds the audit rows of every cluster'),
+    })
+    .default({ workspaceIds: ['d2d2d2d2-0000-4000-8000-0000000000aa'] }),
 });
 
 export type FleetFile = z.input<typeof FleetFileSchema>;
 export type Fleet = z.output<typeof FleetFileSchema>;
 export type FleetCluster = z.output<typeof ClusterSchema>;
 export type FleetPool = z.output<typeof PoolSchema>;
+export type FleetAuditLogs = z.output<typeof AuditLogsSchema>;
 export type FleetLocation = z.output<typeof LocationSchema>;
 export type Timings = z.output<typeof TimingsSchema>;
 export type Fault = z.output<typeof FaultSchema>;

@@ -7,6 +7,8 @@ import { etag, type ClusterState, type PoolState } from '../state';
 import { availablePoolVersions, poolResource, poolUpgradeProfile } from '../wire';
 import { CL, checkPoolName, deepMerge, lroHeaders, page, requireCluster, requirePool } from './common';
 import { poolFromRequest } from './managedClusters';
+import { parseUpgradeSettings } from '../upgradeSettings';
+import { surgeQuotaFailure } from '../capacity';
 
 const POOL_MANAGED = new Set([
   'count',
@@ -75,10 +77,10 @@ function putPool(ctx: SimContext, req: SimRequest) {
 
   const p: PoolState = existing;
   const target = poolTarget(c, p, l, props.orchestratorVersion, c.currentKubernetesVersion);
+  const settings = parseUpgradeSettings(props.upgradeSettings);
   if (typeof props.count === 'number') p.count = props.count;
   if (typeof props.vmSize === 'string') p.vmSize = props.vmSize;
-  if (isRecord(props.upgradeSettings))
-    p.upgradeSettings = { ...(props.upgradeSettings as PoolState['upgradeSettings']) };
+  if (settings) p.upgradeSettings = settings;
   if (
     isRecord(props.powerState) &&
     (props.powerState.code === 'Stopped' || props.powerState.code === 'Running')
@@ -92,7 +94,9 @@ function putPool(ctx: SimContext, req: SimRequest) {
     state: target ? 'Upgrading' : 'Updating',
     scope: 'pool',
     pool: p.name,
-    poolChanges: target ? [{ pool: p.name, targetVersion: target }] : [],
+    poolChanges: target
+      ? [{ pool: p.name, targetVersion: target, failWith: surgeQuotaFailure(ctx.state, c, p) }]
+      : [],
     waitSeconds: target ? undefined : ctx.state.timings.updateSeconds,
   });
   return { status: 200, body: poolResource(c, p), headers: lroHeaders(req, op, false) };
@@ -129,7 +133,9 @@ export function agentPoolRoutes(ctx: SimContext): Route[] {
           state: 'UpgradingNodeImageVersion',
           scope: 'pool',
           pool: pool.name,
-          poolChanges: [{ pool: pool.name, nodeImage: true }],
+          poolChanges: [
+            { pool: pool.name, nodeImage: true, failWith: surgeQuotaFailure(ctx.state, cluster, pool) },
+          ],
         });
         return { status: 202, body: poolResource(cluster, pool), headers: lroHeaders(req, op, true) };
       },
