@@ -151,6 +151,11 @@ param teamsRoutine string = 'digest'
 @maxValue(600)
 param listingMaxAgeSeconds int = 30
 
+@metadata({ appSetting: 'DAY2_DISCOVERY' })
+@description('resource-graph: one Azure Resource Graph query finds every cluster (falls back to ARM per subscription); arm: ARM listing only')
+@allowed([ 'resource-graph', 'arm' ])
+param discovery string = 'resource-graph'
+
 var targetSubscriptionIds = empty(subscriptionIds) ? [ subscription().subscriptionId ] : subscriptionIds
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName, app: 'aks-day2' }
@@ -240,6 +245,7 @@ module app 'modules/functionapp.bicep' = {
     deliveryRetryHours: string(deliveryRetryHours)
     teamsRoutine: teamsRoutine
     listingMaxAgeSeconds: string(listingMaxAgeSeconds)
+    discovery: discovery
     sweepCron: sweepCron
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
   }

@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { ContainerServiceClient } from '@azure/arm-containerservice';
 import { EventGridManagementClient } from '@azure/arm-eventgrid';
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { Settings } from '../config/settings';
 import { createCredential, tlsOptionsFor } from './credential';
@@ -17,6 +18,8 @@ export interface AzureClients {
   subscriptions(): SubscriptionClient;
   /** EventGridManagementClient for one subscription (cached): AKS system topics (`events wire`). */
   eventGrid(subscriptionId: string): EventGridManagementClient;
+  /** The Resource Graph client (tenant-level, cached); undefined when DAY2_DISCOVERY is `arm`. */
+  resourceGraph(): ResourceGraphClient | undefined;
 }
 
 export interface ClientTuning {
@@ -27,7 +30,7 @@ export interface ClientTuning {
 }
 
 export function createAzureClients(
-  settings: Pick<Settings, 'armEndpoint' | 'auth' | 'localCaCert'>,
+  settings: Pick<Settings, 'armEndpoint' | 'auth' | 'localCaCert'> & Partial<Pick<Settings, 'discovery'>>,
   tuning: ClientTuning = {},
   credential: TokenCredential = createCredential(settings),
 ): AzureClients {
@@ -43,6 +46,7 @@ export function createAzureClients(
   const aksClients = new Map<string, ContainerServiceClient>();
   let subs: SubscriptionClient | undefined;
   const eventGridClients = new Map<string, EventGridManagementClient>();
+  let graph: ResourceGraphClient | undefined;
   return {
     credential,
     aks(subscriptionId) {
@@ -65,6 +69,11 @@ export function createAzureClients(
         eventGridClients.set(subscriptionId, c);
       }
       return c;
+    },
+    resourceGraph() {
+      if ((settings.discovery ?? 'resource-graph') === 'arm') return undefined;
+      graph ??= new ResourceGraphClient(credential, options);
+      return graph;
     },
   };
 }

@@ -42,10 +42,10 @@ const COMMANDS: Command[] = [
   {
     name: 'bench',
     usage:
-      'bench    request counts and wall time on simulated fleets of 50 to 5,000 clusters (npm run bench)',
+      "bench [--sizes 500,5000,50000] [--jobs a,b]    every job's ARM requests against its floor, and wall time (npm run bench)",
     description: 'Prints figures; asserts nothing. Shows progress on a terminal.',
-    examples: ['aks-day2 bench'],
-    run: (_argv, out) => runBench(out),
+    examples: ['aks-day2 bench', 'aks-day2 bench --sizes 50000 --jobs inventory'],
+    run: (argv, out) => runBench(out, argv),
   },
 ];
 

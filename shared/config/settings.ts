@@ -48,6 +48,8 @@ export interface Settings {
   teamsRoutine: 'digest' | 'each';
   /** A cluster listing younger than this is fresh enough to act on without a re-read (AKS's 409 still guards). */
   listingMaxAgeSeconds: number;
+  /** `resource-graph`: one Resource Graph query finds every cluster (ARM listing per subscription when refused); `arm`: ARM only. */
+  discovery: 'resource-graph' | 'arm';
   /**
    * The app's table storage: `AzureWebJobsStorage` as a connection string (Azurite locally), or in Azure
    * the identity-based `AzureWebJobsStorage__tableServiceUri` (+ `__clientId`), as the host reads it.
@@ -73,6 +75,7 @@ export const SETTING_DEFAULTS = {
   DAY2_DELIVERY_RETRY_HOURS: '24',
   DAY2_TEAMS_ROUTINE: 'digest',
   DAY2_LISTING_MAX_AGE_SECONDS: '30',
+  DAY2_DISCOVERY: 'resource-graph',
 } as const;
 
 /** Every setting the app reads: the contract with infra/ (checked by a test). */
@@ -105,6 +108,7 @@ export const SETTING_NAMES = [
   'DAY2_DELIVERY_RETRY_HOURS',
   'DAY2_TEAMS_ROUTINE',
   'DAY2_LISTING_MAX_AGE_SECONDS',
+  'DAY2_DISCOVERY',
   'AzureWebJobsStorage',
   'AzureWebJobsStorage__tableServiceUri',
   'AzureWebJobsStorage__credential',
@@ -344,6 +348,12 @@ const EnvSchema = z.object({
     blankToUndefined,
     intInRange(0, 600).default(Number(SETTING_DEFAULTS.DAY2_LISTING_MAX_AGE_SECONDS)),
   ),
+  DAY2_DISCOVERY: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['resource-graph', 'arm'], { message: 'expected "resource-graph" or "arm"' })
+      .default(SETTING_DEFAULTS.DAY2_DISCOVERY),
+  ),
   AzureWebJobsStorage: z.preprocess(
     blankToUndefined,
     z
@@ -435,6 +445,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     deliveryRetryHours: e.DAY2_DELIVERY_RETRY_HOURS,
     teamsRoutine: e.DAY2_TEAMS_ROUTINE,
     listingMaxAgeSeconds: e.DAY2_LISTING_MAX_AGE_SECONDS,
+    discovery: e.DAY2_DISCOVERY,
     storageConnectionString:
       e.AzureWebJobsStorage ??
       // Checked above: one of the two forms is present.

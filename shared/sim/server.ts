@@ -27,6 +27,7 @@ import { eventGridSystemTopicRoutes } from './routes/eventGridSystemTopics';
 import { maintenanceRoutes } from './routes/maintenance';
 import { managedClusterRoutes } from './routes/managedClusters';
 import { operationRoutes } from './routes/operations';
+import { resourceGraphRoutes } from './routes/resourceGraph';
 import { runCommandRoutes } from './routes/runCommand';
 import { upgradeAdminRoutes } from './routes/upgradeAdmin';
 import { LOGS_QUERY_BASE, logsQueryRoutes } from './routes/logsQuery';
@@ -135,6 +136,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     ...logsQueryRoutes(ctx),
     ...capacityRoutes(ctx),
     ...abortRoutes(ctx),
+    ...resourceGraphRoutes(ctx),
   ];
   const puts = new PutCounter();
   const admin = [
