@@ -1,10 +1,11 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { Clock } from '../shared/clock';
 import { depsFor } from '../shared/deps';
 import { runPowerSchedule } from '../shared/power/runPowerSchedule';
 
 /** `powerSchedule` (docs/functions.md): every 5 minutes, starts and stops opted-in clusters at their cron edges. */
-export async function powerSchedule(timer: Timer, ctx: InvocationContext): Promise<void> {
-  await runPowerSchedule(depsFor(ctx), { actor: 'timer', pastDue: timer.isPastDue });
+export async function powerSchedule(timer: Timer, ctx: InvocationContext, clock?: Clock): Promise<void> {
+  await runPowerSchedule(depsFor(ctx, process.env, clock), { actor: 'timer', pastDue: timer.isPastDue });
 }
 
 app.timer('powerSchedule', { schedule: '%DAY2_POWER_CRON%', handler: powerSchedule });

@@ -1,3 +1,5 @@
+import { formatTagError } from '../policy/tags';
+import { handledEdgeKey } from '../operations/edgeKey';
 import type { ClusterRef } from '../fleet/cluster';
 import type { OutcomeRecord } from '../records/outcome';
 import { mapLimit } from '../util/mapLimit';
@@ -19,7 +21,7 @@ function isFirstSight(
   return (
     d.kind === 'skip' &&
     tick.now.getTime() - d.edge.getTime() > catchupMinutes * 60_000 &&
-    !handled.has(`${d.cluster.id.toLowerCase()}|${d.action}`)
+    !handled.has(handledEdgeKey(d.cluster.id, d.action))
   );
 }
 
@@ -89,12 +91,12 @@ export async function tagFindings(
       keys.add(key);
       if (reported.get(id)?.has(key)) continue;
       add.push({ id, key });
-      deps.log.warn(`${JOB}: ${cluster.name}: tag ${e.tag}="${e.value}": ${e.reason}`);
+      deps.log.warn(`${JOB}: ${cluster.name}: tag ${formatTagError(e)}`);
       out.push({
         action: 'tag-check',
         outcome: 'Skipped',
         cluster,
-        reason: `${e.tag}=${e.value}: ${e.reason}`,
+        reason: formatTagError(e),
         at: deps.clock.now(),
         details: { tag: e.tag, value: e.value, finding: true },
       });

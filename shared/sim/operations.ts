@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { SimClock } from './clock';
 import { pdbDrainFailure, type ArmErrorDetail } from './errors';
 import { clusterKey, type ClusterState, type PoolState, type SimState } from './state';
-import { latestNodeImage } from './versions';
+import { poolLatestNodeImage } from './versions';
 import { surgeCount } from './capacity';
 
 export type OperationKind =
@@ -201,7 +201,7 @@ export class OperationEngine {
       const batches = batchesOf(p);
       const soak = (p.upgradeSettings?.nodeSoakDurationInMinutes ?? 0) * 60;
       const perBatch = (ch.nodeImage ? t.nodeImagePerBatchSeconds : t.perBatchSeconds) + soak;
-      const targetImage = loc ? latestNodeImage(loc, p.nodeImageVersion) : p.nodeImageVersion;
+      const targetImage = loc ? poolLatestNodeImage(loc, p) : p.nodeImageVersion;
       const step = push(
         {
           kind: 'poolRoll',
@@ -357,6 +357,21 @@ export class OperationEngine {
     }
     if (step.kind === 'poolRoll' && step.pool)
       this.emit('NodePoolRollingFailed', c, { nodePoolName: step.pool }, atMs);
+  }
+
+  /** Abort (`POST .../abort`): the operation ends Canceled; cluster and unfinished pools show Canceled. */
+  cancel(op: SimOperation, c: ClusterState): void {
+    this.evaluate();
+    if (op.status !== 'InProgress') return;
+    op.status = 'Canceled';
+    op.error = { code: 'OperationCanceled', message: 'The operation was canceled by an abort request.' };
+    op.endedMs = this.clock.nowMs();
+    c.provisioningState = 'Canceled';
+    c.activeOperationId = undefined;
+    for (const name of op.pools) {
+      const p = c.pools.find((x) => x.name === name);
+      if (p && p.provisioningState !== 'Succeeded') p.provisioningState = 'Canceled';
+    }
   }
 
   private succeed(op: SimOperation, c: ClusterState): void {

@@ -3,6 +3,7 @@
  * regional versions and node images, timings, paging. Built from a parsed fleet file.
  */
 import { randomBytes } from 'node:crypto';
+import { locationAt } from './calendarVersions';
 import type { Fleet, FleetAuditLogs, FleetCluster, FleetLocation, FleetPool, Timings } from './fleet/schema';
 
 export interface UpgradeSettings {
@@ -23,6 +24,8 @@ export interface PoolState {
   orchestratorVersion: string;
   currentOrchestratorVersion: string;
   nodeImageVersion: string;
+  /** Overrides the region's latest image of the pool's family in its upgrade profile (and as the upgrade's target). */
+  latestNodeImageVersion?: string;
   provisioningState: string;
   powerState: 'Running' | 'Stopped';
   upgradeSettings?: UpgradeSettings;
@@ -107,6 +110,7 @@ export function poolFromFleet(p: FleetPool, clusterVersion: string): PoolState {
     orchestratorVersion: v,
     currentOrchestratorVersion: v,
     nodeImageVersion: p.nodeImageVersion,
+    ...(p.latestNodeImageVersion ? { latestNodeImageVersion: p.latestNodeImageVersion } : {}),
     provisioningState: p.provisioningState,
     powerState: p.powerState ?? 'Running',
     upgradeSettings: p.upgradeSettings ? { ...p.upgradeSettings } : undefined,
@@ -196,8 +200,13 @@ export class SimState {
     return [...this.clusters.values()].find((c) => c.name.toLowerCase() === nameOrId.toLowerCase());
   }
 
+  /** Virtual now (the server sets it to its clock): versions offered by date follow it. */
+  nowMs: () => number = () => Date.now();
+
+  /** The region as it is on the virtual date (see calendarVersions.ts). */
   location(name: string): FleetLocation | undefined {
-    return this.locations.get(name.toLowerCase());
+    const loc = this.locations.get(name.toLowerCase());
+    return loc ? locationAt(loc, this.nowMs()) : undefined;
   }
 
   clustersOf(sub: string, rg?: string): ClusterState[] {

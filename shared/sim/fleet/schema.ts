@@ -34,6 +34,13 @@ export const PoolSchema = z.strictObject({
   nodeImageVersion: z
     .string()
     .regex(/^.+-[^-]+$/, 'expected <image family>-<version>, e.g. AKSUbuntu-2204gen2containerd-202610.07.0'),
+  latestNodeImageVersion: z
+    .string()
+    .regex(/^.+-[^-]+$/, 'expected <image family>-<version>')
+    .optional()
+    .describe(
+      "what this pool's upgrade profile answers instead of its region's latest of its family (AKS moving one pool to another image)",
+    ),
   powerState: z.enum(['Running', 'Stopped']).optional(),
   provisioningState: z.string().default('Succeeded'),
   upgradeSettings: UpgradeSettingsSchema.optional(),
@@ -215,6 +222,13 @@ export const MinorVersionSchema = z.strictObject({
 
 export const LocationSchema = z.strictObject({
   kubernetesVersions: z.array(MinorVersionSchema).min(1),
+  calendarFrom: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+    .optional()
+    .describe(
+      'from this day (virtual clock) the region offers what the AKS support calendar gives for the day instead of kubernetesVersions',
+    ),
   latestNodeImages: z
     .array(z.string().regex(/^.+-[^-]+$/, 'expected <image family>-<version>'))
     .default([])
