@@ -48,6 +48,7 @@ export async function runHousekeeping(deps: Deps): Promise<HousekeepingReport> {
     edgesdryrun: await state.dryRunEdges.prune(cutoff),
     events: await state.events.prune(cutoff),
     snoozes: await state.snoozes.prune(now),
+    upgraderuns: await state.upgradeRuns.prune(cutoff),
   };
   const runs = await notifier.runs.prune(cutoff);
   deleted.Runs = runs.runs;
