@@ -161,6 +161,8 @@ export async function runChaos(opts: Partial<ChaosOptions> = {}): Promise<ChaosR
     fleet,
     startTime: o.startAt ?? START,
     speed: 0,
+    // Every run's own card is checked for delivery, so routine runs post each (no daily digest).
+    env: { DAY2_TEAMS_ROUTINE: 'each' },
     ...(o.storageConnectionString ? { storageConnectionString: o.storageConnectionString } : {}),
   });
   const prefix = `chaos${randomUUID().replace(/-/g, '').slice(0, 10)}`;

@@ -69,7 +69,8 @@ describe('aks-day2 against an ARM endpoint with only a login and no storage acco
 
   it('exits 1 when part of the fleet cannot be read, and says which subscription', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
-    const r = await aksDay2Async(['plan'], { ...env, DAY2_SUBSCRIPTIONS: missing });
+    // Listed through ARM, subscription by subscription: Resource Graph answers only for what it can read.
+    const r = await aksDay2Async(['plan'], { ...env, DAY2_SUBSCRIPTIONS: missing, DAY2_DISCOVERY: 'arm' });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`Subscription ${missing} could not be listed`);
   });

@@ -40,8 +40,8 @@ describe('a bad setting', () => {
       expect((err as Day2Error).code).toBe('ConfigInvalid');
       expect((err as Day2Error).message).toBe(
         'Invalid settings:\n' +
-          '  - DAY2_CATCHUP_MINUTES: expected a whole number from 0 to 1440\n' +
-          '  - DAY2_TEAMS_ROUTINE: expected "digest" or "each"',
+          '  - DAY2_CATCHUP_MINUTES: expected a whole number from 0 to 1440 (got "half an hour")\n' +
+          '  - DAY2_TEAMS_ROUTINE: expected "digest" or "each" (got "weekly")',
       );
     }
     expect(await powerOf(app, 'aks-cfg')).toBe('Running/Succeeded');

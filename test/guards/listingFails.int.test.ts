@@ -44,7 +44,13 @@ function fleet(): FleetFile {
 describe('a subscription whose cluster listing fails while the others succeed', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ fleet: fleet(), startTime: '2026-03-02T19:00:30Z', speed: 0 });
+    // The per-subscription ARM listing is what fails here (Resource Graph answers for every subscription at once).
+    app = await startTestApp({
+      fleet: fleet(),
+      startTime: '2026-03-02T19:00:30Z',
+      speed: 0,
+      env: { DAY2_DISCOVERY: 'arm' },
+    });
     await simAdmin(app.sim, 'POST', '/faults', {
       type: 'httpStatus',
       status: 403,
