@@ -5,6 +5,8 @@ import type { Command } from './command';
 import { planCommand } from './commands/plan';
 import { runsCommand } from './commands/runs';
 import { runCommand } from './commands/run';
+import { serveCommand } from './commands/serve';
+import { openapiCommand } from './commands/openapi';
 import { snoozeCommand } from './commands/snooze';
 import { runDemo } from './demo';
 
@@ -20,6 +22,8 @@ const COMMANDS: Command[] = [
   runsCommand,
   runCommand,
   snoozeCommand,
+  serveCommand,
+  openapiCommand,
   {
     name: 'demo',
     usage: 'demo    the app on the simulated fleet over a simulated day (npm run demo)',
