@@ -49,6 +49,12 @@ interface Step {
   targetVersion?: string;
   targetImage?: string;
   batches?: number;
+  /** Pool size, surge nodes per batch and virtual ms per batch (progress of a roll). */
+  nodes?: number;
+  surge?: number;
+  perBatchMs?: number;
+  /** A PodDisruptionBudget blocks the drain: no batch ever finishes. */
+  blockedByPdb?: boolean;
   startMs: number;
   endMs: number;
   failAtMs?: number;
@@ -98,11 +104,50 @@ export interface OperationSpec {
   finalPowerState?: 'Running' | 'Stopped';
 }
 
-/** Surge nodes per batch: integer or percent of count, rounded up; default 10%; at least 1. */
+/** Surge nodes per batch: integer or percent of count, rounded up; default 10%; at least 1, at most the pool size. */
 export function surgeNodes(p: PoolState): number {
   const raw = p.upgradeSettings?.maxSurge ?? '10%';
   const n = raw.endsWith('%') ? Math.ceil((p.count * Number(raw.slice(0, -1))) / 100) : Number(raw);
-  return Math.max(1, Number.isFinite(n) ? n : 1);
+  return Math.min(Math.max(1, p.count), Math.max(1, Number.isFinite(n) ? n : 1));
+}
+
+export interface PoolProgress {
+  pool: string;
+  nodesUpgraded: number;
+  nodesTotal: number;
+  surgeNodes: number;
+  state: 'pending' | 'rolling' | 'done' | 'failed';
+}
+
+/** Nodes done per pool roll of an operation at virtual `nowMs` (a batch counts when it has finished). */
+export function poolProgress(op: SimOperation, nowMs: number): PoolProgress[] {
+  return op.steps
+    .filter((s) => s.kind === 'poolRoll' && s.pool)
+    .map((s) => {
+      const total = s.nodes ?? 0;
+      const surge = s.surge ?? 1;
+      const at = s.failAtMs !== undefined && op.status === 'Failed' ? Math.min(nowMs, s.failAtMs) : nowMs;
+      const batchesDone =
+        s.perBatchMs && s.perBatchMs > 0 ? Math.floor(Math.max(0, at - s.startMs) / s.perBatchMs) : 0;
+      // A drain blocked by a PodDisruptionBudget never finishes its first batch.
+      const upgraded = s.done ? total : s.blockedByPdb ? 0 : Math.min(total, batchesDone * surge);
+      const failed = op.status === 'Failed' && op.error === s.failure && s.failure !== undefined;
+      return {
+        pool: s.pool!,
+        nodesUpgraded: upgraded,
+        nodesTotal: total,
+        surgeNodes: surge,
+        state: failed ? 'failed' : s.done ? 'done' : s.started ? 'rolling' : 'pending',
+      };
+    });
+}
+
+/** Share of an operation's virtual duration that has passed, 0-100 (ARM's `percentComplete`). */
+export function percentComplete(op: SimOperation, nowMs: number): number {
+  if (op.status !== 'InProgress') return 100;
+  const span = op.endMs - op.startMs;
+  if (span <= 0) return 0;
+  return Math.min(99, Math.max(0, Math.floor(((nowMs - op.startMs) / span) * 100)));
 }
 
 export function batchesOf(p: PoolState): number {
@@ -166,11 +211,15 @@ export class OperationEngine {
           targetVersion: ch.targetVersion,
           targetImage,
           batches,
+          nodes: p.count,
+          surge: surgeNodes(p),
+          perBatchMs: perBatch * 1000,
         },
         p.count === 0 ? t.updateSeconds : batches * perBatch,
       );
       const pdb = c.pdbs.find((d) => d.blocksDrain && (!d.pools || d.pools.includes(p.name)));
       if (pdb && p.count > 0) {
+        step.blockedByPdb = true;
         step.failAtMs = step.startMs + (p.upgradeSettings?.drainTimeoutInMinutes ?? 30) * 60_000;
         step.failure = pdbDrainFailure(
           p.name,

@@ -27,6 +27,9 @@ import { maintenanceRoutes } from './routes/maintenance';
 import { managedClusterRoutes } from './routes/managedClusters';
 import { operationRoutes } from './routes/operations';
 import { runCommandRoutes } from './routes/runCommand';
+import { upgradeAdminRoutes } from './routes/upgradeAdmin';
+import { LOGS_QUERY_BASE, logsQueryRoutes } from './routes/logsQuery';
+import { PutCounter } from './putCounts';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { versionRoutes } from './routes/versions';
 import { SimState } from './state';
@@ -57,6 +60,10 @@ export interface SimHandle {
   teamsWebhookUrl: string;
   /** `${arm}/logs`: a Logs Ingestion endpoint. */
   logsEndpoint: string;
+  /** `${arm}/loganalytics/v1`: the Logs Query API (LogsQueryClient `endpoint`). */
+  logsQueryEndpoint: string;
+  /** Workspace ids the Logs Query API answers for. */
+  logsWorkspaceIds: string[];
   clock: SimClock;
   /** Subscription ids the fleet holds. */
   subscriptions: string[];
@@ -114,8 +121,13 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     ...runCommandRoutes(ctx),
     ...versionRoutes(ctx),
     ...operationRoutes(ctx),
+    ...logsQueryRoutes(ctx),
   ];
-  const admin = adminRoutes({ ctx, clock, counters, throttle, eventGrid, teams, logs });
+  const puts = new PutCounter();
+  const admin = [
+    ...adminRoutes({ ctx, clock, counters, throttle, eventGrid, teams, logs }),
+    ...upgradeAdminRoutes(ctx, puts),
+  ];
 
   const cert = await makeCertificate();
   let origin = '';
@@ -205,6 +217,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
       }
     }
     counters.status(res.status);
+    if (m && m !== 'method') puts.record(operation, m.params, res.status);
     return { ...res, headers: { ...base, ...res.headers } };
   }
 
@@ -224,7 +237,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     }
     const sreq: SimRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
-      path: decodeURIComponent(url.pathname),
+      // The Logs Query client joins `/{resourceId}` to its base: collapse the doubled slash there.
+      path: decodeURIComponent(url.pathname).replace(/^(\/loganalytics\/v1)\/+/i, '$1/'),
       query: url.searchParams,
       headers: req.headers,
       rawBody,
@@ -275,6 +289,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     admin: `${origin}/admin`,
     teamsWebhookUrl: `${origin}/teams/webhook?sig=local`,
     logsEndpoint: `${origin}/logs`,
+    logsQueryEndpoint: `${origin}${LOGS_QUERY_BASE}`,
+    logsWorkspaceIds: [...state.workspaceIds],
     clock,
     subscriptions: [...state.subscriptions.values()].map((s) => s.id),
     async close() {

@@ -3,7 +3,7 @@
  * regional versions and node images, timings, paging. Built from a parsed fleet file.
  */
 import { randomBytes } from 'node:crypto';
-import type { Fleet, FleetCluster, FleetLocation, FleetPool, Timings } from './fleet/schema';
+import type { Fleet, FleetAuditLogs, FleetCluster, FleetLocation, FleetPool, Timings } from './fleet/schema';
 
 export interface UpgradeSettings {
   maxSurge?: string;
@@ -66,6 +66,7 @@ export interface ClusterState {
   maintenance: Map<string, Record<string, unknown>>;
   pdbs: PdbState[];
   runCommands: Record<string, RunCommandOutput>;
+  auditLogs?: FleetAuditLogs;
   extra: Record<string, unknown>;
   resource: Record<string, unknown>;
   eTag: string;
@@ -139,6 +140,7 @@ export function clusterFromFleet(sub: string, rg: string, c: FleetCluster): Clus
     ),
     pdbs: c.podDisruptionBudgets.map((p) => ({ ...p })),
     runCommands: structuredClone(c.runCommands),
+    auditLogs: c.auditLogs ? structuredClone(c.auditLogs) : undefined,
     extra: structuredClone(c.properties ?? {}),
     resource: structuredClone(c.resource ?? {}),
     eTag: etag(),
@@ -152,9 +154,11 @@ export class SimState {
   timings: Timings;
   pageSize: number;
   readonly tenantId: string;
+  readonly workspaceIds: string[];
 
   constructor(fleet: Fleet) {
     this.tenantId = fleet.tenantId;
+    this.workspaceIds = fleet.logAnalytics.workspaceIds.map((w) => w.toLowerCase());
     this.timings = { ...fleet.timings };
     this.pageSize = fleet.paging.pageSize;
     for (const [name, loc] of Object.entries(fleet.locations))

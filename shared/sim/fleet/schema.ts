@@ -60,6 +60,60 @@ export const RunCommandOutputSchema = z.strictObject({
   reason: z.string().optional(),
 });
 
+export const AuditEventSchema = z.strictObject({
+  hoursAgo: z
+    .number()
+    .min(0)
+    .optional()
+    .describe('when: hours before the virtual now at query time (default 1, so rows stay recent)'),
+  time: z
+    .string()
+    .regex(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/,
+      'expected an ISO UTC time, e.g. 2026-01-10T08:00:00Z',
+    )
+    .optional()
+    .describe('when, as a fixed time (instead of hoursAgo)'),
+  verb: z.string().min(1).default('list'),
+  requestUri: z.string().min(1),
+  userAgent: z.string().default('kubectl/v1.33.5 (linux/amd64) kubernetes/0a1b2c3'),
+  user: z.string().default('system:serviceaccount:default:default'),
+  objectRef: z
+    .strictObject({
+      apiGroup: z.string().optional(),
+      apiVersion: z.string().min(1),
+      resource: z.string().min(1),
+      namespace: z.string().optional(),
+      name: z.string().optional(),
+    })
+    .optional(),
+  annotations: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe('audit annotations, e.g. {"k8s.io/deprecated": "true", "k8s.io/removed-release": "1.32"}'),
+  responseCode: z.int().default(200),
+  repeat: z
+    .int()
+    .min(1)
+    .max(10000)
+    .default(1)
+    .describe('this many rows, one minute apart (older ones first)'),
+});
+
+export const AuditLogsSchema = z.strictObject({
+  destination: z
+    .enum(['resourceSpecific', 'azureDiagnostics'])
+    .default('resourceSpecific')
+    .describe(
+      'resourceSpecific: AKSAudit / AKSAuditAdmin tables; azureDiagnostics: AzureDiagnostics (log_s)',
+    ),
+  categories: z
+    .array(z.enum(['kube-audit', 'kube-audit-admin']))
+    .default(['kube-audit-admin'])
+    .describe('diagnostic categories sent (kube-audit-admin leaves out get, list and watch)'),
+  events: z.array(AuditEventSchema).default([]),
+});
+
 export const ClusterSchema = z.strictObject({
   name: z.string().regex(CLUSTER_NAME, 'expected a cluster name: 1-63 characters a-zA-Z0-9, - and _'),
   location: z.string().min(1),
@@ -83,6 +137,7 @@ export const ClusterSchema = z.strictObject({
     .describe(
       'command -> output; `kubectl get pdb -A` is answered from podDisruptionBudgets unless given here',
     ),
+  auditLogs: AuditLogsSchema.optional().describe('audit rows the Logs Query API serves for this cluster'),
   properties: z.record(z.string(), z.unknown()).optional().describe('further ARM properties served verbatim'),
   resource: z
     .record(z.string(), z.unknown())
@@ -209,12 +264,22 @@ export const FleetFileSchema = z.strictObject({
   throttling: ThrottlingSchema.default(ThrottlingSchema.parse({})),
   paging: z.strictObject({ pageSize: z.int().min(1).max(1000).default(100) }).default({ pageSize: 100 }),
   faults: z.array(FaultSchema).default([]),
+  logAnalytics: z
+    .strictObject({
+      workspaceIds: z
+        .array(guid)
+        .min(1)
+        .default(['d2d2d2d2-0000-4000-8000-0000000000aa'])
+        .describe('workspaces the Logs Query API answers for; each holds the audit rows of every cluster'),
+    })
+    .default({ workspaceIds: ['d2d2d2d2-0000-4000-8000-0000000000aa'] }),
 });
 
 export type FleetFile = z.input<typeof FleetFileSchema>;
 export type Fleet = z.output<typeof FleetFileSchema>;
 export type FleetCluster = z.output<typeof ClusterSchema>;
 export type FleetPool = z.output<typeof PoolSchema>;
+export type FleetAuditLogs = z.output<typeof AuditLogsSchema>;
 export type FleetLocation = z.output<typeof LocationSchema>;
 export type Timings = z.output<typeof TimingsSchema>;
 export type Fault = z.output<typeof FaultSchema>;

@@ -7,6 +7,7 @@ import { etag, type ClusterState, type PoolState } from '../state';
 import { availablePoolVersions, poolResource, poolUpgradeProfile } from '../wire';
 import { CL, checkPoolName, deepMerge, lroHeaders, page, requireCluster, requirePool } from './common';
 import { poolFromRequest } from './managedClusters';
+import { parseUpgradeSettings } from '../upgradeSettings';
 
 const POOL_MANAGED = new Set([
   'count',
@@ -75,10 +76,10 @@ function putPool(ctx: SimContext, req: SimRequest) {
 
   const p: PoolState = existing;
   const target = poolTarget(c, p, l, props.orchestratorVersion, c.currentKubernetesVersion);
+  const settings = parseUpgradeSettings(props.upgradeSettings);
   if (typeof props.count === 'number') p.count = props.count;
   if (typeof props.vmSize === 'string') p.vmSize = props.vmSize;
-  if (isRecord(props.upgradeSettings))
-    p.upgradeSettings = { ...(props.upgradeSettings as PoolState['upgradeSettings']) };
+  if (settings) p.upgradeSettings = settings;
   if (
     isRecord(props.powerState) &&
     (props.powerState.code === 'Stopped' || props.powerState.code === 'Running')

@@ -7,6 +7,7 @@ import { assertIdle, assertRunning, clusterTarget, poolTarget } from '../rules';
 import { clusterKey, etag, type ClusterState, type PoolState } from '../state';
 import { clusterResource, clusterUpgradeProfile } from '../wire';
 import { resolveVersion } from '../versions';
+import { parseUpgradeSettings } from '../upgradeSettings';
 import {
   CL,
   checkClusterName,
@@ -92,9 +93,7 @@ export function poolFromRequest(
     nodeImageVersion: defaultImage(ctx, location, osType),
     provisioningState: 'Creating',
     powerState: 'Running',
-    upgradeSettings: isRecord(props.upgradeSettings)
-      ? { ...(props.upgradeSettings as PoolState['upgradeSettings']) }
-      : undefined,
+    upgradeSettings: parseUpgradeSettings(props.upgradeSettings),
     eTag: etag(),
     extra,
   };
@@ -196,6 +195,7 @@ function update(
     const t = poolTarget(c, p, l, prof.orchestratorVersion, controlPlane);
     if (t) poolChanges.push({ pool: p.name, targetVersion: t });
   }
+  const settings = new Map(profiles.map((prof) => [prof.name, parseUpgradeSettings(prof.upgradeSettings)]));
 
   if (isRecord(body.tags))
     c.tags = Object.fromEntries(Object.entries(body.tags).map(([k, v]) => [k, String(v)]));
@@ -206,8 +206,8 @@ function update(
     const p = c.pools.find((x) => x.name === prof.name);
     if (!p) continue;
     if (typeof prof.count === 'number') p.count = prof.count;
-    if (isRecord(prof.upgradeSettings))
-      p.upgradeSettings = { ...(prof.upgradeSettings as PoolState['upgradeSettings']) };
+    const us = settings.get(prof.name);
+    if (us) p.upgradeSettings = us;
     deepMerge(p.extra, prof, POOL_MANAGED);
   }
   if (cpTarget) c.kubernetesVersion = cpTarget;

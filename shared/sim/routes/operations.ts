@@ -5,7 +5,7 @@
 import { ArmError, notFound } from '../errors';
 import type { SimContext } from '../context';
 import { route, type Route } from '../http';
-import type { SimOperation } from '../operations';
+import { percentComplete, type SimOperation } from '../operations';
 import { clusterResource, poolResource } from '../wire';
 
 const BASE = '/subscriptions/{subscriptionId}/providers/Microsoft.ContainerService/locations/{location}';
@@ -14,11 +14,16 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-export function operationStatusBody(op: SimOperation, idPath: string): Record<string, unknown> {
+export function operationStatusBody(
+  op: SimOperation,
+  idPath: string,
+  nowMs: number = op.endedMs ?? op.startMs,
+): Record<string, unknown> {
   return {
     id: idPath,
     name: op.id,
     status: op.status,
+    percentComplete: percentComplete(op, nowMs),
     startTime: iso(op.startMs),
     ...(op.endedMs !== undefined ? { endTime: iso(op.endedMs) } : {}),
     ...(op.error ? { error: { code: op.error.code, message: op.error.message } } : {}),
@@ -35,7 +40,7 @@ export function operationRoutes(ctx: SimContext): Route[] {
   return [
     route('GET', `${BASE}/operations/{operationId}`, 'Operations_GetStatus', (req) => {
       const op = find(req.params.subscriptionId!, req.params.operationId!);
-      return { status: 200, body: operationStatusBody(op, req.path) };
+      return { status: 200, body: operationStatusBody(op, req.path, ctx.clock.nowMs()) };
     }),
     route('GET', `${BASE}/operationresults/{operationId}`, 'Operations_GetResult', (req) => {
       const op = find(req.params.subscriptionId!, req.params.operationId!);
