@@ -23,7 +23,10 @@ const PROBLEM_URIS = new Set(Object.keys(PROBLEM_TYPES).map((k) => problemTypeUr
 
 const principal = (id: string, roles: string[]): Record<string, string> => ({
   'x-ms-client-principal': Buffer.from(
-    JSON.stringify({ auth_typ: 'aad', claims: [{ typ: 'oid', val: id }, ...roles.map((r) => ({ typ: 'roles', val: r }))] }),
+    JSON.stringify({
+      auth_typ: 'aad',
+      claims: [{ typ: 'oid', val: id }, ...roles.map((r) => ({ typ: 'roles', val: r }))],
+    }),
   ).toString('base64'),
   'x-ms-client-principal-id': id,
   'x-ms-client-principal-name': id,
@@ -33,9 +36,16 @@ const principal = (id: string, roles: string[]): Record<string, string> => ({
 /** Requests near the API (its routes, real and bogus cluster names, valid-looking and hostile bodies) and far from it. */
 export function requestArbitrary(clusters: readonly string[]): fc.Arbitrary<FuzzRequest> {
   const text = fc.string({ maxLength: 40, unit: 'binary' });
-  const runId = fc.oneof(fc.constantFrom('R-20260112T060000000Z-00000000', 'R-1'), fc.stringMatching(/^[A-Za-z0-9_-]{1,70}$/), text);
+  const runId = fc.oneof(
+    fc.constantFrom('R-20260112T060000000Z-00000000', 'R-1'),
+    fc.stringMatching(/^[A-Za-z0-9_-]{1,70}$/),
+    text,
+  );
   const path = fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom('/api/upgrades', '/api/upgrades/', '/api/openapi.json', '/API/Upgrades') },
+    {
+      weight: 4,
+      arbitrary: fc.constantFrom('/api/upgrades', '/api/upgrades/', '/api/openapi.json', '/API/Upgrades'),
+    },
     {
       weight: 4,
       arbitrary: fc
@@ -45,7 +55,11 @@ export function requestArbitrary(clusters: readonly string[]): fc.Arbitrary<Fuzz
     { weight: 1, arbitrary: fc.webPath().map((p) => (p.startsWith('/') ? p : `/${p}`)) },
   );
   const query = fc
-    .dictionary(fc.constantFrom('cluster', 'state', 'limit', 'cursor', 'code', 'x'), fc.oneof(text, fc.constantFrom(...clusters, 'Succeeded', 'running', '0', '20', '101', 'AAAA')), { maxKeys: 4 })
+    .dictionary(
+      fc.constantFrom('cluster', 'state', 'limit', 'cursor', 'code', 'x'),
+      fc.oneof(text, fc.constantFrom(...clusters, 'Succeeded', 'running', '0', '20', '101', 'AAAA')),
+      { maxKeys: 4 },
+    )
     .map((q) => (Object.keys(q).length ? `?${new URLSearchParams(q).toString()}` : ''));
   const roles = fc.subarray(['Day2.Reader', 'Day2.Operator', 'Day2.Approver', 'Other']);
   const headers = fc
@@ -57,8 +71,23 @@ export function requestArbitrary(clusters: readonly string[]): fc.Arbitrary<Fuzz
           text.map((t) => ({ 'x-ms-client-principal': t })),
           fc.json().map((j) => ({ 'x-ms-client-principal': Buffer.from(j).toString('base64') })),
         ),
-        key: fc.option(fc.oneof(fc.uuid(), fc.constantFrom('k1', 'k2'), text, fc.string({ minLength: 256, maxLength: 300 }))),
-        type: fc.option(fc.constantFrom('application/json', 'text/plain', 'application/problem+json', 'multipart/form-data', '')),
+        key: fc.option(
+          fc.oneof(
+            fc.uuid(),
+            fc.constantFrom('k1', 'k2'),
+            text,
+            fc.string({ minLength: 256, maxLength: 300 }),
+          ),
+        ),
+        type: fc.option(
+          fc.constantFrom(
+            'application/json',
+            'text/plain',
+            'application/problem+json',
+            'multipart/form-data',
+            '',
+          ),
+        ),
       },
       { requiredKeys: ['who'] },
     )
@@ -70,8 +99,18 @@ export function requestArbitrary(clusters: readonly string[]): fc.Arbitrary<Fuzz
     });
   const upgradeBody = fc.record(
     {
-      cluster: fc.oneof(fc.constantFrom(...clusters), text, fc.integer(), fc.constant(null), fc.string({ minLength: 390, maxLength: 420 })),
-      to: fc.oneof(fc.constantFrom('latest-patch', 'next-minor', '1.34.2', '1.33.99', '9.9.9'), text, fc.boolean()),
+      cluster: fc.oneof(
+        fc.constantFrom(...clusters),
+        text,
+        fc.integer(),
+        fc.constant(null),
+        fc.string({ minLength: 390, maxLength: 420 }),
+      ),
+      to: fc.oneof(
+        fc.constantFrom('latest-patch', 'next-minor', '1.34.2', '1.33.99', '9.9.9'),
+        text,
+        fc.boolean(),
+      ),
       maxSurge: fc.oneof(fc.constantFrom('1', '33%', '0', '101%', '1000', '5000'), text, fc.integer()),
       dryRun: fc.oneof(fc.boolean(), text),
       force: fc.oneof(fc.boolean(), fc.constant('yes')),
@@ -87,36 +126,55 @@ export function requestArbitrary(clusters: readonly string[]): fc.Arbitrary<Fuzz
     { weight: 6, arbitrary: upgradeBody.map((b) => JSON.stringify(b)) },
     { weight: 2, arbitrary: fc.json({ maxDepth: 3 }) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }) },
-    { weight: 1, arbitrary: fc.integer({ min: 64 * 1024 - 10, max: 200 * 1024 }).map((n) => `{"cluster":"${'x'.repeat(n)}"}`) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .integer({ min: 64 * 1024 - 10, max: 200 * 1024 })
+        .map((n) => `{"cluster":"${'x'.repeat(n)}"}`),
+    },
   );
   const method = fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom('GET', 'POST') },
     { weight: 1, arbitrary: fc.constantFrom('PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD') },
   );
-  return fc.record({ method, path: fc.tuple(path, query).map(([p, q]) => p + q), headers, body }).map((r) => ({
-    ...r,
-    ...(r.method === 'GET' || r.method === 'HEAD' ? { body: undefined } : {}),
-  }));
+  return fc
+    .record({ method, path: fc.tuple(path, query).map(([p, q]) => p + q), headers, body })
+    .map((r) => ({
+      ...r,
+      ...(r.method === 'GET' || r.method === 'HEAD' ? { body: undefined } : {}),
+    }));
 }
 
 /** Checks one answer; returns what is wrong with it, if anything. */
-export function checkAnswer(req: FuzzRequest, status: number, contentType: string, text: string): string | undefined {
+export function checkAnswer(
+  req: FuzzRequest,
+  status: number,
+  contentType: string,
+  text: string,
+): string | undefined {
   const where = `${req.method} ${req.path.slice(0, 120)}`;
   if (status >= 500) return `${where}: ${status} ${text.slice(0, 300)}`;
   if (status < 400 || req.method === 'HEAD') return undefined;
-  if (!contentType.startsWith('application/problem+json')) return `${where}: ${status} with content type ${contentType}`;
+  if (!contentType.startsWith('application/problem+json'))
+    return `${where}: ${status} with content type ${contentType}`;
   let p: { type?: unknown; status?: unknown; errors?: unknown };
   try {
     p = JSON.parse(text) as typeof p;
   } catch {
     return `${where}: ${status} body is not JSON`;
   }
-  if (typeof p.type !== 'string' || !PROBLEM_URIS.has(p.type)) return `${where}: unknown problem type ${String(p.type)}`;
+  if (typeof p.type !== 'string' || !PROBLEM_URIS.has(p.type))
+    return `${where}: unknown problem type ${String(p.type)}`;
   if (p.status !== status) return `${where}: problem status ${String(p.status)} on a ${status}`;
   const errors = p.errors as Array<{ field?: unknown; in?: unknown; detail?: unknown }> | undefined;
   if (!Array.isArray(errors) || errors.length === 0) return `${where}: ${status} names no field`;
   for (const e of errors)
-    if (typeof e.field !== 'string' || e.field === '' || typeof e.in !== 'string' || typeof e.detail !== 'string')
+    if (
+      typeof e.field !== 'string' ||
+      e.field === '' ||
+      typeof e.in !== 'string' ||
+      typeof e.detail !== 'string'
+    )
       return `${where}: ${status} has an error without field/in/detail: ${JSON.stringify(e)}`;
   return undefined;
 }

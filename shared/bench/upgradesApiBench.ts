@@ -99,7 +99,11 @@ export async function benchHttpFuzz(runs = 10_000): Promise<FuzzReport & { wallM
     try {
       const inv = await discoverFleet(createAzureClients(local.settings), [], silentLogger);
       const t0 = performance.now();
-      const r = await fuzzHttpApi(served.url, inv.clusters.map((c) => c.name), { runs });
+      const r = await fuzzHttpApi(
+        served.url,
+        inv.clusters.map((c) => c.name),
+        { runs },
+      );
       return { ...r, wallMs: performance.now() - t0 };
     } finally {
       await served.close();

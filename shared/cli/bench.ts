@@ -62,7 +62,9 @@ export async function runBench(out: (line: string) => void): Promise<number> {
     ),
   );
   out('');
-  out('HTTP API: POST /api/upgrades (accept + enqueue) through aks-day2 serve, 50 concurrent clients, one request per cluster');
+  out(
+    'HTTP API: POST /api/upgrades (accept + enqueue) through aks-day2 serve, 50 concurrent clients, one request per cluster',
+  );
   const api = await benchUpgradesApi(500, 50);
   out(
     renderTable(
@@ -71,7 +73,9 @@ export async function runBench(out: (line: string) => void): Promise<number> {
         [
           String(api.clients),
           String(api.requests),
-          Object.entries(api.byStatus).map(([s, n]) => `${s}: ${n}`).join(', '),
+          Object.entries(api.byStatus)
+            .map(([s, n]) => `${s}: ${n}`)
+            .join(', '),
           api.p50Ms.toFixed(1),
           api.p99Ms.toFixed(1),
           api.maxMs.toFixed(1),
@@ -89,7 +93,9 @@ export async function runBench(out: (line: string) => void): Promise<number> {
       [
         [
           String(fuzz.runs),
-          Object.entries(fuzz.byStatus).map(([s, n]) => `${s}: ${n}`).join(', '),
+          Object.entries(fuzz.byStatus)
+            .map(([s, n]) => `${s}: ${n}`)
+            .join(', '),
           String(fuzz.unsendable),
           String(fuzz.violations.length),
           fuzz.wallMs.toFixed(0),

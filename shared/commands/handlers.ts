@@ -18,12 +18,22 @@ const unknownRun = (runId: string): Day2Error =>
  * eyes) is permanent: reported once, not retried. A repeat of a message already carried out (queues
  * deliver at least once) is not a refusal: nothing is left to do.
  */
-async function permanent(deps: Deps, runId: string, err: unknown, alreadyDone: (actor: string | undefined) => boolean, actor: string): Promise<void> {
+async function permanent(
+  deps: Deps,
+  runId: string,
+  err: unknown,
+  alreadyDone: (actor: string | undefined) => boolean,
+  actor: string,
+): Promise<void> {
   if (!(err instanceof UpgradeError)) throw err;
   if (err.kind === 'run-ended' || err.kind === 'not-awaiting-approval' || err.kind === 'four-eyes') {
     const run = await getRun(deps, runId);
     if (run && alreadyDone(actor)) return;
-    throw new Day2Error('Refused', err.message, { cluster: run?.cluster.id, operation: 'upgrade', cause: err });
+    throw new Day2Error('Refused', err.message, {
+      cluster: run?.cluster.id,
+      operation: 'upgrade',
+      cause: err,
+    });
   }
   throw err;
 }

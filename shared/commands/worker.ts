@@ -68,7 +68,7 @@ export async function runCommandMessage(
   );
   try {
     const handler = COMMAND_HANDLERS[env.command.kind] as CommandHandler<typeof env.command.kind>;
-    await handler(deps, env.command as never, env);
+    await handler(deps, env.command, env);
     if (meta.dequeueCount > 1) await failures.clear(env.id);
     deps.log.info(`commandWorker: ${what} (for ${env.actor}) done`);
   } catch (err) {

@@ -35,7 +35,12 @@ export async function readJsonBody(req: HttpRequest, maxBytes = MAX_BODY_BYTES):
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw fieldProblem('invalid-request', 'body', '(body)', `the body is not JSON: ${(err as Error).message}`);
+    throw fieldProblem(
+      'invalid-request',
+      'body',
+      '(body)',
+      `the body is not JSON: ${(err as Error).message}`,
+    );
   }
 }
 

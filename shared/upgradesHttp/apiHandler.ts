@@ -97,7 +97,9 @@ export function apiHandler(
           facts,
         });
       } catch (err) {
-        ctx.error(`upgradesApi: the audit row of ${req.method} /api/${route} was not stored: ${errorMessage(err)}`);
+        ctx.error(
+          `upgradesApi: the audit row of ${req.method} /api/${route} was not stored: ${errorMessage(err)}`,
+        );
       }
     }
     return response;

@@ -26,9 +26,7 @@ export interface AuditedCall {
 function clusterRef(c: AuditFacts['cluster']): ClusterRef {
   if (!c) return { id: '', name: '', subscriptionId: '', resourceGroup: '' };
   if (typeof c !== 'string') return c;
-  return (
-    parseClusterId(c) ?? { id: '', name: c.slice(0, 100), subscriptionId: '', resourceGroup: '' }
-  );
+  return parseClusterId(c) ?? { id: '', name: c.slice(0, 100), subscriptionId: '', resourceGroup: '' };
 }
 
 /**

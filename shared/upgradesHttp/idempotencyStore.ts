@@ -174,7 +174,7 @@ export class IdempotencyStore {
       for await (const e of t.listEntities<Entity>({
         queryOptions: { filter: `startedAt lt datetime'${before.toISOString()}'`, select: ['startedAt'] },
       })) {
-        await t.deleteEntity(e.partitionKey!, e.rowKey!).catch((err: unknown) => {
+        await t.deleteEntity(e.partitionKey, e.rowKey).catch((err: unknown) => {
           if (!isNotFound(err)) throw err;
         });
         n++;

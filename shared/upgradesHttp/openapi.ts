@@ -9,7 +9,8 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 function problems(...kinds: ProblemKind[]): Record<string, unknown> {
   const byStatus = new Map<number, ProblemKind[]>();
-  for (const k of kinds) byStatus.set(PROBLEM_TYPES[k].status, [...(byStatus.get(PROBLEM_TYPES[k].status) ?? []), k]);
+  for (const k of kinds)
+    byStatus.set(PROBLEM_TYPES[k].status, [...(byStatus.get(PROBLEM_TYPES[k].status) ?? []), k]);
   return Object.fromEntries(
     [...byStatus].map(([status, ks]) => [
       String(status),
@@ -100,11 +101,18 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [
             { name: 'cluster', in: 'query', schema: { type: 'string', maxLength: 400 } },
             { name: 'state', in: 'query', schema: { type: 'string', enum: [...RUN_STATES] } },
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            },
             { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'From `next`' },
           ],
           responses: {
-            '200': { description: 'A page of runs', content: { 'application/json': { schema: ref('RunPage') } } },
+            '200': {
+              description: 'A page of runs',
+              content: { 'application/json': { schema: ref('RunPage') } },
+            },
             ...problems('invalid-request', 'not-found', ...COMMON),
           },
         },
@@ -149,7 +157,10 @@ export function openApiDocument(): Record<string, unknown> {
           operationId: 'getOpenApi',
           summary: 'This description',
           responses: {
-            '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } },
+            '200': {
+              description: 'OpenAPI 3.1',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
             ...problems(...COMMON),
           },
         },
@@ -213,7 +224,17 @@ export function openApiDocument(): Record<string, unknown> {
         },
         Run: {
           type: 'object',
-          required: ['id', 'cluster', 'state', 'fromVersion', 'toVersion', 'steps', 'prechecks', 'requestedBy', 'links'],
+          required: [
+            'id',
+            'cluster',
+            'state',
+            'fromVersion',
+            'toVersion',
+            'steps',
+            'prechecks',
+            'requestedBy',
+            'links',
+          ],
           properties: {
             id: { type: 'string' },
             cluster: ref('Cluster'),
@@ -224,7 +245,10 @@ export function openApiDocument(): Record<string, unknown> {
             steps: { type: 'array', items: ref('Step') },
             prechecks: { type: 'array', items: ref('PreCheckResult') },
             progress: { type: 'object' },
-            requestedBy: { type: 'string', description: '`http:<principal>`, `teams:<object id>` or `timer`' },
+            requestedBy: {
+              type: 'string',
+              description: '`http:<principal>`, `teams:<object id>` or `timer`',
+            },
             approvalRequired: { type: 'boolean' },
             approvedBy: { type: 'string' },
             cancelledBy: { type: 'string' },
@@ -235,7 +259,11 @@ export function openApiDocument(): Record<string, unknown> {
             links: {
               type: 'object',
               required: ['self'],
-              properties: { self: { type: 'string' }, cancel: { type: 'string' }, approve: { type: 'string' } },
+              properties: {
+                self: { type: 'string' },
+                cancel: { type: 'string' },
+                approve: { type: 'string' },
+              },
             },
           },
         },
@@ -268,7 +296,10 @@ export function openApiDocument(): Record<string, unknown> {
           description: 'RFC 9457 problem details; `errors` names every field at fault',
           required: ['type', 'title', 'status', 'detail', 'errors'],
           properties: {
-            type: { type: 'string', enum: Object.keys(PROBLEM_TYPES).map((k) => problemTypeUri(k as ProblemKind)) },
+            type: {
+              type: 'string',
+              enum: Object.keys(PROBLEM_TYPES).map((k) => problemTypeUri(k as ProblemKind)),
+            },
             title: { type: 'string' },
             status: { type: 'integer' },
             detail: { type: 'string' },

@@ -42,14 +42,11 @@ function zodProblem(where: FieldLocation, issues: z.core.$ZodIssue[]): ProblemEr
     return {
       in: where,
       field: field.slice(0, 200),
-      detail: i.code === 'unrecognized_keys' ? `unknown field(s): ${keys.join(', ').slice(0, 200)}` : i.message,
+      detail:
+        i.code === 'unrecognized_keys' ? `unknown field(s): ${keys.join(', ').slice(0, 200)}` : i.message,
     };
   });
-  return new ProblemError(
-    'invalid-request',
-    errors.map((e) => `${e.field}: ${e.detail}`).join('; '),
-    errors,
-  );
+  return new ProblemError('invalid-request', errors.map((e) => `${e.field}: ${e.detail}`).join('; '), errors);
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit => ({
@@ -84,7 +81,12 @@ async function mustGetRun(call: ApiCall, id: string): Promise<UpgradeRun> {
 export async function postUpgrade(call: ApiCall): Promise<HttpResponseInit> {
   const body = await readJsonBody(call.req);
   if (body === undefined)
-    throw fieldProblem('invalid-request', 'body', '(body)', 'a JSON body is required, e.g. {"cluster":"aks-dev-weu-01"}');
+    throw fieldProblem(
+      'invalid-request',
+      'body',
+      '(body)',
+      'a JSON body is required, e.g. {"cluster":"aks-dev-weu-01"}',
+    );
   const parsed = UpgradeRequestSchema.safeParse(body);
   if (!parsed.success) throw zodProblem('body', parsed.error.issues);
   const req = parsed.data;
@@ -94,7 +96,8 @@ export async function postUpgrade(call: ApiCall): Promise<HttpResponseInit> {
   const keyHeader = call.req.headers.get('idempotency-key');
   if (keyHeader === null) return (await startUpgrade(call, req)).response;
   const key = IdempotencyKeyField.safeParse(keyHeader);
-  if (!key.success) throw fieldProblem('invalid-request', 'header', 'Idempotency-Key', key.error.issues[0]!.message);
+  if (!key.success)
+    throw fieldProblem('invalid-request', 'header', 'Idempotency-Key', key.error.issues[0]!.message);
   const store = new IdempotencyStore(new Tables(call.deps.settings.storageConnectionString), () =>
     call.deps.clock.now(),
   );
@@ -229,7 +232,11 @@ export async function cancelUpgrade(call: ApiCall): Promise<HttpResponseInit> {
     throw fieldProblem('run-state', 'path', 'id', `run ${run.id} has already ended (${run.state})`, {
       runId: run.id,
     });
-  await enqueueCommand(call.deps, { kind: 'cancel', runId: run.id, cluster: run.cluster.id }, actorOf(call.caller));
+  await enqueueCommand(
+    call.deps,
+    { kind: 'cancel', runId: run.id, cluster: run.cluster.id },
+    actorOf(call.caller),
+  );
   return runResponse(202, run);
 }
 

@@ -30,7 +30,8 @@ describe('commandWorker under aks-day2 serve (real queue in Azurite)', () => {
     await s.close();
   });
 
-  const deps = () => createDeps(s.app.settings, { log: silentLogger, clock: { now: () => s.app.sim.clock.now() } });
+  const deps = () =>
+    createDeps(s.app.settings, { log: silentLogger, clock: { now: () => s.app.sim.clock.now() } });
 
   async function delivered(): Promise<{ rows: Rows['rows']; posts: Posts['posts'] }> {
     await deps().notifier.deliverPending();
@@ -40,7 +41,11 @@ describe('commandWorker under aks-day2 serve (real queue in Azurite)', () => {
   }
 
   it('carries out a queued command and removes it from the queue', async () => {
-    const env = await enqueueCommand(deps(), { kind: 'snooze', cluster: 'aks-dev-weu-01', for: '2h' }, 'http:alice');
+    const env = await enqueueCommand(
+      deps(),
+      { kind: 'snooze', cluster: 'aks-dev-weu-01', for: '2h' },
+      'http:alice',
+    );
     await until('the snooze to be carried out', async () =>
       s.logs.some((l) => l.includes('aks-dev-weu-01 snoozed until')) ? true : undefined,
     );
@@ -51,7 +56,11 @@ describe('commandWorker under aks-day2 serve (real queue in Azurite)', () => {
   });
 
   it('reports a command refused for good (unknown cluster) once, with a card and a row, without retrying it', async () => {
-    const env = await enqueueCommand(deps(), { kind: 'snooze', cluster: 'no-such-cluster', for: '1h' }, 'http:bob');
+    const env = await enqueueCommand(
+      deps(),
+      { kind: 'snooze', cluster: 'no-such-cluster', for: '1h' },
+      'http:bob',
+    );
     const { rows, posts } = await until('the refusal to be reported', async () => {
       const d = await delivered();
       return d.rows.some((r) => JSON.stringify(r.row).includes(env.id)) ? d : undefined;
@@ -65,7 +74,7 @@ describe('commandWorker under aks-day2 serve (real queue in Azurite)', () => {
 
   it('moves a command that fails 5 times to the poison queue and reports it with its last error, never dropping it', async () => {
     // Reading clusters is forbidden (a missing role assignment): not a bad request, so it is retried.
-    await simAdmin(s.app.sim, 'POST', '/admin/faults', {
+    await simAdmin(s.app.sim, 'POST', '/faults', {
       type: 'httpStatus',
       status: 403,
       code: 'AuthorizationFailed',
@@ -87,13 +96,17 @@ describe('commandWorker under aks-day2 serve (real queue in Azurite)', () => {
         return d.rows.some((r) => JSON.stringify(r.row).includes(env.id)) ? d : undefined;
       });
       const row = rows.find((r) => JSON.stringify(r.row).includes(env.id))!.row;
-      expect(row).toMatchObject({ Action: 'command', Outcome: 'Failed', Actor: 'teams:7d3c0a57-0000-4000-8000-000000000001' });
+      expect(row).toMatchObject({
+        Action: 'command',
+        Outcome: 'Failed',
+        Actor: 'teams:7d3c0a57-0000-4000-8000-000000000001',
+      });
       expect(String(row.Reason)).toContain('failed 5 times');
       expect(String(row.Reason)).toContain(poisonQueueOf(COMMAND_QUEUE));
       expect(String(row.Reason)).toContain('authorization');
       expect(s.logs.filter((l) => /try \d failed/.test(l) && l.includes('[commandWorker]'))).toHaveLength(5);
     } finally {
-      await simAdmin(s.app.sim, 'DELETE', '/admin/faults');
+      await simAdmin(s.app.sim, 'DELETE', '/faults');
     }
   });
 

@@ -6,7 +6,11 @@ import { PROBLEM_TYPES, problemTypeUri, type ProblemKind } from '../../shared/ht
 import { openApiDocument } from '../../shared/upgradesHttp/openapi';
 
 type Operation = { operationId: string; responses: Record<string, unknown> };
-type Doc = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> } };
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> };
+};
 
 const doc = openApiDocument() as unknown as Doc;
 const REPO_COPY = path.join(__dirname, '..', '..', 'docs', 'openapi.json');
@@ -22,7 +26,9 @@ describe('the OpenAPI description of the HTTP API', () => {
 
   it('describes every route and method the app registers, and nothing else', () => {
     const registered = registeredFunctions()
-      .http.flatMap((f) => f.methods.map((m) => `${m.toLowerCase()} /${f.route.replace(/\{(\w+)\??\}/g, '{$1}')}`))
+      .http.flatMap((f) =>
+        f.methods.map((m) => `${m.toLowerCase()} /${f.route.replace(/\{(\w+)\??\}/g, '{$1}')}`),
+      )
       .sort();
     const described = Object.entries(doc.paths)
       .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`))
@@ -32,7 +38,11 @@ describe('the OpenAPI description of the HTTP API', () => {
 
   it('lists every problem type the API can answer, and each under its status', () => {
     const types = doc.components.schemas.Problem!.properties.type!.enum!;
-    expect([...types].sort()).toEqual(Object.keys(PROBLEM_TYPES).map((k) => problemTypeUri(k as ProblemKind)).sort());
+    expect([...types].sort()).toEqual(
+      Object.keys(PROBLEM_TYPES)
+        .map((k) => problemTypeUri(k as ProblemKind))
+        .sort(),
+    );
     const statuses = new Set(
       Object.values(doc.paths).flatMap((ops) => Object.values(ops).flatMap((o) => Object.keys(o.responses))),
     );

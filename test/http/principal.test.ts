@@ -32,7 +32,10 @@ describe('the caller of an HTTP call', () => {
         { typ: 'oid', val: 'abc' },
       ],
     };
-    const c = callerFrom(headers({ 'x-ms-client-principal': Buffer.from(JSON.stringify(p)).toString('base64') }), true);
+    const c = callerFrom(
+      headers({ 'x-ms-client-principal': Buffer.from(JSON.stringify(p)).toString('base64') }),
+      true,
+    );
     expect([...c.roles]).toEqual(['Day2.Approver']);
     expect(c.id).toBe('abc');
   });

@@ -4,7 +4,10 @@ import type { Answer } from './serve';
 
 type Json = Record<string, unknown>;
 const doc = openApiDocument() as {
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Json }> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: Json }> }> }>
+  >;
   components: { schemas: Record<string, Json> };
 };
 
@@ -31,7 +34,8 @@ export function expectDocumented(method: string, path: string, a: Answer): void 
   const op = doc.paths[path]?.[method.toLowerCase()];
   if (!op) throw new Error(`${method} ${path} is not in the OpenAPI description`);
   const r = op.responses[String(a.status)];
-  if (!r) throw new Error(`${method} ${path} answered ${a.status}, which the OpenAPI description does not list`);
+  if (!r)
+    throw new Error(`${method} ${path} answered ${a.status}, which the OpenAPI description does not list`);
   seen.add(`${method.toLowerCase()} ${path} ${a.status}`);
   const type = (a.headers.get('content-type') ?? '').split(';')[0]!.trim();
   const content = r.content?.[type];
@@ -39,5 +43,7 @@ export function expectDocumented(method: string, path: string, a: Answer): void 
   const schema = z.fromJSONSchema(resolve(content.schema) as never);
   const v = schema.safeParse(a.body);
   if (!v.success)
-    throw new Error(`${method} ${path} ${a.status}: body does not match the description: ${v.error.message}\n${a.text.slice(0, 500)}`);
+    throw new Error(
+      `${method} ${path} ${a.status}: body does not match the description: ${v.error.message}\n${a.text.slice(0, 500)}`,
+    );
 }

@@ -52,7 +52,11 @@ export async function startServedApp(
 }
 
 /** The four headers App Service authentication adds for a signed-in caller with these app roles. */
-export function principalHeaders(id: string, roles: AppRole[], name = `${id}@contoso.example`): Record<string, string> {
+export function principalHeaders(
+  id: string,
+  roles: AppRole[],
+  name = `${id}@contoso.example`,
+): Record<string, string> {
   const principal = {
     auth_typ: 'aad',
     name_typ: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
@@ -84,7 +88,11 @@ export async function call(
   init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
 ): Promise<Answer> {
   const body =
-    init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+    init.body === undefined
+      ? undefined
+      : typeof init.body === 'string'
+        ? init.body
+        : JSON.stringify(init.body);
   const res = await fetch(url, {
     method: init.method ?? (body === undefined ? 'GET' : 'POST'),
     headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },

@@ -21,7 +21,10 @@ function seconds(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0 || n > 3600)
-    throw new Day2Error('BadRequest', `--${flag} must be a number of seconds from 0 to 3600\nusage: aks-day2 ${usage}`);
+    throw new Day2Error(
+      'BadRequest',
+      `--${flag} must be a number of seconds from 0 to 3600\nusage: aks-day2 ${usage}`,
+    );
   return n * 1000;
 }
 
@@ -64,7 +67,9 @@ export const serveCommand: Command = {
     try {
       const env: Record<string, string> = local
         ? local.env
-        : Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+        : Object.fromEntries(
+            Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
+          );
       const sim = local?.sim;
       const served = await startServe({
         port,

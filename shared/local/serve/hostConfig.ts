@@ -45,6 +45,7 @@ export function loadFunctionFiles(dir = path.join(ROOT, 'functions')): string[] 
     .readdirSync(dir)
     .filter((f) => (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.js'))
     .sort();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading function files by name, as the Functions host does
   for (const f of files) require(path.join(dir, f));
   return files;
 }

@@ -56,7 +56,8 @@ export function startQueueHost(opts: QueueHostOptions): QueueHost {
   }
 
   function decode(text: string): unknown {
-    const raw = opts.config.messageEncoding === 'base64' ? Buffer.from(text, 'base64').toString('utf8') : text;
+    const raw =
+      opts.config.messageEncoding === 'base64' ? Buffer.from(text, 'base64').toString('utf8') : text;
     try {
       return JSON.parse(raw) as unknown;
     } catch {
@@ -100,7 +101,8 @@ export function startQueueHost(opts: QueueHostOptions): QueueHost {
     } catch (err) {
       clearInterval(renew);
       opts.log.warn(`[${def.name}] try ${m.dequeueCount} failed: ${errorMessage(err)}`);
-      if (m.dequeueCount >= opts.config.maxDequeueCount) return toPoison(q, def, { ...m, popReceipt: receipt });
+      if (m.dequeueCount >= opts.config.maxDequeueCount)
+        return toPoison(q, def, { ...m, popReceipt: receipt });
       await q.updateMessage(
         m.messageId,
         receipt,

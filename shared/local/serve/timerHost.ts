@@ -96,7 +96,7 @@ export function startTimerHost(opts: TimerHostOptions): TimerHost {
     async close() {
       stopped = true;
       await loop;
-      await Promise.all(timers.map((t) => t.busy));
+      await Promise.all(timers.flatMap((t) => (t.busy ? [t.busy] : [])));
     },
   };
 }
