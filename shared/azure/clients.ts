@@ -78,11 +78,13 @@ export function createAzureClients(
     network: (subscriptionId) =>
       cached(network, subscriptionId, () => new NetworkManagementClient(credential, subscriptionId, options)),
     logsQuery() {
-      // Against the local simulator (loopback only), its Logs Query API is served on the ARM endpoint.
+      // Against the local simulator (loopback only), its Logs Query API is served under the ARM endpoint.
       logs ??= new LogsQueryClient(credential, {
         ...tlsOptionsFor(settings),
         retryOptions: options.retryOptions,
-        ...(settings.auth === 'local' ? { endpoint: settings.armEndpoint } : {}),
+        ...(settings.auth === 'local'
+          ? { endpoint: `${settings.armEndpoint.replace(/\/+$/, '')}/loganalytics/v1` }
+          : {}),
       });
       return logs;
     },

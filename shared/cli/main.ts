@@ -8,6 +8,7 @@ import { runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
 import { openapiCommand } from './commands/openapi';
 import { snoozeCommand } from './commands/snooze';
+import { upgradeCommand } from './commands/upgrade';
 import { runDemo } from './demo';
 
 /** Every sub-command; a job adds its commands here. */
@@ -22,6 +23,7 @@ const COMMANDS: Command[] = [
   runsCommand,
   runCommand,
   snoozeCommand,
+  upgradeCommand,
   serveCommand,
   openapiCommand,
   {

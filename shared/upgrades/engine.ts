@@ -355,6 +355,8 @@ async function submitOrSettle(deps: Deps, run: UpgradeRun, i: number): Promise<O
   const id = step.operationId!;
   const op = await deps.state.operations.get(id);
   if (op && (op.status === 'Succeeded' || op.status === 'Failed')) {
+    // The run reports its steps itself (when it ends): the sweeper need not report this one.
+    await deps.state.operations.markReported([id]);
     return concluded(deps, run, i, {
       state: op.status,
       reason: op.reason ?? op.status,
@@ -365,6 +367,7 @@ async function submitOrSettle(deps: Deps, run: UpgradeRun, i: number): Promise<O
     const v = (await pollOperation(deps, op)) ?? fromResource(await readStepResource(deps, run, step));
     if (v.state === 'running') return { next: 'wait', run, dirty: false };
     const finished = await deps.state.operations.finish(op.id, v.state, v.reason, deps.clock.now());
+    await deps.state.operations.markReported([id]);
     if (!finished) {
       // Recorded meanwhile (an event, the sweeper): what was recorded first stands.
       const again = await deps.state.operations.get(op.id);

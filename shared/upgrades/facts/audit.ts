@@ -33,32 +33,46 @@ export interface AuditFacts {
 
 export const AUDIT_LOOKBACK_DAYS = 7;
 
-const kqlString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const kqlString = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+const SUMMARY = [
+  '| where deprecated == "true" or api in (REMOVED)',
+  '| summarize calls = dcount(AuditId), lastSeen = max(TimeGenerated) by api, removedIn, UserAgent',
+  '| order by calls desc',
+  '| take 200',
+];
 
 /**
- * The KQL of the deprecated-API pre-check: requests of the last 7 days of this cluster, from the
- * resource-specific audit tables or from AzureDiagnostics (`kube-audit`, `kube-audit-admin`), that carry
- * `k8s.io/deprecated` or hit an API of the removed-API table; counted per API, removal release and user agent.
+ * The KQL of the deprecated-API pre-check, one query per way AKS sends audit logs: the resource-specific
+ * tables (`AKSAudit`, `AKSAuditAdmin`) and `AzureDiagnostics` (categories `kube-audit`,
+ * `kube-audit-admin`, the event as JSON in `log_s`). Each finds the cluster's requests of the last 7 days
+ * that carry `k8s.io/deprecated` or hit an API of the removed-API table, counted per API, removal
+ * release (`k8s.io/removed-release`) and user agent.
  */
-export function deprecatedApiQuery(clusterId: string): string {
+export function deprecatedApiQueries(clusterId: string): string[] {
   const removed = REMOVED_APIS.removed.map((r) => kqlString(r.api)).join(', ');
   const id = kqlString(clusterId.toLowerCase());
+  const summary = SUMMARY.map((l) => l.replace('REMOVED', removed));
   return [
-    `let removed = dynamic([${removed}]);`,
-    'union isfuzzy=true',
-    `  (AKSAudit | where _ResourceId =~ ${id} | project TimeGenerated, AuditId, Annotations, ObjectRef, UserAgent),`,
-    `  (AKSAuditAdmin | where _ResourceId =~ ${id} | project TimeGenerated, AuditId, Annotations, ObjectRef, UserAgent),`,
-    `  (AzureDiagnostics | where Category in ('kube-audit', 'kube-audit-admin') and _ResourceId =~ ${id}`,
-    '    | extend e = parse_json(log_s)',
-    '    | project TimeGenerated, AuditId = tostring(e.auditID), Annotations = e.annotations, ObjectRef = e.objectRef, UserAgent = tostring(e.userAgent))',
-    '| extend api = strcat(tostring(ObjectRef.apiGroup), "/", tostring(ObjectRef.apiVersion), "/", tostring(ObjectRef.resource)),',
-    '         deprecated = tostring(Annotations["k8s.io/deprecated"]) == "true",',
-    '         removedIn = tostring(Annotations["k8s.io/removed-release"])',
-    '| where deprecated or api in (removed)',
-    '| summarize calls = dcount(AuditId), lastSeen = max(TimeGenerated) by api, removedIn, UserAgent',
-    '| order by calls desc',
-    '| take 200',
-  ].join('\n');
+    [
+      'union AKSAudit, AKSAuditAdmin',
+      `| where TimeGenerated > ago(${AUDIT_LOOKBACK_DAYS}d) and _ResourceId =~ ${id}`,
+      '| extend api = strcat(tostring(ObjectRef.apiGroup), "/", tostring(ObjectRef.apiVersion), "/", tostring(ObjectRef.resource)),',
+      '         deprecated = tostring(Annotations["k8s.io/deprecated"]),',
+      '         removedIn = tostring(Annotations["k8s.io/removed-release"])',
+      ...summary,
+    ].join('\n'),
+    [
+      'AzureDiagnostics',
+      `| where Category in ("kube-audit", "kube-audit-admin") and TimeGenerated > ago(${AUDIT_LOOKBACK_DAYS}d) and _ResourceId =~ ${id}`,
+      '| extend e = parse_json(log_s)',
+      '| extend api = strcat(tostring(e.objectRef.apiGroup), "/", tostring(e.objectRef.apiVersion), "/", tostring(e.objectRef.resource)),',
+      '         deprecated = tostring(e.annotations["k8s.io/deprecated"]),',
+      '         removedIn = tostring(e.annotations["k8s.io/removed-release"]),',
+      '         UserAgent = tostring(e.userAgent), AuditId = tostring(e.auditID)',
+      ...summary,
+    ].join('\n'),
+  ];
 }
 
 /** A cell as text (dynamic cells are JSON). */
@@ -110,15 +124,19 @@ export async function readDeprecatedApiUse(
       cluster: cluster.name,
       operation: 'read audit logs',
     });
-  const result = await deps.azure
-    .logsQuery()
-    .queryWorkspace(workspaceId, deprecatedApiQuery(cluster.id), { duration: `P${AUDIT_LOOKBACK_DAYS}D` });
-  if (result.status !== LogsQueryResultStatus.Success)
-    throw new Day2Error(
-      'AzureUnavailable',
-      `the audit query returned a partial result: ${result.partialError.message ?? result.partialError.code}`,
-      { cluster: cluster.name, operation: 'read audit logs' },
-    );
-  const table = result.tables[0];
-  return { workspaceId, lookbackDays: AUDIT_LOOKBACK_DAYS, uses: table ? parseDeprecatedApiRows(table) : [] };
+  const uses: DeprecatedApiUse[] = [];
+  for (const query of deprecatedApiQueries(cluster.id)) {
+    const result = await deps.azure
+      .logsQuery()
+      .queryWorkspace(workspaceId, query, { duration: `P${AUDIT_LOOKBACK_DAYS}D` });
+    if (result.status !== LogsQueryResultStatus.Success)
+      throw new Day2Error(
+        'AzureUnavailable',
+        `the audit query returned a partial result: ${result.partialError.message ?? result.partialError.code}`,
+        { cluster: cluster.name, operation: 'read audit logs' },
+      );
+    const table = result.tables[0];
+    if (table) uses.push(...parseDeprecatedApiRows(table));
+  }
+  return { workspaceId, lookbackDays: AUDIT_LOOKBACK_DAYS, uses };
 }
