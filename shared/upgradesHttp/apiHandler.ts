@@ -10,8 +10,16 @@ import {
   ProblemError,
   type FieldLocation,
 } from '../http/problem';
-import { auditCall, type AuditFacts } from './audit';
+import { appendAudit } from '../audit/auditTrail';
+import type { ClusterRef } from '../fleet/cluster';
 import { engineProblem } from './engineProblems';
+
+/** What a handler learnt about a call, for its audit row. */
+export interface AuditFacts {
+  cluster?: ClusterRef | string;
+  runId?: string;
+  problemType?: string;
+}
 
 export interface ApiCall {
   deps: Deps;
@@ -62,6 +70,10 @@ export function toProblem(err: unknown, subject: ErrorSubject, ctx: InvocationCo
 }
 
 /**
+ * Every call of the HTTP API is audited (PRODUCT §6): one `AksDay2Ops_CL` row, `Job` = `upgrade`,
+ * `Action` = `http <METHOD> /api/<route>`, `Actor` = `http:<principal>`, `Outcome` Succeeded (below
+ * 400) or Failed, the status and problem type in `Details`.
+ *
  * One route of the API: settings and caller (Easy Auth principal, or the function key holder), the
  * handler, problem details for whatever it threw, and the audit row of the call whatever happened.
  */
@@ -87,14 +99,23 @@ export function apiHandler(
     }
     if (deps) {
       try {
-        await auditCall(deps, ctx, {
+        const status = response.status ?? 200;
+        await appendAudit(deps, {
           actor: caller ? actorOf(caller) : 'http:unauthenticated',
-          method: req.method,
-          route,
-          status: response.status ?? 200,
+          job: 'upgrade',
+          action: `http ${req.method} /api/${route}`,
+          outcome: status < 400 ? 'Succeeded' : 'Failed',
+          cluster: facts.cluster,
+          runId: facts.runId,
+          reason: `${req.method} /api/${route} answered ${status}${facts.problemType ? ` (${facts.problemType})` : ''}`,
           at: deps.clock.now(),
           durationMs: Date.now() - started,
-          facts,
+          details: {
+            status,
+            invocationId: ctx.invocationId,
+            ...(facts.problemType ? { problemType: facts.problemType } : {}),
+          },
+          key: ctx.invocationId,
         });
       } catch (err) {
         ctx.error(

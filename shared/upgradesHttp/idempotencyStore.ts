@@ -115,7 +115,7 @@ export class IdempotencyStore {
           }
         }
         if (Date.now() > deadline) return { kind: 'in-progress' };
-        await sleep(Math.min(200, 20 * (attempt + 1)));
+        await sleep(Math.min(500, 50 * (attempt + 1)));
       }
     });
   }

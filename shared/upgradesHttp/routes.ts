@@ -143,7 +143,11 @@ async function startUpgrade(
   req: UpgradeRequest,
 ): Promise<{ response: HttpResponseInit; stored: StoredResponse }> {
   const actor = actorOf(call.caller);
-  const result = await requestUpgrade(call.deps, { ...req, requestedBy: actor });
+  const result = await requestUpgrade(call.deps, { ...req, requestedBy: actor }).catch(
+    async (err: unknown) => {
+      throw await inFlightFirst(call, err);
+    },
+  );
   if (result.dryRun) {
     call.audit.cluster = result.plan.cluster;
     const body = JSON.stringify(planBody(result.plan));
@@ -160,6 +164,21 @@ async function startUpgrade(
     response: runResponse(202, run),
     stored: { status: 202, runId: run.id, location: `/api/upgrades/${run.id}` },
   };
+}
+
+/**
+ * A cluster with a run in flight also fails its state pre-check; the contract answers that case with
+ * 409 and the run's id, whatever else failed.
+ */
+async function inFlightFirst(call: ApiCall, err: unknown): Promise<unknown> {
+  if (!(err instanceof UpgradeError) || err.kind !== 'prechecks-failed' || !err.cluster) return err;
+  const active = await call.deps.state.upgradeRuns.activeFor({ id: err.cluster });
+  if (!active) return err;
+  const detail = `${active.cluster.name} already has upgrade run ${active.id} (${active.state})`;
+  return new ProblemError('run-in-flight', detail, [{ in: 'body', field: 'cluster', detail }], {
+    runId: active.id,
+    run: `/api/upgrades/${active.id}`,
+  });
 }
 
 /** A repeat of a request already answered: the same status, and the run as it is now (a dry run's plan as it was). */
@@ -251,6 +270,16 @@ export async function approveUpgrade(call: ApiCall): Promise<HttpResponseInit> {
     throw fieldProblem('run-state', 'path', 'id', `run ${run.id} is not awaiting approval (${run.state})`, {
       runId: run.id,
     });
+  if (run.approvedBy)
+    throw fieldProblem(
+      'run-state',
+      'path',
+      'id',
+      `run ${run.id} is already approved (by ${run.approvedBy})`,
+      {
+        runId: run.id,
+      },
+    );
   const actor = actorOf(call.caller);
   if (actor.toLowerCase() === run.requestedBy.toLowerCase())
     throw fieldProblem(

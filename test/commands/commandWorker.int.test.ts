@@ -6,20 +6,10 @@ import { clusterId } from '../../shared/fleet/cluster';
 import { silentLogger } from '../../shared/log';
 import { DEMO_SUBSCRIPTIONS } from '../../shared/sim/fleet/demoFleet';
 import { startServedApp, type ServedApp } from '../support/serve';
+import { until } from '../support/until';
 
 type Rows = { rows: Array<{ row: Record<string, unknown> }> };
 type Posts = { posts: Array<{ body: unknown }> };
-
-/** Waits (real time, bounded) until `check` holds: the worker runs on its own schedule. */
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('commandWorker under aks-day2 serve (real queue in Azurite)', () => {
   let s: ServedApp;
