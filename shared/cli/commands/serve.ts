@@ -1,6 +1,8 @@
 import { Day2Error } from '../../errors';
 import { startLocalEnvironment, type LocalEnvironment } from '../../local/localEnv';
+import { followSimulatorClock, type FollowedClock } from '../../local/serve/followClock';
 import { startServe } from '../../local/serve/serve';
+import { loadSettings } from '../../config/settings';
 import type { Logger } from '../../log';
 import { demoFleet } from '../../sim/fleet/demoFleet';
 import { DEMO_FLEET_TIME } from '../appContext';
@@ -58,6 +60,7 @@ export const serveCommand: Command = {
     const queueRetryMs = seconds(flagString(a, 'queue-retry'), 'queue-retry');
 
     let local: LocalEnvironment | undefined;
+    let followed: FollowedClock | undefined;
     if (a.flags.has('sim')) {
       local = await startLocalEnvironment({
         fleet: fleet ?? demoFleet(),
@@ -71,10 +74,19 @@ export const serveCommand: Command = {
             Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
           );
       const sim = local?.sim;
+      // Pointed at a simulator (DAY2_AUTH=local), the app lives at the simulator's time, as with --sim.
+      const settings = loadSettings(env);
+      followed =
+        !sim && settings.auth === 'local' && settings.localCaCert
+          ? await followSimulatorClock({
+              admin: `${settings.armEndpoint}/admin`,
+              caCert: settings.localCaCert,
+            })
+          : undefined;
       const served = await startServe({
         port,
         env,
-        clock: sim ? { now: () => sim.clock.now() } : undefined,
+        clock: sim ? { now: () => sim.clock.now() } : followed?.clock,
         log: stderrLogger,
         easyAuth: a.flags.has('easy-auth'),
         timers: !a.flags.has('no-timers'),
@@ -112,6 +124,7 @@ export const serveCommand: Command = {
       await served.close();
       return 0;
     } finally {
+      followed?.stop();
       await local?.close();
     }
   },
