@@ -33,9 +33,16 @@ const principal = (id: string, roles: string[]): Record<string, string> => ({
   'x-ms-client-principal-idp': 'aad',
 });
 
+/** A path segment for any text (lone surrogates cannot be percent-encoded: they are replaced). */
+function safeSegment(text: string): string {
+  return encodeURIComponent(text.replace(/[\uD800-\uDFFF]/g, '\uFFFD'));
+}
+
 /** Requests near the API (its routes, real and bogus cluster names, valid-looking and hostile bodies) and far from it. */
 export function requestArbitrary(clusters: readonly string[]): fc.Arbitrary<FuzzRequest> {
   const text = fc.string({ maxLength: 40, unit: 'binary' });
+  /** Header values: what a client can send (visible ASCII and spaces), including hostile shapes. */
+  const headerText = fc.stringMatching(/^[\x20-\x7e]{0,60}$/);
   const runId = fc.oneof(
     fc.constantFrom('R-20260112T060000000Z-00000000', 'R-1'),
     fc.stringMatching(/^[A-Za-z0-9_-]{1,70}$/),
@@ -50,7 +57,7 @@ export function requestArbitrary(clusters: readonly string[]): fc.Arbitrary<Fuzz
       weight: 4,
       arbitrary: fc
         .tuple(runId, fc.constantFrom('', '/cancel', '/approve', '/approve/', '/x', '/cancel/extra'))
-        .map(([id, tail]) => `/api/upgrades/${encodeURIComponent(id)}${tail}`),
+        .map(([id, tail]) => `/api/upgrades/${safeSegment(id)}${tail}`),
     },
     { weight: 1, arbitrary: fc.webPath().map((p) => (p.startsWith('/') ? p : `/${p}`)) },
   );
@@ -67,17 +74,13 @@ export function requestArbitrary(clusters: readonly string[]): fc.Arbitrary<Fuzz
       {
         who: fc.oneof(
           fc.tuple(fc.constantFrom('alice', 'bob', 'carol'), roles).map(([id, r]) => principal(id, r)),
+          fc.constantFrom('alice', 'bob').map((id) => principal(id, ['Day2.Operator'])),
           fc.constant({}),
-          text.map((t) => ({ 'x-ms-client-principal': t })),
+          headerText.map((t) => ({ 'x-ms-client-principal': t })),
           fc.json().map((j) => ({ 'x-ms-client-principal': Buffer.from(j).toString('base64') })),
         ),
         key: fc.option(
-          fc.oneof(
-            fc.uuid(),
-            fc.constantFrom('k1', 'k2'),
-            text,
-            fc.string({ minLength: 256, maxLength: 300 }),
-          ),
+          fc.oneof(fc.uuid(), fc.constantFrom('k1', 'k2'), text, fc.stringMatching(/^[\x21-\x7e]{256,300}$/)),
         ),
         type: fc.option(
           fc.constantFrom(
@@ -121,8 +124,21 @@ export function requestArbitrary(clusters: readonly string[]): fc.Arbitrary<Fuzz
     },
     { requiredKeys: [] },
   );
+  /** Well-formed requests, so that the answers of the engine (200, 202, 404, 409, 422) are reached too. */
+  const validBody = fc
+    .record(
+      {
+        cluster: fc.constantFrom(...clusters, 'aks-nowhere-01'),
+        to: fc.constantFrom('latest-patch', 'next-minor'),
+        dryRun: fc.boolean(),
+        force: fc.boolean(),
+      },
+      { requiredKeys: ['cluster'] },
+    )
+    .map((b) => JSON.stringify(b));
   const body = fc.oneof(
     { weight: 2, arbitrary: fc.constant(undefined) },
+    { weight: 3, arbitrary: validBody },
     { weight: 6, arbitrary: upgradeBody.map((b) => JSON.stringify(b)) },
     { weight: 2, arbitrary: fc.json({ maxDepth: 3 }) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }) },
@@ -137,12 +153,26 @@ export function requestArbitrary(clusters: readonly string[]): fc.Arbitrary<Fuzz
     { weight: 6, arbitrary: fc.constantFrom('GET', 'POST') },
     { weight: 1, arbitrary: fc.constantFrom('PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD') },
   );
-  return fc
+  const anyRequest = fc
     .record({ method, path: fc.tuple(path, query).map(([p, q]) => p + q), headers, body })
-    .map((r) => ({
-      ...r,
-      ...(r.method === 'GET' || r.method === 'HEAD' ? { body: undefined } : {}),
+    .map((r) => ({ ...r, ...(r.method === 'GET' || r.method === 'HEAD' ? { body: undefined } : {}) }));
+  const wellFormed = fc
+    .record({
+      who: fc.constantFrom('alice', 'bob'),
+      key: fc.option(fc.constantFrom('k1', 'k2', 'k3')),
+      body: validBody,
+    })
+    .map(({ who, key, body: b }): FuzzRequest => ({
+      method: 'POST',
+      path: '/api/upgrades',
+      headers: {
+        ...principal(who, ['Day2.Operator']),
+        'content-type': 'application/json',
+        ...(key ? { 'idempotency-key': key } : {}),
+      },
+      body: b,
     }));
+  return fc.oneof({ weight: 4, arbitrary: anyRequest }, { weight: 1, arbitrary: wellFormed });
 }
 
 /** Checks one answer; returns what is wrong with it, if anything. */

@@ -58,6 +58,7 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | 'too
 export function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
   const max = opts.maxRequestBytes ?? 1024 * 1024;
   const prefix = `/${opts.routePrefix.replace(/^\/+|\/+$/g, '')}`;
+  let port = 0;
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
       opts.log.error(`serve: ${req.method ?? '?'} ${req.url ?? '?'} failed: ${errorMessage(err)}`);
@@ -70,7 +71,15 @@ export function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    let url: URL;
+    try {
+      // Concatenated, not resolved: a path such as `//x` is a path here, not a host.
+      url = new URL(`http://127.0.0.1:${port}${req.url ?? '/'}`);
+    } catch {
+      req.resume();
+      const p = fieldProblem('invalid-request', 'path', 'path', 'the request target is not a valid path');
+      return sendInit(res, problemResponse(p));
+    }
     const path = url.pathname;
     const below =
       path.toLowerCase() === prefix || path.toLowerCase().startsWith(`${prefix}/`)
@@ -130,7 +139,7 @@ export function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
     server.once('error', reject);
     server.listen(opts.port, '127.0.0.1', () => {
       server.off('error', reject);
-      const port = (server.address() as AddressInfo).port;
+      port = (server.address() as AddressInfo).port;
       resolve({
         url: `http://127.0.0.1:${port}`,
         close: () =>
