@@ -102,7 +102,7 @@ export async function benchHttpFuzz(runs = 10_000): Promise<FuzzReport & { wallM
       const r = await fuzzHttpApi(
         served.url,
         inv.clusters.map((c) => c.name),
-        { runs },
+        { runs, concurrency: 32 },
       );
       return { ...r, wallMs: performance.now() - t0 };
     } finally {
