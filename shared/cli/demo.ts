@@ -5,6 +5,7 @@ import { simAdmin } from '../local/simAdmin';
 import { consoleLogger, silentLogger } from '../log';
 import type { TeamsMessage } from '../notify/card';
 import type { AksDay2OpsRow } from '../notify/logRows';
+import { demoUpgradeApi } from '../demo/upgradeApiDemo';
 import { demoNodeImageWave } from '../nodeimage/demoWave';
 import { DEMO_DAY_START, runPowerDemoDay } from '../power/demoDay';
 import { writeHtmlReport } from '../report/htmlReport';
@@ -51,6 +52,9 @@ export async function runDemo(argv: string[], out: (line: string) => void): Prom
 
     out('');
     await demoNodeImageWave(deps, sim, out);
+
+    out('');
+    await demoUpgradeApi(ctx, out);
 
     const pending = await deps.notifier.deliverPending();
     const teams = await simAdmin<{ posts: TeamsPost[] }>(sim, 'GET', '/teams');
