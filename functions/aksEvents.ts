@@ -11,7 +11,7 @@ export function aksEventsHandler(deps: (ctx: InvocationContext) => Deps = depsFo
 }
 
 /**
- * PRODUCT §4/§8 `aksEvents`: one AKS system event from Event Grid (Event Grid or CloudEvents schema; the
+ * `aksEvents` (docs/functions.md, Event Grid): one AKS system event from Event Grid (Event Grid or CloudEvents schema; the
  * trigger answers the subscription handshake itself).
  */
 export const aksEvents = aksEventsHandler();

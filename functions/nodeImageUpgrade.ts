@@ -3,7 +3,7 @@ import { depsFor } from '../shared/deps';
 import { timerFunction } from '../shared/host/registry';
 import { runNodeImage } from '../shared/nodeimage/runNodeImage';
 
-/** PRODUCT §4 `nodeImageUpgrade`: hourly, upgrades node images of `auto` pools inside their window, ring by ring. */
+/** `nodeImageUpgrade` (docs/functions.md): hourly, upgrades node images of `auto` pools inside their window, ring by ring. */
 export async function nodeImageUpgrade(_timer: Timer, ctx: InvocationContext): Promise<void> {
   await runNodeImage(depsFor(ctx), { actor: 'timer' });
 }

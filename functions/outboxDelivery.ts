@@ -5,7 +5,7 @@ import { timerFunction } from '../shared/host/registry';
 
 /**
  * Every minute: moves the audit rows of HTTP calls into the outbox, then delivers the Teams cards and
- * Log Analytics rows waiting there (PRODUCT §10).
+ * Log Analytics rows waiting there (docs/records.md).
  */
 export async function outboxDelivery(_timer: Timer, ctx: InvocationContext): Promise<void> {
   const deps = depsFor(ctx);

@@ -3,7 +3,7 @@ import { depsFor } from '../shared/deps';
 import { timerFunction } from '../shared/host/registry';
 import { runSweep } from '../shared/sweeper/runSweep';
 
-/** PRODUCT §4 `upgradeSweeper`: every minute, records the end of in-flight operations no event recorded. */
+/** `upgradeSweeper` (docs/functions.md): every minute, records the end of in-flight operations no event recorded. */
 export async function upgradeSweeper(_timer: Timer, ctx: InvocationContext): Promise<void> {
   await runSweep(depsFor(ctx));
 }

@@ -3,7 +3,7 @@ import { depsFor } from '../shared/deps';
 import { timerFunction } from '../shared/host/registry';
 import { runVersionSupport } from '../shared/versions/runVersionSupport';
 
-/** PRODUCT §4 `versionSupport`: daily, the support status of every cluster, one card worst first. */
+/** `versionSupport` (docs/functions.md): daily, the support status of every cluster, one card worst first. */
 export async function versionSupport(_timer: Timer, ctx: InvocationContext): Promise<void> {
   await runVersionSupport(depsFor(ctx), { actor: 'timer' });
 }

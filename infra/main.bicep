@@ -21,7 +21,7 @@ param subscriptionIds array = []
 @description('Also create and assign the separate run-command role (managedClusters/runCommand/action). Off unless a job needs it.')
 param enableRunCommand bool = false
 
-// ---- user-provided settings (PRODUCT §3). `@metadata({ appSetting })` ties a parameter to the setting
+// ---- user-provided settings (docs/settings.md). `@metadata({ appSetting })` ties a parameter to the setting
 // it feeds; test/infra/appSettings.test.ts checks each default against SETTING_DEFAULTS. ----
 
 @metadata({ appSetting: 'DAY2_ARM_ENDPOINT' })

@@ -102,7 +102,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       appSettings: [
-        // --- aks-day2 settings (PRODUCT §3) ---
+        // --- aks-day2 settings (docs/settings.md) ---
         { name: 'DAY2_SUBSCRIPTIONS', value: subscriptions }
         { name: 'DAY2_ARM_ENDPOINT', value: armEndpoint }
         { name: 'DAY2_DRY_RUN', value: dryRun }

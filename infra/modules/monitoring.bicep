@@ -1,4 +1,4 @@
-// Log Analytics workspace, the AksDay2Ops_CL table (PRODUCT §10), Application Insights, and the
+// Log Analytics workspace, the AksDay2Ops_CL table (docs/records.md), Application Insights, and the
 // Logs Ingestion path (Data Collection Endpoint + Data Collection Rule) the app writes records through.
 // Grants the app's identity exactly what it needs here:
 //   - Monitoring Metrics Publisher on the DCR (Logs Ingestion upload)
@@ -14,7 +14,7 @@ param principalId string
 param retentionInDays int = 30
 
 // Table schema and DCR stream/dataFlows come from the shared JSON (also read by the app and its tests),
-// so the columns of PRODUCT §10 have one source of truth.
+// so the columns of docs/records.md have one source of truth.
 var tableDef = loadJsonContent('../logs/AksDay2Ops_CL.table.json')
 var dcrParts = loadJsonContent('../logs/dcr-stream.json')
 // The stream the app sends (DAY2_LOGS_STREAM) is the one the DCR declares.

@@ -1,6 +1,6 @@
 // Custom role definitions for aks-day2, deployed once (into the first opted-in subscription) and
 // assignable in every opted-in subscription. Actions are exactly the least-privilege list of
-// shared/reference/platform-facts.md; test/infra/appSettings.test.ts checks them against that list.
+// docs/permissions.md; test/infra/appSettings.test.ts checks them against that list.
 targetScope = 'subscription'
 
 param environmentName string

@@ -5,7 +5,7 @@ import { IANAZone } from 'luxon';
 import { Day2Error } from '../errors';
 import { parseMaintenanceWindowSetting, type WindowSetting } from './maintenanceWindowSetting';
 
-/** Settings (PRODUCT §3), parsed and validated once at start-up. */
+/** Settings (docs/settings.md), parsed and validated once at start-up. */
 export interface Settings {
   /** Subscription ids in scope; empty = every subscription the identity can list. */
   subscriptions: string[];

@@ -56,7 +56,7 @@ async function dispatch(deps: Deps, e: AksEvent): Promise<OutcomeRecord[]> {
 }
 
 /**
- * `aksEvents` (PRODUCT §8). Each event is handled, then the outcomes of the delivery are reported as one
+ * `aksEvents` (docs/functions.md, Event Grid). Each event is handled, then the outcomes of the delivery are reported as one
  * `events` run, and only then are the event ids marked done: a failure or crash before that leaves the id
  * unmarked, so Event Grid's redelivery handles it again (handling is idempotent: an operation's outcome is
  * recorded once, so a late or repeated event never reverses it). A repeat of a done event is acknowledged

@@ -1,5 +1,5 @@
 /**
- * AKS system events from Event Grid (PRODUCT §8), in the Event Grid schema (an array, or one object) or
+ * AKS system events from Event Grid (docs/functions.md), in the Event Grid schema (an array, or one object) or
  * CloudEvents 1.0 (structured single event, batch array, or binary mode with `ce-*` headers). Pure: never
  * throws on a hostile body; every malformed entry becomes an error naming the field and what was expected.
  */
@@ -74,7 +74,7 @@ export interface ParsedEventsResult {
 
 export const AKS_EVENT_PREFIX = 'Microsoft.ContainerService.';
 export const SUBSCRIPTION_VALIDATION_EVENT = 'Microsoft.EventGrid.SubscriptionValidationEvent';
-/** The six `Microsoft.ContainerService.*` event types AKS publishes (PRODUCT §8). */
+/** The six `Microsoft.ContainerService.*` event types AKS publishes (docs/functions.md). */
 export const AKS_EVENT_TYPES: ReadonlyArray<Exclude<AksEventType, 'Unknown'>> = [
   'NewKubernetesVersionAvailable',
   'ClusterSupportEnding',

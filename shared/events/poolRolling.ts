@@ -1,7 +1,7 @@
 import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
 import { parseClusterId, sameId, type ClusterRef } from '../fleet/cluster';
-import { readPoolOperation, type PoolOperationState } from '../operations/settlePool';
+import { operationOutcome, readVerdict, type Verdict } from '../operations/lifecycle';
 import type { OutcomeRecord } from '../records/outcome';
 import type { OperationRecord } from '../state/operationStore';
 import type { AksEvent } from './parse';
@@ -33,19 +33,7 @@ async function operationsFor(deps: Pick<Deps, 'state'>, e: PoolEvent): Promise<O
 }
 
 function finishedOutcome(op: OperationRecord, e: PoolEvent): OutcomeRecord {
-  const at = op.finishedAt ?? e.time;
-  return {
-    action: op.action,
-    outcome: op.status,
-    cluster: op.cluster,
-    nodePool: op.nodePool,
-    ...(op.fromVersion ? { fromVersion: op.fromVersion } : {}),
-    ...(op.toVersion ? { toVersion: op.toVersion } : {}),
-    reason: op.reason ?? op.status,
-    at,
-    durationMs: at.getTime() - op.startedAt.getTime(),
-    details: { ...op.details, operationId: op.id, startedByRun: op.runId, eventId: e.id },
-  };
+  return operationOutcome(op, { at: op.finishedAt ?? e.time, details: { eventId: e.id } });
 }
 
 const isStale = (op: OperationRecord, e: PoolEvent): boolean =>
@@ -54,7 +42,7 @@ const endTime = (op: OperationRecord, e: PoolEvent): Date =>
   new Date(Math.max(e.time.getTime(), op.startedAt.getTime()));
 
 /**
- * NodePoolRolling* (PRODUCT §8): Started is progress (logged); Succeeded records the in-flight pool
+ * NodePoolRolling* (docs/functions.md, Event Grid): Started is progress (logged); Succeeded records the in-flight pool
  * operation of that cluster and pool as Succeeded; Failed reads the operation and the pool from ARM for
  * AKS's reason and records it Failed, unless ARM says the operation is still in progress (then it stays in
  * flight and the sweeper records its end). Outcomes are recorded once: a late or repeated event changes nothing.
@@ -78,9 +66,9 @@ export async function handlePoolRolling(deps: Deps, e: PoolEvent): Promise<Outco
     let status: 'Succeeded' | 'Failed' = e.type === 'NodePoolRollingSucceeded' ? 'Succeeded' : 'Failed';
     let reason = `AKS reported ${e.type} at ${e.time.toISOString()}`;
     if (status === 'Failed') {
-      let s: PoolOperationState;
+      let s: Verdict;
       try {
-        s = await readPoolOperation(deps, op);
+        s = await readVerdict(deps, op);
       } catch (err) {
         const error = toDay2Error(err, {
           cluster: e.clusterName,
@@ -88,11 +76,11 @@ export async function handlePoolRolling(deps: Deps, e: PoolEvent): Promise<Outco
         });
         if (isTransient(error)) throw error; // Event Grid redelivers; nothing recorded yet
         s = {
-          status: 'Failed',
+          status: 'Failed' as const,
           reason: `${reason}; the reason could not be read from ARM: ${error.message}`,
         };
       }
-      if (s.status === 'InProgress') {
+      if (s.status === 'running') {
         // AKS may report a failed attempt while it still rolls the pool: the lock stays, the sweeper records the end.
         deps.log.warn(
           `events: ${where}: AKS reported ${e.type}, but ARM says operation ${op.id} is still in progress (${s.reason}); left in flight, the sweeper records how it ends`,

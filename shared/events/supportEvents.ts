@@ -6,7 +6,7 @@ import { clusterRefOf } from './poolRolling';
 
 type SupportEvent = Extract<AksEvent, { type: 'ClusterSupportEnding' | 'ClusterSupportEnded' }>;
 
-/** ClusterSupportEnding / Ended (PRODUCT §8): a finding that raises a card at once, with the calendar's date when known. */
+/** ClusterSupportEnding / Ended (docs/functions.md, Event Grid): a finding that raises a card at once, with the calendar's date when known. */
 export function supportOutcome(e: SupportEvent): OutcomeRecord {
   const v = parseVersion(e.data.kubernetesVersion);
   const eol = v ? (calendarRow(SUPPORT_CALENDAR, minorKey(v))?.endOfLife ?? null) : null;

@@ -130,7 +130,7 @@ async function planAndApply(deps: Deps, run: RunRecord): Promise<NodeImagePlanRe
 }
 
 /**
- * The `nodeImageUpgrade` job (PRODUCT §4): plan every pool's node image, start the `upgrade` decisions
+ * The `nodeImageUpgrade` job (docs/functions.md): plan every pool's node image, start the `upgrade` decisions
  * (one pool per cluster, never waiting for completion), report the rest, one run. When discovery or
  * storage fails, the run is still reported, with a Failed `run` outcome, and a Day2Error is thrown.
  */

@@ -2,7 +2,7 @@ import type { MaintenanceConfiguration } from '@azure/arm-containerservice';
 import { settingWindowContains, type WindowSetting } from '../config/maintenanceWindowSetting';
 
 /**
- * Maintenance windows from AKS maintenance configurations (PRODUCT §2): when aks-day2 may upgrade node
+ * Maintenance windows from AKS maintenance configurations (docs/tags.md): when aks-day2 may upgrade node
  * images. Pure: every check takes the time. Dates may be `Date` (SDK 25.x deserialises `startDate`,
  * `notAllowedDates`, `notAllowedTime`) or the wire's strings, so SDK results and raw JSON both fit.
  */

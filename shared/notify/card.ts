@@ -1,5 +1,5 @@
 /**
- * The Teams card of a job run (PRODUCT §10): ONE Adaptive Card 1.4 per run, as the payload a Teams
+ * The Teams card of a job run (docs/records.md): ONE Adaptive Card 1.4 per run, as the payload a Teams
  * Workflows webhook takes. Failures first and in red, then findings, the changes as a table, the
  * skipped ones with their reasons; every cluster links to the Azure portal. The card stays under
  * MAX_CARD_BYTES for any fleet size: beyond that, sections are cut and say how many were left out.

@@ -1,5 +1,5 @@
 /**
- * Log Analytics rows (PRODUCT §10): one row per outcome in `AksDay2Ops_CL`, with exactly the columns
+ * Log Analytics rows (docs/records.md): one row per outcome in `AksDay2Ops_CL`, with exactly the columns
  * declared in infra/logs/dcr-stream.json (the one source of truth, shared with the table schema).
  */
 import dcr from '../../infra/logs/dcr-stream.json';

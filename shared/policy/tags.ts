@@ -3,7 +3,7 @@ import { parseCronSpec, type CronSpec } from './cron';
 
 export type { CronSpec } from './cron';
 
-/** PRODUCT §2 tag names. */
+/** Tag names (docs/tags.md). */
 export const TAGS = {
   stop: 'day2-stop',
   start: 'day2-start',
@@ -18,7 +18,7 @@ export const TAGS = {
 /** Tags the power schedule depends on (their errors are reported by that job). */
 export const POWER_TAGS: readonly string[] = [TAGS.stop, TAGS.start, TAGS.timezone, TAGS.skip, TAGS.protect];
 
-/** A tag value that does not parse: reported with the tag, the value and why (PRODUCT §2). */
+/** A tag value that does not parse: reported with the tag, the value and why (docs/tags.md). */
 export interface TagError {
   tag: string;
   value: string;
@@ -98,7 +98,7 @@ function oneOf<T extends string>(value: string, allowed: readonly T[]): T | unde
 }
 
 /**
- * Reads every PRODUCT §2 tag. Never throws: each tag that does not parse adds a TagError and leaves its
+ * Reads every tag of docs/tags.md. Never throws: each tag that does not parse adds a TagError and leaves its
  * feature off (bad cron → that action off; bad zone → no start/stop at all; bad ring → ring 5 and no
  * automatic upgrades: node-image `auto` and upgrade `patch`/`minor` become `notify`; bad node-image or
  * upgrade → `off`; bad skip entries are dropped, the valid ones kept).

@@ -2,7 +2,7 @@ import type { Deps } from '../deps';
 import { errorMessage } from '../errors';
 import { discoverFleet, type Inventory } from '../fleet/inventory';
 import { runJob } from '../records/runJob';
-import { settleOperations } from '../operations/settle';
+import { settleJob } from '../operations/lifecycle';
 import type { Actor, OutcomeRecord, RunRecord } from '../records/outcome';
 import { mapLimit } from '../util/mapLimit';
 import { applyAction } from './applyAction';
@@ -77,7 +77,7 @@ async function pruneSnoozes(tick: Tick): Promise<void> {
 }
 
 /**
- * One power-schedule tick (PRODUCT §2, §4): record how the operations of earlier ticks ended, discover
+ * One power-schedule tick (docs/tags.md, docs/functions.md): record how the operations of earlier ticks ended, discover
  * the fleet at the request floor, plan, and apply (stop/start accepted by AKS, not awaited). One run
  * record, reported once (the notifier decides whether a card is posted).
  */
@@ -99,8 +99,9 @@ export async function runPowerSchedule(deps: Deps, opts: PowerRunOptions = {}): 
       `${JOB}: run ${run.runId} at ${startedAt.toISOString()}${dryRun ? ' (dry run: nothing is changed)' : ''}${opts.pastDue ? ' (timer past due)' : ''}`,
     );
     try {
-      // settleOperations never throws for one operation; if even the in-flight list cannot be read, the tick still plans.
-      run.outcomes.push(...(await settleOperations(deps, JOB)).outcomes);
+      // Before planning: operations of earlier ticks (and of a crashed tick) settled or recovered from ARM, so
+      // their edges are handled. settleJob never throws for one operation; if even the list cannot be read, the tick still plans.
+      run.outcomes.push(...(await settleJob(deps, JOB)).outcomes);
     } catch (err) {
       deps.log.error(
         `${JOB}: run ${run.runId}: the operations of earlier ticks were not checked (the sweeper retries): ${errorMessage(err)}`,

@@ -1,7 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import { instantOfWall } from './edges';
 
-/** `snooze CLUSTER for 2h|until 22:00` (PRODUCT §7): keeps a cluster running past its stop edge. */
+/** `snooze CLUSTER for 2h|until 22:00` (docs/chatops.md, docs/cli.md): keeps a cluster running past its stop edge. */
 export interface SnoozeArgs {
   /** Local time `HH:MM` in the cluster's zone; the next occurrence after now. */
   until?: string;

@@ -1,14 +1,14 @@
 import type { ClusterRef } from '../fleet/cluster';
 
-/** PRODUCT §10 `Outcome` values. */
+/** `Outcome` values (docs/records.md). */
 export type Outcome = 'Succeeded' | 'Failed' | 'Skipped' | 'Planned' | 'InProgress';
 
-/** PRODUCT §4 jobs, as they appear in the `Job` column. */
+/** Jobs (docs/functions.md), as they appear in the `Job` column. */
 export type JobName =
   'power-schedule' | 'node-image' | 'version-support' | 'upgrade' | 'sweep' | 'events' | 'chatops';
 
 /**
- * PRODUCT §10 `Actor`: `timer`, `eventgrid`, `http:<principal>`, `teams:<object id>`.
+ * `Actor` (docs/records.md): `timer`, `eventgrid`, `http:<principal>`, `teams:<object id>`.
  * The CLI runs as `timer` when it runs a job the timers run (same job, same records); a change a person
  * asks for on the command line (`upgrade`, `snooze`) is theirs: `cli:<user>`.
  */

@@ -1,6 +1,6 @@
 /**
  * ARM error bodies as AKS sends them: `{"error":{code,message,details:null,subcode:""}}`, and the
- * refusals AKS makes (reference aks-arm-api.md §6.2), worded as AKS words them.
+ * refusals AKS makes (docs/simulator.md, AKS's refusals), worded as AKS words them.
  */
 export interface ArmErrorDetail {
   code: string;
@@ -117,7 +117,7 @@ export function poolVersionIncompatible(poolVersion: string, controlPlane: strin
   );
 }
 
-/** The UpgradeFailed message AKS gives when a PodDisruptionBudget blocks the drain (reference §6.2). */
+/** The UpgradeFailed message AKS gives when a PodDisruptionBudget blocks the drain (docs/simulator.md). */
 export function pdbDrainFailure(
   pool: string,
   nodeIndex: number,

@@ -8,6 +8,7 @@ import type { SimClock } from './clock';
 import { pdbDrainFailure, type ArmErrorDetail } from './errors';
 import { clusterKey, type ClusterState, type PoolState, type SimState } from './state';
 import { latestNodeImage } from './versions';
+import { surgeCount } from './capacity';
 
 export type OperationKind =
   'stop' | 'start' | 'clusterUpdate' | 'clusterCreate' | 'poolUpdate' | 'poolCreate' | 'nodeImageUpgrade';
@@ -90,6 +91,8 @@ export interface PoolChange {
   pool: string;
   targetVersion?: string;
   nodeImage?: boolean;
+  /** Fails the roll before its first batch (e.g. QuotaExceeded for the surge nodes). */
+  failWith?: ArmErrorDetail;
 }
 
 export interface OperationSpec {
@@ -105,11 +108,7 @@ export interface OperationSpec {
 }
 
 /** Surge nodes per batch: integer or percent of count, rounded up; default 10%; at least 1, at most the pool size. */
-export function surgeNodes(p: PoolState): number {
-  const raw = p.upgradeSettings?.maxSurge ?? '10%';
-  const n = raw.endsWith('%') ? Math.ceil((p.count * Number(raw.slice(0, -1))) / 100) : Number(raw);
-  return Math.min(Math.max(1, p.count), Math.max(1, Number.isFinite(n) ? n : 1));
-}
+export const surgeNodes = surgeCount;
 
 export interface PoolProgress {
   pool: string;
@@ -218,7 +217,10 @@ export class OperationEngine {
         p.count === 0 ? t.updateSeconds : batches * perBatch,
       );
       const pdb = c.pdbs.find((d) => d.blocksDrain && (!d.pools || d.pools.includes(p.name)));
-      if (pdb && p.count > 0) {
+      if (ch.failWith) {
+        step.failAtMs = step.startMs + 15_000;
+        step.failure = ch.failWith;
+      } else if (pdb && p.count > 0) {
         step.blockedByPdb = true;
         step.failAtMs = step.startMs + (p.upgradeSettings?.drainTimeoutInMinutes ?? 30) * 60_000;
         step.failure = pdbDrainFailure(

@@ -1,4 +1,4 @@
-/** AKS's refusals (reference §4, §6.2): one operation at a time, stopped clusters, version rules. */
+/** AKS's refusals (docs/simulator.md): one operation at a time, stopped clusters, version rules. */
 import {
   ArmError,
   anotherAgentPoolOperation,

@@ -29,6 +29,7 @@ import { operationRoutes } from './routes/operations';
 import { runCommandRoutes } from './routes/runCommand';
 import { upgradeAdminRoutes } from './routes/upgradeAdmin';
 import { LOGS_QUERY_BASE, logsQueryRoutes } from './routes/logsQuery';
+import { capacityRoutes } from './routes/capacity';
 import { PutCounter } from './putCounts';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { versionRoutes } from './routes/versions';
@@ -122,6 +123,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     ...versionRoutes(ctx),
     ...operationRoutes(ctx),
     ...logsQueryRoutes(ctx),
+    ...capacityRoutes(ctx),
   ];
   const puts = new PutCounter();
   const admin = [
@@ -149,7 +151,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     return await m.route.handler(sreq);
   }
 
-  async function handleArm(req: IncomingMessage, sreq: SimRequest): Promise<SimResponse> {
+  async function handleArm(
+    req: IncomingMessage,
+    sreq: SimRequest,
+  ): Promise<SimResponse & { drop?: boolean }> {
     const requestId = randomUUID();
     const correlation = String(
       req.headers['x-ms-correlation-request-id'] ?? req.headers['x-ms-client-request-id'] ?? randomUUID(),
@@ -214,6 +219,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
             res = errorResponse(err);
           }
           if (m && m !== 'method') puts.record(operation, m.params, res.status);
+          if (faults.dropResponseFor(facts, res.status)) {
+            counters.status(res.status);
+            return { ...res, drop: true };
+          }
           const after = faults.latencyFor(facts, 'after');
           if (after > 0) await new Promise((r) => setTimeout(r, after).unref());
           counters.status(res.status);
@@ -263,7 +272,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
         sreq.body = parseJson(rawBody);
         send(res, logs.handle(sreq));
       } else {
-        send(res, await handleArm(req, sreq));
+        const answer = await handleArm(req, sreq);
+        // dropResponse fault: ARM accepted the request (the operation runs), the client never hears it.
+        if (answer.drop) req.socket.destroy();
+        else send(res, answer);
       }
     } catch (err) {
       send(res, errorResponse(err));

@@ -111,7 +111,7 @@ export function poolFromFleet(p: FleetPool, clusterVersion: string): PoolState {
     powerState: p.powerState ?? 'Running',
     upgradeSettings: p.upgradeSettings ? { ...p.upgradeSettings } : undefined,
     eTag: etag(),
-    extra: { ...(p.properties ?? {}) },
+    extra: { ...(p.vnetSubnetId ? { vnetSubnetID: p.vnetSubnetId } : {}), ...(p.properties ?? {}) },
   };
 }
 
@@ -156,7 +156,7 @@ export class SimState {
   readonly tenantId: string;
   readonly workspaceIds: string[];
 
-  constructor(fleet: Fleet) {
+  constructor(readonly fleet: Fleet) {
     this.tenantId = fleet.tenantId;
     this.workspaceIds = fleet.logAnalytics.workspaceIds.map((w) => w.toLowerCase());
     this.timings = { ...fleet.timings };

@@ -1,7 +1,7 @@
 /**
  * ARM wire shapes of the simulator's resources (nested `properties`, `id`, `name`, `type`, ...), as in
  * the official examples. Like real AKS, cluster ids carry a lower-case `resourcegroups` segment and
- * `type` is `Microsoft.ContainerService/ManagedClusters` (reference §1).
+ * `type` is `Microsoft.ContainerService/ManagedClusters` (as AKS serves it; docs/simulator.md).
  */
 import type { FleetLocation } from './fleet/schema';
 import { armClusterId, type ClusterState, type PoolState } from './state';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { getOrUndefined, Tables } from './tables';
+import { getOrUndefined, Tables } from '../storage/tables';
 
 /**
- * Event Grid event ids whose handling is done (PRODUCT §8: delivery is at-least-once). An id is marked
+ * Event Grid event ids whose handling is done (docs/functions.md: delivery is at-least-once). An id is marked
  * only after its event was handled and its outcomes reported, so a failure or a crash before that makes
  * Event Grid's redelivery handle it again; a repeat of a done event is acknowledged without work.
  * Ids are hashed for the row key: any id, however long or hostile, is a valid key.

@@ -18,7 +18,7 @@ export interface VersionSupportResult {
 }
 
 /**
- * Outcome mapping (PRODUCT §10): a version check changes nothing, so every assessment is `Skipped`
+ * Outcome mapping (docs/records.md): a version check changes nothing, so every assessment is `Skipped`
  * (action `version-check`), its reason the assessment's sentence prefixed by the status. Anything but
  * `current` is a finding (`details.finding`), so the card lists it under Findings; `details` carries
  * status, version, latest patch, end of support, days left and the upgrade path for Log Analytics.
@@ -100,7 +100,7 @@ function outcomesOf(plan: VersionPlan): OutcomeRecord[] {
 }
 
 /**
- * The `versionSupport` job (PRODUCT §4): the support status of every cluster (or of `clusterIds`), one
+ * The `versionSupport` job (docs/functions.md): the support status of every cluster (or of `clusterIds`), one
  * outcome per cluster, reported as one run that always posts its card (a scheduled report). When
  * discovery fails, the run is still reported, with a Failed `run` outcome, and a Day2Error is thrown.
  */

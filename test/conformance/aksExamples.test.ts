@@ -1,21 +1,15 @@
 /**
- * Conformance with the official AKS examples (../shared/conformance/aks-examples): for every example,
+ * Conformance with the official AKS examples (test/fixtures/aks-examples): for every example,
  * a simulator holding the example's resource answers the example's request over HTTPS with one of the
  * example's statuses and a body carrying every field of the example's body with the same JSON type.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { startSimulator, type SimHandle } from '../../shared/sim/server';
 import { call } from '../sim/simClient';
 import { exampleBody, fleetForExample, type AksExample } from './exampleFleet';
 import { shapeMismatches } from './shape';
+import { fixtureJson, fixtureJsonFiles } from '../support/fixtures';
 
-const DIR = path.resolve(__dirname, '../../../shared/conformance/aks-examples');
-const files = existsSync(DIR)
-  ? readdirSync(DIR)
-      .filter((f) => f.endsWith('.json'))
-      .sort()
-  : [];
+const files = fixtureJsonFiles('aks-examples');
 
 /** The two 2025-09-01 files carry no operationId. */
 const OPERATION_BY_FILE: Record<string, string> = {
@@ -98,16 +92,9 @@ async function commandId(s: SimHandle, ex: AksExample): Promise<string> {
   return id;
 }
 
-const describeIfExamples = files.length ? describe : describe.skip;
-if (!files.length) {
-  console.warn(
-    `AKS conformance skipped: no example files in ${DIR} (the ../shared/conformance folder is absent)`,
-  );
-}
-
-describeIfExamples('conformance with the official AKS examples', () => {
+describe('conformance with the official AKS examples', () => {
   it.each(files)('answers %s with an example status and a body of the example shape', async (file) => {
-    const ex = JSON.parse(readFileSync(path.join(DIR, file), 'utf8')) as AksExample;
+    const ex = fixtureJson<AksExample>('aks-examples', file);
     const operationId = ex.operationId ?? OPERATION_BY_FILE[file];
     if (!operationId) throw new Error(`${file}: no operationId and no mapping for it`);
     const req = REQUESTS[operationId];

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { aksEventsHandler } from '../../functions/aksEvents';
 import type { InvocationContext } from '@azure/functions';
 import { createDeps, type Deps } from '../../shared/deps';
@@ -10,6 +8,7 @@ import { runNodeImage } from '../../shared/nodeimage/runNodeImage';
 import { runSweep } from '../../shared/sweeper/runSweep';
 import { admin } from '../sim/simClient';
 import type { TestApp } from '../support/app';
+import { fixtureJson, fixtureJsonFiles } from '../support/fixtures';
 import { uniqueName } from '../support/storage';
 import {
   armCalls,
@@ -21,25 +20,17 @@ import {
 } from '../nodeimage/helpers';
 import { invocationContext, startEventBridge } from './eventBridge';
 
-const SAMPLES = path.resolve(__dirname, '../../../shared/conformance/eventgrid-aks');
-const haveSamples = fs.existsSync(SAMPLES);
-if (!haveSamples) console.warn(`Event Grid samples not found at ${SAMPLES}: the sample tests are skipped`);
-
 type Json = Record<string, unknown>;
 function samples(): Array<{ file: string; event: Json }> {
   return ['event-grid-schema', 'cloud-events-schema'].flatMap((dir) =>
-    fs
-      .readdirSync(path.join(SAMPLES, dir))
-      .filter((f) => f.endsWith('.json'))
-      .sort()
-      .map((f) => ({
-        file: `${dir}/${f}`,
-        event: JSON.parse(fs.readFileSync(path.join(SAMPLES, dir, f), 'utf8')) as Json,
-      })),
+    fixtureJsonFiles('eventgrid-aks', dir).map((f) => ({
+      file: `${dir}/${f}`,
+      event: fixtureJson<Json>('eventgrid-aks', dir, f),
+    })),
   );
 }
 function sample(file: string): Json {
-  return JSON.parse(fs.readFileSync(path.join(SAMPLES, file), 'utf8')) as Json;
+  return fixtureJson<Json>('eventgrid-aks', ...file.split('/'));
 }
 
 /** A sample about one of the demo clusters: the placeholders replaced, a fresh id. */
@@ -61,9 +52,7 @@ function about(
   return e;
 }
 
-const describeIf = haveSamples ? describe : describe.skip;
-
-describeIf('aksEvents handler with the official Event Grid samples', () => {
+describe('aksEvents handler with the official Event Grid samples', () => {
   let app: TestApp;
 
   beforeAll(async () => {
@@ -290,40 +279,37 @@ describe('aksEvents handler with events the simulator delivers', () => {
     }
   });
 
-  (haveSamples ? it : it.skip)(
-    'leaves a node-image upgrade in flight when NodePoolRollingFailed arrives while ARM says it still runs',
-    async () => {
-      const app = await startWindowOpenApp();
-      try {
-        const r = await runNodeImage(app.deps);
-        const started = r.run.outcomes.find(
-          (o) => o.cluster.name === 'aks-dev-weu-01' && o.nodePool === 'apps',
-        );
-        expect(started?.outcome).toBe('InProgress');
-        const failed = about(sample('event-grid-schema/node_pool_rolling_failed.json'), started!.cluster, {
-          pool: 'apps',
-          time: app.deps.clock.now(),
-        });
-        const lines: string[] = [];
-        await aksEventsHandler((ctx) => ({ ...app.deps, log: loggerFromContext(ctx) }))(
-          failed,
-          invocationContext(lines),
-        );
-        const [op] = await app.deps.state.operations.inFlight();
-        expect(op).toMatchObject({ nodePool: 'apps', status: 'InProgress' });
-        expect(lines.join('\n')).toMatch(
-          /AKS reported NodePoolRollingFailed, but ARM says operation .* is still in progress .*; left in flight, the sweeper records how it ends/,
-        );
-        expect((await logRows(app)).filter((r) => r.Job === 'events' && r.Outcome === 'Failed')).toHaveLength(
-          0,
-        );
+  it('leaves a node-image upgrade in flight when NodePoolRollingFailed arrives while ARM says it still runs', async () => {
+    const app = await startWindowOpenApp();
+    try {
+      const r = await runNodeImage(app.deps);
+      const started = r.run.outcomes.find(
+        (o) => o.cluster.name === 'aks-dev-weu-01' && o.nodePool === 'apps',
+      );
+      expect(started?.outcome).toBe('InProgress');
+      const failed = about(sample('event-grid-schema/node_pool_rolling_failed.json'), started!.cluster, {
+        pool: 'apps',
+        time: app.deps.clock.now(),
+      });
+      const lines: string[] = [];
+      await aksEventsHandler((ctx) => ({ ...app.deps, log: loggerFromContext(ctx) }))(
+        failed,
+        invocationContext(lines),
+      );
+      const [op] = await app.deps.state.operations.inFlight();
+      expect(op).toMatchObject({ nodePool: 'apps', status: 'InProgress' });
+      expect(lines.join('\n')).toMatch(
+        /AKS reported NodePoolRollingFailed, but ARM says operation .* is still in progress .*; left in flight, the sweeper records how it ends/,
+      );
+      expect((await logRows(app)).filter((r) => r.Job === 'events' && r.Outcome === 'Failed')).toHaveLength(
+        0,
+      );
 
-        await admin(app.sim, 'POST', '/clock/advance', { minutes: 30 });
-        await runSweep(app.deps);
-        expect((await app.deps.state.operations.get(op!.id))?.status).toBe('Succeeded');
-      } finally {
-        await app.close();
-      }
-    },
-  );
+      await admin(app.sim, 'POST', '/clock/advance', { minutes: 30 });
+      await runSweep(app.deps);
+      expect((await app.deps.state.operations.get(op!.id))?.status).toBe('Succeeded');
+    } finally {
+      await app.close();
+    }
+  });
 });

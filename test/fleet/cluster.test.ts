@@ -1,12 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { isBusy, parseClusterId, sameId, toClusterSnapshot } from '../../shared/fleet/cluster';
 import type { ManagedCluster } from '@azure/arm-containerservice';
-
-const EXAMPLES = path.resolve(__dirname, '../../../shared/conformance/aks-examples');
-const haveExamples = fs.existsSync(EXAMPLES);
-if (!haveExamples)
-  console.warn(`SKIPPED: ${EXAMPLES} is absent, so the official AKS examples cannot be parsed`);
+import { fixtureJson, fixtureJsonFiles } from '../support/fixtures';
 
 /** The SDK 25.x flattens `properties` into the model; do the same for a wire body. */
 function flatten(wire: { properties?: Record<string, unknown> } & Record<string, unknown>): ManagedCluster {
@@ -17,13 +11,8 @@ function flatten(wire: { properties?: Record<string, unknown> } & Record<string,
 
 function clusterBodies(): Array<[string, Record<string, unknown>]> {
   const out: Array<[string, Record<string, unknown>]> = [];
-  if (!haveExamples) return out;
-  for (const file of fs
-    .readdirSync(EXAMPLES)
-    .filter((f) => f.startsWith('ManagedClusters') && f.endsWith('.json'))) {
-    const ex = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as {
-      responses: Record<string, { body?: unknown }>;
-    };
+  for (const file of fixtureJsonFiles('aks-examples').filter((f) => f.startsWith('ManagedClusters'))) {
+    const ex = fixtureJson<{ responses: Record<string, { body?: unknown }> }>('aks-examples', file);
     for (const [status, r] of Object.entries(ex.responses)) {
       const body = r.body as { value?: unknown[]; type?: string } | undefined;
       if (!body) continue;
@@ -38,7 +27,7 @@ function clusterBodies(): Array<[string, Record<string, unknown>]> {
   return out;
 }
 
-(haveExamples ? describe : describe.skip)('toClusterSnapshot', () => {
+describe('toClusterSnapshot', () => {
   const bodies = clusterBodies();
   it('finds managed clusters in the official examples', () => {
     expect(bodies.length).toBeGreaterThanOrEqual(4);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SETTING_DEFAULTS, SETTING_NAMES } from '../../shared/config/settings';
 
-// App settings are the contract between infra/ and loadSettings (STYLE.md, Habits). These tests read the
+// App settings are the contract between infra/ and loadSettings (docs/settings.md). These tests read the
 // Bicep as text: no Bicep CLI is needed, and a renamed setting on either side fails here.
 
 const INFRA = path.join(__dirname, '..', '..', 'infra');
@@ -31,7 +31,7 @@ const FLEX_FORBIDDEN = [
   'TZ',
 ];
 
-/** Least-privilege actions, copied from shared/reference/platform-facts.md ("Least-privilege actions"). */
+/** Least-privilege actions, as listed in docs/permissions.md. */
 const OPERATOR_ALLOW_LIST = [
   'Microsoft.ContainerService/managedClusters/read',
   'Microsoft.ContainerService/managedClusters/agentPools/read',
@@ -160,7 +160,7 @@ describe('infra app settings', () => {
 });
 
 describe('infra custom roles', () => {
-  it('gives the operator role only actions from the platform-facts allow-list', () => {
+  it('gives the operator role only actions from the allow-list in docs/permissions.md', () => {
     const actions = roleActions('operatorActions');
     for (const a of actions) expect(OPERATOR_ALLOW_LIST).toContain(a);
     expect([...actions].sort()).toEqual([...OPERATOR_ALLOW_LIST].sort());

@@ -1,4 +1,4 @@
-import { formatNodeImagePlan } from '../../shared/nodeimage/formatNodeImagePlan';
+import { formatNodeImagePlan } from '../../shared/cli/formatNodeImagePlan';
 import { planNodeImageRun, runNodeImage } from '../../shared/nodeimage/runNodeImage';
 import { createStateStore } from '../../shared/state/stateStore';
 import { admin } from '../sim/simClient';

@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import {
   parseMaintenanceWindowSetting,
   type WindowSetting,
@@ -11,11 +9,7 @@ import {
   type MaintenanceConfigInput,
 } from '../../shared/nodeimage/window';
 import { toSdkMaintenanceConfiguration } from './sdkShape';
-
-const EXAMPLES = path.resolve(__dirname, '../../../shared/conformance/aks-examples');
-const haveExamples = existsSync(path.join(EXAMPLES, 'MaintenanceConfigurationsList_MaintenanceWindow.json'));
-if (!haveExamples)
-  console.warn(`skipped: the official maintenance-configuration examples are absent from ${EXAMPLES}`);
+import { fixtureJson } from '../support/fixtures';
 
 type Wire = Parameters<typeof toSdkMaintenanceConfiguration>[0];
 interface ExampleDoc {
@@ -23,7 +17,7 @@ interface ExampleDoc {
   responses: Record<string, { body: Wire & { value?: Wire[] } }>;
 }
 function exampleDoc(file: string): ExampleDoc {
-  return JSON.parse(readFileSync(path.join(EXAMPLES, file), 'utf8')) as ExampleDoc;
+  return fixtureJson<ExampleDoc>('aks-examples', file);
 }
 function example(file: string, pick: (doc: ExampleDoc) => Wire): Wire {
   return pick(exampleDoc(file));
@@ -38,7 +32,7 @@ function setting(text: string): WindowSetting {
   return r.window;
 }
 
-(haveExamples ? describe : describe.skip)('maintenanceWindowContains on the official example windows', () => {
+describe('maintenanceWindowContains on the official example windows', () => {
   const nodeOsDaily3 = () =>
     example('MaintenanceConfigurationsGet_MaintenanceWindow.json', (d) => d.responses['200']!.body);
   const listed = (i: number) => () =>

@@ -4,7 +4,7 @@ import { LOG_COLUMNS, chunkRows, toLogRows } from '../../shared/notify/logRows';
 import { notifyWorld, type NotifyWorld } from './helpers';
 import { hugeRun, nodeImageRun } from './runs';
 
-/** PRODUCT §10, in order. */
+/** The columns of docs/records.md, in order. */
 const CONTRACT = [
   'TimeGenerated',
   'RunId',
@@ -40,7 +40,7 @@ function hasType(value: unknown, type: string): boolean {
 }
 
 describe('Log Analytics rows (AksDay2Ops_CL)', () => {
-  it('declares exactly the PRODUCT §10 columns, the same in the table schema and the DCR stream', () => {
+  it('declares exactly the docs/records.md columns, the same in the table schema and the DCR stream', () => {
     const tableCols = table.properties.schema.columns.map((c) => ({ name: c.name, type: c.type }));
     const streamCols = dcr.streamDeclarations['Custom-AksDay2Ops_CL'].columns;
     expect(tableCols.map((c) => c.name)).toEqual(CONTRACT);

@@ -3,6 +3,7 @@ import type { FleetFile } from '../../shared/sim/fleet/schema';
 
 export const UP_SUB = '11111111-2222-4333-8444-555555555555';
 export const UP_RG = 'rg-upgrades';
+export const VNET = `/subscriptions/${UP_SUB}/resourceGroups/${UP_RG}/providers/Microsoft.Network/virtualNetworks/vnet-upgrades`;
 const IMG = 'AKSUbuntu-2204gen2containerd-202610.07.0';
 
 export function upgradeFleet(): FleetFile {
@@ -97,11 +98,49 @@ export function upgradeFleet(): FleetFile {
                     minAvailable: 2,
                     pools: ['apps'],
                   },
+                  {
+                    namespace: 'kube-system',
+                    name: 'coredns-pdb',
+                    minAvailable: 1,
+                    blocksDrain: false,
+                    pools: ['system'],
+                  },
+                ],
+              },
+              {
+                name: 'aks-quota',
+                location: 'westeurope',
+                kubernetesVersion: '1.33.3',
+                properties: { networkProfile: { networkPlugin: 'azure' } },
+                pools: [
+                  { name: 'system', count: 2, mode: 'System', nodeImageVersion: IMG },
+                  {
+                    name: 'big',
+                    count: 10,
+                    vmSize: 'Standard_D8s_v5',
+                    orchestratorVersion: '1.33.2',
+                    nodeImageVersion: IMG,
+                    upgradeSettings: { maxSurge: '33%' },
+                    vnetSubnetId: `${VNET}/subnets/snet-nodes`,
+                    properties: { maxPods: 20 },
+                  },
+                ],
+              },
+            ],
+            virtualNetworks: [
+              {
+                name: 'vnet-upgrades',
+                location: 'westeurope',
+                addressPrefixes: ['10.10.0.0/16'],
+                subnets: [
+                  { name: 'snet-nodes', addressPrefix: '10.10.0.0/24' },
+                  { name: 'snet-small', addressPrefix: '10.10.1.0/28', usedIps: 7 },
                 ],
               },
             ],
           },
         ],
+        quotas: { westeurope: { standardDSv5Family: { limit: 100 } } },
       },
     ],
     locations: {

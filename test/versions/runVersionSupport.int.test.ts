@@ -1,6 +1,6 @@
 import { admin } from '../sim/simClient';
 import { startTestApp, type TestApp } from '../support/app';
-import { formatVersionPlan } from '../../shared/versions/formatVersionPlan';
+import { formatVersionPlan } from '../../shared/cli/formatVersionPlan';
 import { planVersionSupport } from '../../shared/versions/planVersionSupport';
 import { runVersionSupport } from '../../shared/versions/runVersionSupport';
 

@@ -1,9 +1,8 @@
-import { readFileSync, existsSync } from 'node:fs';
-import path from 'node:path';
 import type { KubernetesVersion } from '@azure/arm-containerservice';
 import { loadCalendar, SUPPORT_CALENDAR } from '../../shared/versions/calendar';
 import { assessVersionSupport, worstFirst, type VersionAssessment } from '../../shared/versions/support';
 import { cluster, REGION } from './fixtures';
+import { fixtureJson } from '../support/fixtures';
 
 const JULY_2025 = new Date('2025-07-15T06:00:00Z');
 
@@ -145,33 +144,25 @@ describe('assessVersionSupport', () => {
   });
 });
 
-const EXAMPLE = path.resolve(
-  __dirname,
-  '../../../shared/conformance/aks-examples/KubernetesVersions_List.json',
-);
-if (!existsSync(EXAMPLE)) console.warn(`skipped: official example ${EXAMPLE} is absent`);
+describe('assessVersionSupport on the official KubernetesVersions_List.json example', () => {
+  const doc = fixtureJson<{ responses: { 200: { body: { values: KubernetesVersion[] } } } }>(
+    'aks-examples',
+    'KubernetesVersions_List.json',
+  );
+  const region = doc.responses[200].body.values;
 
-(existsSync(EXAMPLE) ? describe : describe.skip)(
-  'assessVersionSupport on the official KubernetesVersions_List.json example',
-  () => {
-    const doc = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as {
-      responses: { 200: { body: { values: KubernetesVersion[] } } };
-    };
-    const region = doc.responses[200].body.values;
-
-    it('calls 1.23.12 ending (lowest minor), says its end is unknown, and skips the preview 1.26', () => {
-      const a = assess('1.23.12', { region });
-      expect(a).toMatchObject({
-        status: 'ending',
-        latestPatchOfMinor: '1.23.15',
-        endOfSupport: null,
-        path: ['1.24.9', '1.25.5'],
-      });
-      expect(a.reason).toMatch(/end of support unknown/);
+  it('calls 1.23.12 ending (lowest minor), says its end is unknown, and skips the preview 1.26', () => {
+    const a = assess('1.23.12', { region });
+    expect(a).toMatchObject({
+      status: 'ending',
+      latestPatchOfMinor: '1.23.15',
+      endOfSupport: null,
+      path: ['1.24.9', '1.25.5'],
     });
+    expect(a.reason).toMatch(/end of support unknown/);
+  });
 
-    it('calls 1.25.5 current: 1.26 is only a preview', () => {
-      expect(assess('1.25.5', { region })).toMatchObject({ status: 'current', path: [] });
-    });
-  },
-);
+  it('calls 1.25.5 current: 1.26 is only a preview', () => {
+    expect(assess('1.25.5', { region })).toMatchObject({ status: 'current', path: [] });
+  });
+});

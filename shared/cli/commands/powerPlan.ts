@@ -1,5 +1,5 @@
 import { discoverFleet } from '../../fleet/inventory';
-import { formatPowerPlan } from '../../power/planTable';
+import { formatPowerPlan } from '../formatPowerPlan';
 import { createStateStore } from '../../state/stateStore';
 import type { AppContext } from '../appContext';
 

@@ -37,6 +37,14 @@ export const PoolSchema = z.strictObject({
   powerState: z.enum(['Running', 'Stopped']).optional(),
   provisioningState: z.string().default('Succeeded'),
   upgradeSettings: UpgradeSettingsSchema.optional(),
+  vnetSubnetId: z
+    .string()
+    .regex(
+      /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i,
+      'expected a subnet resource id /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>',
+    )
+    .optional()
+    .describe('the subnet its nodes take IPs from (served as vnetSubnetID)'),
   properties: z.record(z.string(), z.unknown()).optional().describe('further ARM properties served verbatim'),
 });
 
@@ -145,9 +153,40 @@ export const ClusterSchema = z.strictObject({
     .describe('further top-level ARM fields served verbatim (identity, sku, eTag, systemData)'),
 });
 
+const CIDR = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/([0-9]|[12]\d|3[0-2])$/;
+
+export const SubnetSchema = z.strictObject({
+  name: z.string().min(1).max(80),
+  addressPrefix: z.string().regex(CIDR, 'expected an IPv4 CIDR, e.g. 10.224.0.0/24'),
+  usedIps: z
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      'IPs in use (default: from the pools on it: per node 1, or 1 + maxPods for Azure CNI without overlay)',
+    ),
+});
+
+export const VirtualNetworkSchema = z.strictObject({
+  name: z.string().min(1).max(64),
+  location: z.string().min(1),
+  addressPrefixes: z.array(z.string().regex(CIDR, 'expected an IPv4 CIDR')).min(1),
+  subnets: z.array(SubnetSchema).default([]),
+});
+
 export const ResourceGroupSchema = z.strictObject({
   name: z.string().min(1).max(90),
   clusters: z.array(ClusterSchema).default([]),
+  virtualNetworks: z.array(VirtualNetworkSchema).default([]),
+});
+
+export const QuotaSchema = z.strictObject({
+  limit: z.int().min(0),
+  currentValue: z
+    .int()
+    .min(0)
+    .optional()
+    .describe("in use (default: the fleet's pools in this subscription and region)"),
 });
 
 export const SubscriptionSchema = z.strictObject({
@@ -155,6 +194,12 @@ export const SubscriptionSchema = z.strictObject({
   displayName: z.string().min(1),
   tenantId: guid.optional(),
   resourceGroups: z.array(ResourceGroupSchema).default([]),
+  quotas: z
+    .record(z.string(), z.record(z.string(), QuotaSchema))
+    .default({})
+    .describe(
+      'location -> usage name (cores, virtualMachines, standardDDSv5Family, ...) -> quota; unnamed ones default to a large limit',
+    ),
 });
 
 export const MinorVersionSchema = z.strictObject({
@@ -245,6 +290,17 @@ export const FaultSchema = z.discriminatedUnion('type', [
     rate: z.number().min(0).max(1).optional(),
   }),
   z.strictObject({
+    type: z.literal('dropResponse'),
+    id: z.string().optional(),
+    match: FaultMatchSchema.default({}),
+    times: z
+      .int()
+      .min(1)
+      .optional()
+      .describe('drop the answer to this many accepted requests, then stop (default: always)'),
+    rate: z.number().min(0).max(1).optional(),
+  }),
+  z.strictObject({
     type: z.literal('operationFailure'),
     id: z.string().optional(),
     cluster: z.string().min(1).describe('cluster name or resource id'),
@@ -270,6 +326,10 @@ export const FleetFileSchema = z.strictObject({
   throttling: ThrottlingSchema.default(ThrottlingSchema.parse({})),
   paging: z.strictObject({ pageSize: z.int().min(1).max(1000).default(100) }).default({ pageSize: 100 }),
   faults: z.array(FaultSchema).default([]),
+  vmSizes: z
+    .record(z.string(), z.strictObject({ family: z.string().min(1), vCPUs: z.int().min(1) }))
+    .default({})
+    .describe('VM sizes beyond the built-in table: name -> quota family and vCPUs'),
   logAnalytics: z
     .strictObject({
       workspaceIds: z

@@ -8,6 +8,7 @@ import { availablePoolVersions, poolResource, poolUpgradeProfile } from '../wire
 import { CL, checkPoolName, deepMerge, lroHeaders, page, requireCluster, requirePool } from './common';
 import { poolFromRequest } from './managedClusters';
 import { parseUpgradeSettings } from '../upgradeSettings';
+import { surgeQuotaFailure } from '../capacity';
 
 const POOL_MANAGED = new Set([
   'count',
@@ -93,7 +94,9 @@ function putPool(ctx: SimContext, req: SimRequest) {
     state: target ? 'Upgrading' : 'Updating',
     scope: 'pool',
     pool: p.name,
-    poolChanges: target ? [{ pool: p.name, targetVersion: target }] : [],
+    poolChanges: target
+      ? [{ pool: p.name, targetVersion: target, failWith: surgeQuotaFailure(ctx.state, c, p) }]
+      : [],
     waitSeconds: target ? undefined : ctx.state.timings.updateSeconds,
   });
   return { status: 200, body: poolResource(c, p), headers: lroHeaders(req, op, false) };
@@ -130,7 +133,9 @@ export function agentPoolRoutes(ctx: SimContext): Route[] {
           state: 'UpgradingNodeImageVersion',
           scope: 'pool',
           pool: pool.name,
-          poolChanges: [{ pool: pool.name, nodeImage: true }],
+          poolChanges: [
+            { pool: pool.name, nodeImage: true, failWith: surgeQuotaFailure(ctx.state, cluster, pool) },
+          ],
         });
         return { status: 202, body: poolResource(cluster, pool), headers: lroHeaders(req, op, true) };
       },

@@ -8,6 +8,7 @@ import { clusterKey, etag, type ClusterState, type PoolState } from '../state';
 import { clusterResource, clusterUpgradeProfile } from '../wire';
 import { resolveVersion } from '../versions';
 import { parseUpgradeSettings } from '../upgradeSettings';
+import { surgeQuotaFailure } from '../capacity';
 import {
   CL,
   checkClusterName,
@@ -214,6 +215,7 @@ function update(
   for (const ch of poolChanges) {
     const p = c.pools.find((x) => x.name === ch.pool);
     if (p && ch.targetVersion) p.orchestratorVersion = ch.targetVersion;
+    if (p) ch.failWith = surgeQuotaFailure(ctx.state, c, p);
   }
   c.eTag = etag();
   const upgrading = Boolean(cpTarget) || poolChanges.length > 0;

@@ -5,6 +5,7 @@ import type { CommandRecord, SimContext } from '../context';
 import { isRecord, route, type Route } from '../http';
 import { clusterKey, type ClusterState, type RunCommandOutput } from '../state';
 import { apiVersion, CL, requireCluster } from './common';
+import { KUBECTL_COMMANDS, kubectlJson } from '../kubectl';
 
 const PDB_QUERY = /^\s*kubectl\s+get\s+(pdb|poddisruptionbudgets?)\b.*(\s-A\b|--all-namespaces)/;
 
@@ -42,8 +43,15 @@ export function pdbTable(c: ClusterState): string {
 export function commandOutput(c: ClusterState, command: string): RunCommandOutput {
   const configured = c.runCommands[command] ?? c.runCommands[command.trim()];
   if (configured) return { ...configured };
+  const json = kubectlJson(c, command);
+  if (json !== undefined) return { exitCode: 0, logs: json, provisioningState: 'succeeded' };
   if (PDB_QUERY.test(command)) return { exitCode: 0, logs: pdbTable(c), provisioningState: 'succeeded' };
-  return { exitCode: 0, logs: '', provisioningState: 'succeeded' };
+  // The simulator cannot run arbitrary commands: it says so, with kubectl's exit code for an error.
+  return {
+    exitCode: 1,
+    logs: `error: the simulator has no output for command "${command.trim().slice(0, 80)}": it answers ${Object.values(KUBECTL_COMMANDS).join(', ')}, "kubectl get pdb -A" and the commands its fleet file configures\n`,
+    provisioningState: 'succeeded',
+  };
 }
 
 function resultBody(r: CommandRecord): Record<string, unknown> {
