@@ -60,7 +60,17 @@ export async function handlePoolRolling(deps: Deps, e: PoolEvent): Promise<Outco
     );
     return false;
   });
-  if (ops.length === 0) return notOurs(deps, e);
+  if (ops.length === 0) {
+    const pending = await deps.state.operations.pendingHolder(e.clusterId);
+    if (pending?.nodePool === e.data.nodePoolName) {
+      // Ours, but AKS's answer to its submit is not recorded yet: its holder or, after a crash, the sweeper records it.
+      deps.log.info(
+        `events: ${e.type} for ${where}: operation ${pending.id} is not recorded as accepted yet; its outcome is recorded from ARM`,
+      );
+      return [];
+    }
+    return notOurs(deps, e);
+  }
   const out: OutcomeRecord[] = [];
   for (const op of ops) {
     let status: 'Succeeded' | 'Failed' = e.type === 'NodePoolRollingSucceeded' ? 'Succeeded' : 'Failed';

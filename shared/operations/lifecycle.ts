@@ -73,11 +73,17 @@ export async function acquire(deps: LifecycleDeps, req: OperationRequest): Promi
   };
   const claim = await deps.state.operations.start(op);
   if (claim) return claim;
-  const holder = await deps.state.operations.pendingHolder(op.cluster.id);
-  if (!holder || holder.startedAt.getTime() > op.startedAt.getTime() - LEASE_MS) return undefined;
+  const store = deps.state.operations;
+  const leaseEnd = new Date(op.startedAt.getTime() - LEASE_MS);
+  const holder = await store.pendingHolder(op.cluster.id);
+  if (!holder) {
+    // A lock with no live operation behind it (killed between the lock and the record, or before the unlock).
+    return (await store.breakOrphanLock(op.cluster.id, leaseEnd)) ? store.start(op) : undefined;
+  }
+  if (holder.startedAt >= leaseEnd) return undefined;
   const r = await recoverPending(deps, holder, `${op.job}:`);
   if (r.state !== 'released' && r.state !== 'finished') return undefined;
-  return deps.state.operations.start(op);
+  return store.start(op);
 }
 
 /** Gives the lock back for an operation never sent to AKS (not needed, or not possible now): no record stays. */

@@ -1,7 +1,9 @@
 /**
  * `aks-day2 sim [--fleet FILE] [--port N] [--speed X] [--start ISO] [--event-grid-url URL] [--event-grid-schema S]`:
- * starts the simulator, prints one JSON line with its URLs, runs until SIGINT/SIGTERM.
+ * starts the simulator, prints one JSON line with its URLs, runs until SIGINT/SIGTERM. Without
+ * --fleet it serves the demo fleet, whose regions offer the support calendar's versions from February 2026.
  */
+import { DEMO_CALENDAR_FROM, demoFleet } from './fleet/demoFleet';
 import { startSimulator, type SimOptions } from './server';
 
 const USAGE =
@@ -63,6 +65,8 @@ export function parseSimArgs(argv: string[]): SimOptions {
     }
   }
   if (egUrl) opts.eventGrid = { url: egUrl, schema: egSchema };
+  // The built-in fleet follows the support calendar after its demo month: the real clock gets today's versions.
+  opts.fleet ??= demoFleet({ calendarFrom: DEMO_CALENDAR_FROM });
   return opts;
 }
 
@@ -98,6 +102,8 @@ export async function runSimCommand(argv: string[]): Promise<number> {
       admin: sim.admin,
       teamsWebhookUrl: sim.teamsWebhookUrl,
       logsEndpoint: sim.logsEndpoint,
+      logsQueryEndpoint: sim.logsQueryEndpoint,
+      logsWorkspaceIds: sim.logsWorkspaceIds,
       subscriptions: sim.subscriptions,
     })}\n`,
   );

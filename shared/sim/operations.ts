@@ -359,6 +359,21 @@ export class OperationEngine {
       this.emit('NodePoolRollingFailed', c, { nodePoolName: step.pool }, atMs);
   }
 
+  /** Abort (`POST .../abort`): the operation ends Canceled; cluster and unfinished pools show Canceled. */
+  cancel(op: SimOperation, c: ClusterState): void {
+    this.evaluate();
+    if (op.status !== 'InProgress') return;
+    op.status = 'Canceled';
+    op.error = { code: 'OperationCanceled', message: 'The operation was canceled by an abort request.' };
+    op.endedMs = this.clock.nowMs();
+    c.provisioningState = 'Canceled';
+    c.activeOperationId = undefined;
+    for (const name of op.pools) {
+      const p = c.pools.find((x) => x.name === name);
+      if (p && p.provisioningState !== 'Succeeded') p.provisioningState = 'Canceled';
+    }
+  }
+
   private succeed(op: SimOperation, c: ClusterState): void {
     op.status = 'Succeeded';
     op.endedMs = op.endMs;

@@ -30,6 +30,7 @@ import { runCommandRoutes } from './routes/runCommand';
 import { upgradeAdminRoutes } from './routes/upgradeAdmin';
 import { LOGS_QUERY_BASE, logsQueryRoutes } from './routes/logsQuery';
 import { capacityRoutes } from './routes/capacity';
+import { abortRoutes } from './routes/abort';
 import { PutCounter } from './putCounts';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { versionRoutes } from './routes/versions';
@@ -99,6 +100,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   const fleet = await loadFleet(opts.fleet);
   const clock = new SimClock(opts.startTime ?? Date.now(), opts.speed ?? 1);
   const state = new SimState(fleet);
+  state.nowMs = () => clock.nowMs();
   const faults = new FaultStore(fleet.faults);
   const eventGrid = new EventGridEmitter(opts.eventGrid, () => clock.nowMs());
   const engine = new OperationEngine(
@@ -124,6 +126,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     ...operationRoutes(ctx),
     ...logsQueryRoutes(ctx),
     ...capacityRoutes(ctx),
+    ...abortRoutes(ctx),
   ];
   const puts = new PutCounter();
   const admin = [

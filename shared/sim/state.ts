@@ -3,6 +3,7 @@
  * regional versions and node images, timings, paging. Built from a parsed fleet file.
  */
 import { randomBytes } from 'node:crypto';
+import { locationAt } from './calendarVersions';
 import type { Fleet, FleetAuditLogs, FleetCluster, FleetLocation, FleetPool, Timings } from './fleet/schema';
 
 export interface UpgradeSettings {
@@ -196,8 +197,13 @@ export class SimState {
     return [...this.clusters.values()].find((c) => c.name.toLowerCase() === nameOrId.toLowerCase());
   }
 
+  /** Virtual now (the server sets it to its clock): versions offered by date follow it. */
+  nowMs: () => number = () => Date.now();
+
+  /** The region as it is on the virtual date (see calendarVersions.ts). */
   location(name: string): FleetLocation | undefined {
-    return this.locations.get(name.toLowerCase());
+    const loc = this.locations.get(name.toLowerCase());
+    return loc ? locationAt(loc, this.nowMs()) : undefined;
   }
 
   clustersOf(sub: string, rg?: string): ClusterState[] {

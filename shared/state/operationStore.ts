@@ -209,6 +209,7 @@ export class OperationStore {
       partitionKey: pk,
       rowKey: rk,
       operationId: op.id,
+      takenAt: op.startedAt.toISOString(),
       expiresAt: new Date(op.startedAt.getTime() + lockTtlMs).toISOString(),
     };
     return this.locks(`take the lock of ${op.cluster.name}`, async (locks) => {
@@ -282,7 +283,11 @@ export class OperationStore {
    * AKS answered (re-created), or found by a recovery (the poller attached). Never reverses an outcome:
    * a finished record is returned as it is. `poller` absent: accepted, found from ARM (`recovered`).
    */
-  async adopt(op: NewOperation & { intent?: OperationIntent }, poller?: string): Promise<OperationRecord> {
+  async adopt(
+    accepted: NewOperation & { intent?: OperationIntent; stage?: PendingStage },
+    poller?: string,
+  ): Promise<OperationRecord> {
+    const { stage: _stage, ...op } = accepted;
     return this.ops(`record accepted operation ${op.id}`, async (t) => {
       for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
         const e = await getOrUndefined<OperationEntity>(t, OP, op.id);
@@ -326,13 +331,51 @@ export class OperationStore {
     return e && PENDING.includes(e.status) ? pendingOf(e) : undefined;
   }
 
+  /**
+   * Frees a lock left behind by a crash: taken before `before` for an operation that has no record
+   * (killed between the lock and the record) or a finished one (killed before the unlock). True when freed.
+   */
+  async breakOrphanLock(clusterId: string, before: Date): Promise<boolean> {
+    const rk = keyOf(clusterId);
+    const lock = await this.locks(`read the lock of ${clusterId}`, (l) =>
+      getOrUndefined<{ operationId: string; takenAt?: string }>(l, 'lock', rk),
+    );
+    if (!lock?.takenAt || new Date(lock.takenAt) >= before) return false;
+    const e = await this.ops(`read operation ${lock.operationId}`, (t) =>
+      getOrUndefined<OperationEntity>(t, OP, lock.operationId),
+    );
+    if (e && !FINISHED.includes(e.status)) return false;
+    return this.locks(`free the orphaned lock of ${clusterId}`, async (l) => {
+      try {
+        await l.deleteEntity('lock', rk, { etag: lock.etag });
+        return true;
+      } catch (err) {
+        ignoreGone(err);
+        return false;
+      }
+    });
+  }
+
   /** Operations still `Starting` or `Submitting` that started before `before` (their holder is presumed dead). */
   async pending(before: Date): Promise<PendingOperation[]> {
     const rows = await this.active(
       `(status eq 'Starting' or status eq 'Submitting') and startedAt lt '${before.toISOString()}'`,
       'list operations not yet accepted',
     );
-    return rows.map(pendingOf);
+    const out: PendingOperation[] = [];
+    for (const row of rows) {
+      // The history row is authoritative: an index row a crash left behind is repaired, not recovered.
+      const e = await this.ops(`read operation ${row.id}`, (t) =>
+        getOrUndefined<OperationEntity>(t, OP, row.id),
+      );
+      if (e && PENDING.includes(e.status)) out.push(pendingOf(e));
+      else if (e)
+        await this.ops(`repair the index row of operation ${row.id}`, (t) =>
+          this.syncIndex(t, toEntity(fromEntity(e))),
+        );
+      else out.push(pendingOf(row)); // killed before the history row was written: released as never sent
+    }
+    return out;
   }
 
   /**
@@ -415,13 +458,14 @@ export class OperationStore {
    * A record AKS accepted (InProgress with a poller) or a finished one is left alone.
    */
   async release(op: Pick<OperationRecord, 'id' | 'cluster'>): Promise<void> {
-    await this.ops(`release operation ${op.id}`, async (t) => {
+    const released = await this.ops(`release operation ${op.id}`, async (t) => {
       const e = await getOrUndefined<OperationEntity>(t, OP, op.id);
-      if (e && !neverSubmitted(e)) return;
+      if (e && !neverSubmitted(e)) return false; // accepted by AKS: its lock stays until its outcome
       if (e) await t.deleteEntity(OP, op.id, { etag: e.etag }).catch(ignoreGone);
       await t.deleteEntity(ACTIVE, op.id).catch(ignoreGone);
+      return true;
     });
-    await this.unlock(op.id, op.cluster.id);
+    if (released) await this.unlock(op.id, op.cluster.id);
   }
 
   /**

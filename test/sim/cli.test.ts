@@ -63,6 +63,8 @@ describe('aks-day2 sim', () => {
       'admin',
       'teamsWebhookUrl',
       'logsEndpoint',
+      'logsQueryEndpoint',
+      'logsWorkspaceIds',
       'subscriptions',
     ]);
     expect(info.arm).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);

@@ -178,6 +178,26 @@ describe('simulated Kubernetes upgrades with surge settings', () => {
     expect(busy).toMatchObject({ statusCode: 409, code: 'OperationNotAllowed' });
   });
 
+  it('aborts a running pool upgrade: the pool ends Canceled on its old version, and a second abort finds nothing to abort', async () => {
+    const client = aksClient(s, UP_SUB);
+    const pool = await client.agentPools.get(UP_RG, 'aks-pdb', 'apps');
+    const up = await client.agentPools.beginCreateOrUpdate(UP_RG, 'aks-pdb', 'apps', {
+      ...pool,
+      orchestratorVersion: '1.34.1',
+    });
+    s.clock.advance(60_000);
+    await client.agentPools.beginAbortLatestOperationAndWait(UP_RG, 'aks-pdb', 'apps', {
+      updateIntervalInMs: 10,
+    });
+    expect(await rejectionOf(up.pollUntilDone())).toMatchObject({ message: 'Operation was canceled' });
+    expect(await client.agentPools.get(UP_RG, 'aks-pdb', 'apps')).toMatchObject({
+      provisioningState: 'Canceled',
+      currentOrchestratorVersion: '1.33.2',
+    });
+    const again = await rejectionOf(client.agentPools.beginAbortLatestOperation(UP_RG, 'aks-pdb', 'apps'));
+    expect(again).toMatchObject({ statusCode: 409 });
+  });
+
   it('counts the PUTs each cluster and pool received and accepted, and forgets them on reset', async () => {
     const client = aksClient(s, UP_SUB);
     const mc = await client.managedClusters.get(UP_RG, 'aks-roll');

@@ -2,6 +2,9 @@
  * The built-in demo fleet: 3 subscriptions, 13 clusters in 4 regions, with every situation the jobs
  * handle (out of support, behind on patch/node image, prod, protected, maintenance windows, a blocking
  * PDB, a stopped cluster, AKS-managed channels, power crons in four time zones, a bad tag, Windows).
+ * Upgrades: aks-dev-weu-02 can go through two minors (1.32 -> 1.33 -> 1.34), aks-test-weu-01's pools
+ * are blocked by a PDB, aks-test-eus-01 has deprecated-API use in its audit rows, and aks-prod-cin-01
+ * is over its vCPU quota for the surge of its apps pool.
  */
 import type { FleetFile } from './schema';
 
@@ -21,8 +24,15 @@ const UBUNTU = 'AKSUbuntu-2204gen2containerd';
 const AZL = 'AKSAzureLinux-V3gen2';
 const WIN = 'AKSWindows-2022-containerd';
 
-function location(lagging: boolean): Loc {
+/**
+ * The demo's version lists are those of January 2026; `aks-day2 sim` (no --fleet) switches its regions
+ * to the support calendar from this day, so that on the real clock it offers today's versions.
+ */
+export const DEMO_CALENDAR_FROM = '2026-02-01';
+
+function location(lagging: boolean, calendarFrom?: string): Loc {
   return {
+    ...(calendarFrom ? { calendarFrom } : {}),
     kubernetesVersions: [
       { version: '1.31', patches: ['1.31.9', '1.31.10', '1.31.11'], supportPlan: ['AKSLongTermSupport'] },
       {
@@ -58,7 +68,8 @@ const sys = (count: number, image: string, extra: Partial<Pool> = {}): Pool =>
 
 const POWER_WEEKDAYS = { 'day2-stop': '0 19 * * 1-5', 'day2-start': '30 7 * * 1-5' };
 
-export function demoFleet(): FleetFile {
+/** The demo fleet; `calendarFrom` makes its regions follow the support calendar from that day. */
+export function demoFleet(opts: { calendarFrom?: string } = {}): FleetFile {
   return {
     subscriptions: [
       {
@@ -203,6 +214,34 @@ export function demoFleet(): FleetFile {
                 kubernetesVersion: '1.30.14',
                 tags: { environment: 'test', 'day2-upgrade': 'notify', 'day2-ring': '1' },
                 pools: [sys(2, `${UBUNTU}-202608.19.0`), pool('web', 3, `${UBUNTU}-202608.19.0`)],
+                // Upgrade demo: a Helm release still writes flowcontrol v1beta3, removed in 1.32 (its next legal minor).
+                auditLogs: {
+                  categories: ['kube-audit', 'kube-audit-admin'],
+                  events: [
+                    {
+                      hoursAgo: 20,
+                      repeat: 12,
+                      verb: 'update',
+                      requestUri: '/apis/flowcontrol.apiserver.k8s.io/v1beta3/flowschemas/web-priority',
+                      userAgent: 'Helm/3.13.2',
+                      user: 'system:serviceaccount:web:helm-deployer',
+                      objectRef: {
+                        apiGroup: 'flowcontrol.apiserver.k8s.io',
+                        apiVersion: 'v1beta3',
+                        resource: 'flowschemas',
+                        name: 'web-priority',
+                      },
+                      annotations: { 'k8s.io/deprecated': 'true', 'k8s.io/removed-release': '1.32' },
+                    },
+                    {
+                      hoursAgo: 1,
+                      repeat: 3,
+                      verb: 'list',
+                      requestUri: '/api/v1/namespaces/web/pods',
+                      objectRef: { apiVersion: 'v1', resource: 'pods', namespace: 'web' },
+                    },
+                  ],
+                },
               },
             ],
           },
@@ -248,6 +287,8 @@ export function demoFleet(): FleetFile {
       {
         id: DEMO_SUBSCRIPTIONS.prod,
         displayName: 'contoso-aks-prod',
+        // Upgrade demo: aks-prod-cin-01's apps pool (maxSurge 2 x 4 vCPUs) does not fit the 4 vCPUs left.
+        quotas: { centralindia: { standardDDSv5Family: { limit: 40 } } },
         resourceGroups: [
           {
             name: 'rg-aks-prod-weu',
@@ -359,10 +400,10 @@ export function demoFleet(): FleetFile {
       },
     ],
     locations: {
-      westeurope: location(false),
-      eastus: location(false),
-      australiaeast: location(false),
-      centralindia: location(true),
+      westeurope: location(false, opts.calendarFrom),
+      eastus: location(false, opts.calendarFrom),
+      australiaeast: location(false, opts.calendarFrom),
+      centralindia: location(true, opts.calendarFrom),
     },
   };
 }

@@ -215,6 +215,13 @@ export const MinorVersionSchema = z.strictObject({
 
 export const LocationSchema = z.strictObject({
   kubernetesVersions: z.array(MinorVersionSchema).min(1),
+  calendarFrom: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+    .optional()
+    .describe(
+      'from this day (virtual clock) the region offers what the AKS support calendar gives for the day instead of kubernetesVersions',
+    ),
   latestNodeImages: z
     .array(z.string().regex(/^.+-[^-]+$/, 'expected <image family>-<version>'))
     .default([])
