@@ -1,5 +1,6 @@
 import {
   app,
+  type EventGridHandler,
   type HttpHandler,
   type HttpMethod,
   type StorageQueueHandler,
@@ -82,6 +83,12 @@ export function queueFunction(def: QueueFunctionDefinition): void {
   once(queues, def);
   if (!HOSTED) return;
   app.storageQueue(def.name, { queueName: def.queueName, connection: def.connection, handler: def.handler });
+}
+
+/** An Event Grid function: registered with the Functions host only (a local host delivers no Event Grid events). */
+export function eventGridFunction(def: { name: string; handler: EventGridHandler }): void {
+  if (!HOSTED) return;
+  app.eventGrid(def.name, { handler: def.handler });
 }
 
 /** What the files of `functions/` registered so far (load them first). */
