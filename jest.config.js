@@ -1,7 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  // shared/ and functions/ are roots so coverage counts files no test loads (as 0%).
+  roots: ['<rootDir>/test', '<rootDir>/shared', '<rootDir>/functions'],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': [
@@ -12,5 +13,18 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
   maxWorkers: 2,
+  // Branch coverage of shared/ outside the simulator and the local harnesses, printed at the end of
+  // every run (`npm test`); v8 coverage costs little next to the integration tests.
+  coverageProvider: 'v8',
+  collectCoverageFrom: [
+    'shared/**/*.ts',
+    'functions/**/*.ts',
+    '!shared/sim/**',
+    '!shared/local/**',
+    '!shared/demo/**',
+    '!shared/bench/**',
+    '!shared/chaos/**',
+  ],
+  coverageReporters: ['text-summary', 'json-summary'],
   testTimeout: 60000,
 };

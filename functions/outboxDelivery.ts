@@ -1,5 +1,6 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import { forwardAuditRows } from '../shared/audit/auditTrail';
+import type { Clock } from '../shared/clock';
 import { depsFor } from '../shared/deps';
 import { timerFunction } from '../shared/host/registry';
 
@@ -7,8 +8,8 @@ import { timerFunction } from '../shared/host/registry';
  * Every minute: moves the audit rows of HTTP calls into the outbox, then delivers the Teams cards and
  * Log Analytics rows waiting there (docs/records.md).
  */
-export async function outboxDelivery(_timer: Timer, ctx: InvocationContext): Promise<void> {
-  const deps = depsFor(ctx);
+export async function outboxDelivery(_timer: Timer, ctx: InvocationContext, clock?: Clock): Promise<void> {
+  const deps = depsFor(ctx, process.env, clock);
   await forwardAuditRows(deps);
   await deps.notifier.deliverPending();
 }

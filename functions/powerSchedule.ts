@@ -1,11 +1,12 @@
 import type { InvocationContext, Timer } from '@azure/functions';
+import type { Clock } from '../shared/clock';
 import { depsFor } from '../shared/deps';
 import { timerFunction } from '../shared/host/registry';
 import { runPowerSchedule } from '../shared/power/runPowerSchedule';
 
 /** `powerSchedule` (docs/functions.md): every 5 minutes, starts and stops opted-in clusters at their cron edges. */
-export async function powerSchedule(timer: Timer, ctx: InvocationContext): Promise<void> {
-  await runPowerSchedule(depsFor(ctx), { actor: 'timer', pastDue: timer.isPastDue });
+export async function powerSchedule(timer: Timer, ctx: InvocationContext, clock?: Clock): Promise<void> {
+  await runPowerSchedule(depsFor(ctx, process.env, clock), { actor: 'timer', pastDue: timer.isPastDue });
 }
 
 timerFunction({ name: 'powerSchedule', schedule: '%DAY2_POWER_CRON%', handler: powerSchedule });

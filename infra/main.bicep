@@ -1,6 +1,8 @@
 // aks-day2: one Flex Consumption Function App per tenant, its storage, Key Vault, monitoring and the
-// Logs Ingestion path, plus the custom "aks-day2 operator" role assigned in each opted-in subscription.
-// Deploy with `azd up`, or `az deployment sub create` (infra/README.md).
+// Logs Ingestion path, alerts and a workbook over AksDay2Ops_CL, the Event Grid dead-letter container
+// and identity, plus the custom "aks-day2 operator" role assigned in each opted-in subscription.
+// Deploy with `azd up`, or `az deployment sub create` (infra/README.md). The per-cluster Event Grid
+// system topics are created after the code is deployed, by `aks-day2 events wire` (azure.yaml hook).
 targetScope = 'subscription'
 
 @minLength(1)
@@ -9,7 +11,42 @@ targetScope = 'subscription'
 param environmentName string
 
 @minLength(1)
-@description('Region of the resource group and every resource (must offer Flex Consumption).')
+@description('Region of the resource group and every resource. Only regions that offer Flex Consumption (az functionapp list-flexconsumption-locations).')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'eastus2euap'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
+@metadata({ azd: { type: 'location' } })
 param location string
 
 @description('Resource group to create; default rg-<environmentName>.')
@@ -20,6 +57,10 @@ param subscriptionIds array = []
 
 @description('Also create and assign the separate run-command role (managedClusters/runCommand/action). Off unless a job needs it.')
 param enableRunCommand bool = false
+
+@minLength(3)
+@description('E-mail address the alerts go to (action group): any Failed outcome, a dead-lettered notification, no power-schedule run for 30 minutes.')
+param alertEmail string
 
 // ---- user-provided settings (docs/settings.md). `@metadata({ appSetting })` ties a parameter to the setting
 // it feeds; test/infra/appSettings.test.ts checks each default against SETTING_DEFAULTS. ----
@@ -110,10 +151,16 @@ param teamsRoutine string = 'digest'
 @maxValue(600)
 param listingMaxAgeSeconds int = 30
 
+@metadata({ appSetting: 'DAY2_DISCOVERY' })
+@description('resource-graph: one Azure Resource Graph query finds every cluster (falls back to ARM per subscription); arm: ARM listing only')
+@allowed([ 'resource-graph', 'arm' ])
+param discovery string = 'resource-graph'
+
 var targetSubscriptionIds = empty(subscriptionIds) ? [ subscription().subscriptionId ] : subscriptionIds
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName, app: 'aks-day2' }
 var deploymentContainerName = 'app-package-${resourceToken}'
+var deadLetterContainerName = 'aks-events-deadletter'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : 'rg-${environmentName}'
@@ -151,6 +198,8 @@ module storage 'modules/storage-keyvault.bicep' = {
     resourceToken: resourceToken
     principalId: identity.outputs.principalId
     deploymentContainerName: deploymentContainerName
+    deadLetterContainerName: deadLetterContainerName
+    retentionDays: retentionDays
     teamsWebhookUrl: teamsWebhookUrl
     teamsOutgoingSecret: teamsOutgoingSecret
   }
@@ -166,6 +215,8 @@ module app 'modules/functionapp.bicep' = {
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
     blobEndpoint: storage.outputs.blobEndpoint
+    queueEndpoint: storage.outputs.queueEndpoint
+    tableEndpoint: storage.outputs.tableEndpoint
     deploymentContainerName: deploymentContainerName
     subscriptions: join(targetSubscriptionIds, ',')
     armEndpoint: armEndpoint
@@ -194,12 +245,50 @@ module app 'modules/functionapp.bicep' = {
     deliveryRetryHours: string(deliveryRetryHours)
     teamsRoutine: teamsRoutine
     listingMaxAgeSeconds: string(listingMaxAgeSeconds)
+    discovery: discovery
     sweepCron: sweepCron
-    storageConnectionRef: '@Microsoft.KeyVault(SecretUri=${storage.outputs.storageSecretUri})'
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
   }
   // No explicit dependsOn: the outputs used above make this module wait for the whole storage and
-  // monitoring deployments, including their role assignments (Key Vault secrets, deployment container).
+  // monitoring deployments, including their role assignments (Key Vault secrets, storage data roles).
+}
+
+// Event Grid: the identity system topics dead-letter with, and its write access to the container.
+module events 'modules/events.bicep' = {
+  name: 'aksday2-events'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+    storageAccountName: storage.outputs.storageAccountName
+    deadLetterContainerName: storage.outputs.deadLetterContainerName
+  }
+}
+
+// Alerts on AksDay2Ops_CL to an action group that e-mails alertEmail.
+module alerts 'modules/alerts.bicep' = {
+  name: 'aksday2-alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    resourceToken: resourceToken
+    workspaceId: monitoring.outputs.workspaceId
+    alertEmail: alertEmail
+  }
+}
+
+// Azure Monitor workbook over AksDay2Ops_CL (queries in infra/workbook/, tested in test/infra/).
+module workbook 'modules/workbook.bicep' = {
+  name: 'aksday2-workbook'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    environmentName: environmentName
+    workspaceId: monitoring.outputs.workspaceId
+  }
 }
 
 // Custom role(s): defined once, in the first opted-in subscription, assignable in all of them.
@@ -233,3 +322,8 @@ output DAY2_LOGS_RULE_ID string = monitoring.outputs.dcrImmutableId
 output DAY2_LOGS_ENDPOINT string = monitoring.outputs.logsIngestionEndpoint
 output DAY2_LOGS_WORKSPACE_ID string = monitoring.outputs.workspaceCustomerId
 output AZURE_CLIENT_ID string = identity.outputs.clientId
+// Read by `aks-day2 events wire` (the postdeploy hook, or by hand after `azd env get-values`).
+output AZURE_FUNCTION_APP_ID string = app.outputs.id
+output DAY2_EVENTS_DEADLETTER_STORAGE_ID string = storage.outputs.storageAccountId
+output DAY2_EVENTS_DEADLETTER_CONTAINER string = storage.outputs.deadLetterContainerName
+output DAY2_EVENTS_IDENTITY_ID string = events.outputs.identityId

@@ -70,9 +70,14 @@ let cached: { key: string; settings: Settings; shared: Pick<Deps, 'azure' | 'sta
  * Deps for a Functions invocation. Settings are read and validated once per configuration (a bad
  * setting fails the invocation with one message naming every bad setting); the credential (and its
  * token cache), the Azure clients and the state store are kept across invocations; the logger is the
- * invocation's.
+ * invocation's. `clock` is the wall clock in Azure; tests of the function handlers pass the
+ * simulator's virtual clock so the handlers run on their real schedules.
  */
-export function depsFor(ctx: InvocationContext, env: NodeJS.ProcessEnv = process.env): Deps {
+export function depsFor(
+  ctx: InvocationContext,
+  env: NodeJS.ProcessEnv = process.env,
+  clock: Clock = hostClock,
+): Deps {
   const key = [...SETTING_NAMES, ...PLATFORM_SETTING_NAMES].map((n) => env[n] ?? '').join('\u0000');
   if (cached?.key !== key) {
     const settings = loadSettings(env);
@@ -85,5 +90,5 @@ export function depsFor(ctx: InvocationContext, env: NodeJS.ProcessEnv = process
       },
     };
   }
-  return createDeps(cached.settings, { log: loggerFromContext(ctx), clock: hostClock }, cached.shared);
+  return createDeps(cached.settings, { log: loggerFromContext(ctx), clock }, cached.shared);
 }

@@ -13,6 +13,8 @@ param resourceToken string
 param identityId string
 param identityClientId string
 param blobEndpoint string
+param queueEndpoint string
+param tableEndpoint string
 param deploymentContainerName string
 param maximumInstanceCount int = 40
 @allowed([ 512, 2048, 4096 ])
@@ -45,7 +47,7 @@ param retentionDays string
 param deliveryRetryHours string
 param teamsRoutine string
 param listingMaxAgeSeconds string
-param storageConnectionRef string
+param discovery string
 param appInsightsConnectionString string
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -129,8 +131,14 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'DAY2_DELIVERY_RETRY_HOURS', value: deliveryRetryHours }
         { name: 'DAY2_TEAMS_ROUTINE', value: teamsRoutine }
         { name: 'DAY2_LISTING_MAX_AGE_SECONDS', value: listingMaxAgeSeconds }
-        // Host storage AND the app's state store: one connection string, from Key Vault (README, "Storage connection").
-        { name: 'AzureWebJobsStorage', value: storageConnectionRef }
+        // Host storage AND the app's state store, identity-based (no account key; the account refuses
+        // shared keys). The host reads all of them; the app's tables read __tableServiceUri + __clientId.
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+        { name: 'AzureWebJobsStorage__blobServiceUri', value: blobEndpoint }
+        { name: 'AzureWebJobsStorage__queueServiceUri', value: queueEndpoint }
+        { name: 'AzureWebJobsStorage__tableServiceUri', value: tableEndpoint }
+        { name: 'DAY2_DISCOVERY', value: discovery }
         // --- host / platform settings ---
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
@@ -142,4 +150,5 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 }
 
 output name string = site.name
+output id string = site.id
 output defaultHostName string = site.properties.defaultHostName

@@ -1,6 +1,5 @@
 // Custom role definitions for aks-day2, deployed once (into the first opted-in subscription) and
-// assignable in every opted-in subscription. Actions are exactly the least-privilege list of
-// docs/permissions.md; test/infra/appSettings.test.ts checks them against that list.
+// assignable in every opted-in subscription. Actions: infra/roles/roles.json (see below).
 targetScope = 'subscription'
 
 param environmentName string
@@ -9,24 +8,11 @@ param subscriptionIds array
 @description('Also define the separate, powerful run-command role.')
 param enableRunCommand bool = false
 
-var operatorActions = [
-  'Microsoft.ContainerService/managedClusters/read'
-  'Microsoft.ContainerService/managedClusters/agentPools/read'
-  'Microsoft.ContainerService/managedClusters/start/action'
-  'Microsoft.ContainerService/managedClusters/stop/action'
-  'Microsoft.ContainerService/managedClusters/upgradeProfiles/read'
-  'Microsoft.ContainerService/managedClusters/agentPools/upgradeProfiles/read'
-  'Microsoft.ContainerService/managedClusters/write'
-  'Microsoft.ContainerService/managedClusters/agentPools/write'
-  'Microsoft.ContainerService/managedClusters/agentPools/upgradeNodeImageVersion/action'
-  'Microsoft.ContainerService/managedClusters/maintenanceConfigurations/read'
-  'Microsoft.ContainerService/locations/kubernetesVersions/read'
-]
-
-var runCommandActions = [
-  'Microsoft.ContainerService/managedClusters/runCommand/action'
-  'Microsoft.ContainerService/managedClusters/commandResults/read'
-]
+// The actions are written from the code: infra/roles/roles.json, kept equal to what the product code's SDK
+// calls need by test/infra/roleFromCode.test.ts (table with sources: infra/roles/sdk-operations.json).
+var roleActions = loadJsonContent('../roles/roles.json')
+var operatorActions = roleActions.operator
+var runCommandActions = roleActions.runCommand
 
 var assignableScopes = [for id in subscriptionIds: '/subscriptions/${id}']
 
@@ -34,7 +20,7 @@ resource operatorRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(tenant().tenantId, 'aks-day2 operator', environmentName)
   properties: {
     roleName: 'aks-day2 operator (${environmentName})'
-    description: 'aks-day2: read AKS clusters and pools, start/stop clusters, upgrade clusters, pools and node images. Nothing else.'
+    description: 'aks-day2: read AKS clusters and pools, start/stop clusters, upgrade clusters, pools and node images, and the reads and linked checks those need. Nothing else.'
     type: 'CustomRole'
     permissions: [
       {

@@ -1,13 +1,18 @@
-// Storage account (host storage + the app's state/queues/outbox + the Flex deployment container) and a
-// Key Vault holding the only secrets of the deployment. The app's identity may read each secret it
-// references (Key Vault Secrets User on the secret, not on the vault) and may read/write blobs
-// (Storage Blob Data Owner on the account: Flex Consumption reads the deployment package with it).
+// Storage account (host storage + the app's state/queues/outbox + the Flex deployment container + the
+// Event Grid dead-letter container) with shared-key access OFF: everything reaches it with Entra
+// identities. The app's identity holds the Blob, Queue and Table data roles on the account (what the
+// Functions host and the app's tables need, as the official Flex Consumption samples grant).
+// Key Vault holds the only secrets of the deployment (the Teams webhook URL and outgoing secret); the
+// app's identity may read each secret it references (Key Vault Secrets User on the secret).
 
 param location string
 param tags object
 param resourceToken string
 param principalId string
 param deploymentContainerName string
+param deadLetterContainerName string
+@description('Days dead-lettered Event Grid events are kept (DAY2_RETENTION_DAYS).')
+param retentionDays int
 
 @secure()
 param teamsWebhookUrl string
@@ -16,6 +21,8 @@ param teamsOutgoingSecret string
 
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
 }
 
@@ -29,10 +36,9 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     allowBlobPublicAccess: false
-    // Shared key stays enabled only because the app's loadSettings reads AzureWebJobsStorage as a
-    // connection string (see infra/README.md, "Storage connection"). Turn it off once the app accepts
-    // the identity-based AzureWebJobsStorage__* form.
-    allowSharedKeyAccess: true
+    // No account keys: the host and the app use AzureWebJobsStorage__* with the managed identity.
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
     publicNetworkAccess: 'Enabled'
     networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices' }
   }
@@ -47,6 +53,53 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   parent: blobService
   name: deploymentContainerName
   properties: { publicAccess: 'None' }
+}
+
+resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: deadLetterContainerName
+  properties: { publicAccess: 'None' }
+}
+
+// Retention of the dead-letter container: blobs older than DAY2_RETENTION_DAYS are deleted.
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'expire-dead-lettered-events'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: { blobTypes: [ 'blockBlob' ], prefixMatch: [ '${deadLetterContainerName}/' ] }
+            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: retentionDays } } }
+          }
+        }
+      ]
+    }
+  }
+}
+
+resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: storage
+  name: guid(storage.id, principalId, roles.storageQueueDataContributor)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: storage
+  name: guid(storage.id, principalId, roles.storageTableDataContributor)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
 }
 
 resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
@@ -73,15 +126,6 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource storageSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'AzureWebJobsStorage'
-  properties: {
-    value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
-    contentType: 'storage connection string'
-  }
-}
-
 resource teamsWebhookSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(teamsWebhookUrl)) {
   parent: vault
   name: 'day2-teams-webhook-url'
@@ -97,16 +141,6 @@ resource teamsOutgoingSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01
   properties: {
     value: teamsOutgoingSecret
     contentType: 'Teams outgoing webhook security token (base64)'
-  }
-}
-
-resource storageSecretReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: storageSecret
-  name: guid(storageSecret.id, principalId, roles.keyVaultSecretsUser)
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
-    principalId: principalId
-    principalType: 'ServicePrincipal'
   }
 }
 
@@ -131,9 +165,12 @@ resource teamsOutgoingSecretReader 'Microsoft.Authorization/roleAssignments@2022
 }
 
 output storageAccountName string = storage.name
+output storageAccountId string = storage.id
+output deadLetterContainerName string = deadLetterContainer.name
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
+output queueEndpoint string = storage.properties.primaryEndpoints.queue
+output tableEndpoint string = storage.properties.primaryEndpoints.table
 // Versionless URIs: the reference follows the latest version after a rotation (App Service re-resolves
 // within 24 h, or at once on a restart / config change).
-output storageSecretUri string = storageSecret.properties.secretUri
 output teamsWebhookSecretUri string = !empty(teamsWebhookUrl) ? teamsWebhookSecret.properties.secretUri : ''
 output teamsOutgoingSecretUri string = !empty(teamsOutgoingSecret) ? teamsOutgoingSecretSecret.properties.secretUri : ''

@@ -3,6 +3,8 @@ import { ComputeManagementClient } from '@azure/arm-compute';
 import { ContainerServiceClient } from '@azure/arm-containerservice';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { LogsQueryClient } from '@azure/monitor-query-logs';
+import { EventGridManagementClient } from '@azure/arm-eventgrid';
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { Settings } from '../config/settings';
 import { createCredential, tlsOptionsFor } from './credential';
@@ -23,6 +25,10 @@ export interface AzureClients {
   network(subscriptionId: string): NetworkManagementClient;
   /** Log Analytics queries (audit logs for the deprecated-API pre-check). */
   logsQuery(): LogsQueryClient;
+  /** EventGridManagementClient for one subscription (cached): AKS system topics (`events wire`). */
+  eventGrid(subscriptionId: string): EventGridManagementClient;
+  /** The Resource Graph client (tenant-level, cached); undefined when DAY2_DISCOVERY is `arm`. */
+  resourceGraph(): ResourceGraphClient | undefined;
 }
 
 export interface ClientTuning {
@@ -33,7 +39,7 @@ export interface ClientTuning {
 }
 
 export function createAzureClients(
-  settings: Pick<Settings, 'armEndpoint' | 'auth' | 'localCaCert'>,
+  settings: Pick<Settings, 'armEndpoint' | 'auth' | 'localCaCert'> & Partial<Pick<Settings, 'discovery'>>,
   tuning: ClientTuning = {},
   credential: TokenCredential = createCredential(settings),
 ): AzureClients {
@@ -59,6 +65,8 @@ export function createAzureClients(
     }
     return c;
   };
+  const eventGridClients = new Map<string, EventGridManagementClient>();
+  let graph: ResourceGraphClient | undefined;
   return {
     credential,
     aks(subscriptionId) {
@@ -87,6 +95,20 @@ export function createAzureClients(
           : {}),
       });
       return logs;
+    },
+    eventGrid(subscriptionId) {
+      let c = eventGridClients.get(subscriptionId);
+      if (!c) {
+        // arm-eventgrid 14 is a classic client: the endpoint option is `endpoint` as well.
+        c = new EventGridManagementClient(credential, subscriptionId, options);
+        eventGridClients.set(subscriptionId, c);
+      }
+      return c;
+    },
+    resourceGraph() {
+      if ((settings.discovery ?? 'resource-graph') === 'arm') return undefined;
+      graph ??= new ResourceGraphClient(credential, options);
+      return graph;
     },
   };
 }

@@ -1,43 +1,31 @@
-import { performance } from 'node:perf_hooks';
-import { createAzureClients } from '../azure/clients';
 import { discoverFleet } from '../fleet/inventory';
 import { silentLogger } from '../log';
-import { startLocalEnvironment } from '../local/localEnv';
-import { simAdmin } from '../local/simAdmin';
-import { generatedFleet } from '../sim/fleet/generate';
-import type { CounterSnapshot } from '../sim/counters';
+import { describeCounters, discoveryFloor, startBenchEnv, timed, type BenchRow } from './benchEnv';
 
-export interface InventoryBenchRow {
-  clusters: number;
-  subscriptions: number;
-  armRequests: number;
-  listRequests: number;
-  wallMs: number;
-}
-
-/** Inventory of a generated fleet on the simulator: ARM requests counted by the simulator, wall time. */
-export async function benchInventory(clusters: number, subscriptions: number): Promise<InventoryBenchRow> {
-  const env = await startLocalEnvironment({
-    fleet: generatedFleet({ clusters, subscriptions, seed: 7 }),
-    storageConnectionString: 'UseDevelopmentStorage=true',
-  });
+/** Discovery of the whole fleet, through ARM (one paged list per subscription) or Resource Graph (one paged query). */
+export async function benchInventory(
+  clusters: number,
+  discovery: 'arm' | 'resource-graph',
+): Promise<BenchRow> {
+  const b = await startBenchEnv(clusters, { env: { DAY2_DISCOVERY: discovery } });
   try {
-    const azure = createAzureClients(env.settings);
-    await simAdmin(env.sim, 'DELETE', '/counters');
-    const t0 = performance.now();
-    const inv = await discoverFleet(azure, [], silentLogger);
-    const wallMs = performance.now() - t0;
-    if (inv.clusters.length !== clusters)
-      throw new Error(`bench: expected ${clusters} clusters, listed ${inv.clusters.length}`);
-    const c = await simAdmin<CounterSnapshot>(env.sim, 'GET', '/counters');
+    await b.resetCounters();
+    const { value: inv, wallMs } = await timed(() => discoverFleet(b.deps.azure, [], silentLogger));
+    if (inv.clusters.length !== clusters || inv.source !== discovery)
+      throw new Error(
+        `bench: expected ${clusters} clusters from ${discovery}, got ${inv.clusters.length} from ${inv.source}`,
+      );
+    const c = await b.counters();
     return {
+      job: `inventory (${discovery === 'arm' ? 'ARM' : 'Resource Graph'})`,
       clusters,
-      subscriptions,
+      subscriptions: inv.subscriptions.length,
       armRequests: c.total,
-      listRequests: c.byOperation['ManagedClusters_List'] ?? 0,
+      floor: discoveryFloor(inv, b.pageSize),
       wallMs,
+      detail: describeCounters(c),
     };
   } finally {
-    await env.close();
+    await b.close();
   }
 }

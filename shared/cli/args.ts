@@ -44,3 +44,19 @@ export function flagString(a: ParsedArgs, name: string): string | undefined {
   const v = a.flags.get(name);
   return typeof v === 'string' ? v : undefined;
 }
+
+/** `--at ISO`: an instant with a date, a time and a zone (`2026-03-29T01:30:00Z`, `…+02:00`). */
+export function flagInstant(a: ParsedArgs, name: string): Date | undefined {
+  const v = flagString(a, name);
+  if (v === undefined) return undefined;
+  const d = new Date(v);
+  if (
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(v) ||
+    Number.isNaN(d.getTime())
+  )
+    throw new Day2Error(
+      'BadRequest',
+      `--${name} ${v}: expected an ISO date-time with a zone, such as 2026-03-29T01:30:00Z or 2026-03-29T03:30:00+02:00`,
+    );
+  return d;
+}

@@ -1,67 +1,81 @@
+import type { BenchRow } from '../bench/benchEnv';
 import { benchInventory } from '../bench/inventoryBench';
+import { benchNodeImage } from '../bench/nodeImageBench';
 import { benchPowerTick } from '../bench/powerBench';
+import { benchSweeper } from '../bench/sweeperBench';
 import { benchHttpFuzz, benchUpgradesApi } from '../bench/upgradesApiBench';
 import { benchUpgradeWave } from '../bench/upgradeWaveBench';
+import { benchVersionSupport } from '../bench/versionBench';
+import { createProgress } from './progress';
 import { renderTable } from './table';
 
-/** `npm run bench`: prints the benchmark figures as tables (no assertions: figures to compare). */
-export async function runBench(out: (line: string) => void): Promise<number> {
-  out('Inventory (subscriptions listed once, one paged ManagedClusters list per subscription)');
+export const DEFAULT_SIZES = [500, 5000];
+const ALLOWED = [500, 5000, 50000];
+
+/** `--sizes 500,5000,50000` (default 500,5000); `--jobs inventory,power,...` to run fewer. */
+export function parseBenchArgs(argv: readonly string[]): { sizes: number[]; jobs?: string[] } {
+  const value = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
+  };
+  const s = value('--sizes');
+  const sizes = s ? s.split(',').map((x) => Number(x.trim())) : DEFAULT_SIZES;
+  for (const n of sizes)
+    if (!ALLOWED.includes(n)) throw new Error(`--sizes: expected some of ${ALLOWED.join(',')} (got ${n})`);
+  const j = value('--jobs');
+  return { sizes, jobs: j ? j.split(',').map((x) => x.trim()) : undefined };
+}
+
+type Job = { name: string; run: (n: number) => Promise<BenchRow> };
+const JOBS: Job[] = [
+  { name: 'inventory', run: (n) => benchInventory(n, 'arm') },
+  { name: 'inventory', run: (n) => benchInventory(n, 'resource-graph') },
+  { name: 'power', run: (n) => benchPowerTick(n, 'quiet', 'resource-graph') },
+  { name: 'power', run: (n) => benchPowerTick(n, 'edge', 'arm') },
+  { name: 'power', run: (n) => benchPowerTick(n, 'edge', 'resource-graph') },
+  { name: 'node-image', run: (n) => benchNodeImage(n, 'resource-graph') },
+  { name: 'node-image', run: (n) => benchNodeImage(n, 'arm') },
+  { name: 'version', run: (n) => benchVersionSupport(n) },
+  { name: 'sweeper', run: (n) => benchSweeper(n) },
+];
+
+/**
+ * `npm run bench [-- --sizes 500,5000,50000] [--jobs inventory,power,node-image,version,sweeper]`: every
+ * job over generated fleets (10 clusters a subscription) on the simulator, real SDK, Azurite state. Prints
+ * figures, asserts nothing: ARM requests (the simulator's counters), the floor (what the job must read and
+ * change at the least, docs/performance.md), their ratio, and the wall time.
+ */
+export async function runBench(out: (line: string) => void, argv: readonly string[] = []): Promise<number> {
+  const { sizes, jobs } = parseBenchArgs(argv);
+  const progress = createProgress();
+  out = progress.around(out);
   const rows: string[][] = [];
-  for (const [clusters, subs] of [
-    [50, 5],
-    [500, 20],
-    [5000, 50],
-  ] as const) {
-    const r = await benchInventory(clusters, subs);
-    rows.push([
-      String(r.clusters),
-      String(r.subscriptions),
-      String(r.armRequests),
-      String(r.listRequests),
-      String(r.clusters + 1),
-      r.wallMs.toFixed(0),
-    ]);
-  }
-  out(
-    renderTable(
-      ['CLUSTERS', 'SUBSCRIPTIONS', 'ARM REQUESTS', 'LIST PAGES', 'NAIVE (1 GET/cluster + 1)', 'WALL MS'],
-      rows,
-    ),
-  );
+  const details: string[] = [];
+  const chosen = JOBS.filter((j) => !jobs || jobs.includes(j.name));
+  const total = sizes.length * chosen.length;
+  for (const [si, n] of sizes.entries())
+    for (const [ji, job] of chosen.entries()) {
+      progress.update(`bench: ${job.name} at ${n} clusters`, si * chosen.length + ji, total);
+      const r = await job.run(n);
+      progress.done();
+      rows.push([
+        r.job,
+        String(r.clusters),
+        String(r.subscriptions),
+        String(r.armRequests),
+        String(r.floor),
+        (r.armRequests / r.floor).toFixed(2),
+        (r.wallMs / 1000).toFixed(1),
+      ]);
+      details.push(`${r.job} @ ${r.clusters}: ${r.detail}`);
+      // Each row as soon as it is measured (a long run that is stopped keeps what it measured).
+      out(`  ${rows.at(-1)!.join(' | ')}`);
+    }
   out('');
-  out(
-    'Power schedule: one tick (settle, discover, plan, re-read + stop/start the clusters due), Azurite state',
-  );
-  const power = (await benchPowerTick(5000, 50)).map((r) => [
-    r.tick,
-    String(r.clusters),
-    String(r.subscriptions),
-    String(r.armRequests),
-    String(r.listRequests),
-    String(r.getRequests),
-    String(r.powerCalls),
-    String(r.throttled),
-    String(r.naiveRequests),
-    r.wallMs.toFixed(0),
-  ]);
-  out(
-    renderTable(
-      [
-        'TICK',
-        'CLUSTERS',
-        'SUBSCRIPTIONS',
-        'ARM REQUESTS',
-        'LIST PAGES',
-        'RE-READ GETS',
-        'STOP/START',
-        '429s',
-        'NAIVE (1 GET/cluster + 1 + calls)',
-        'WALL MS',
-      ],
-      power,
-    ),
-  );
+  out(renderTable(['JOB', 'CLUSTERS', 'SUBSCRIPTIONS', 'ARM REQUESTS', 'FLOOR', 'RATIO', 'WALL S'], rows));
+  out('');
+  out('Requests by operation:');
+  for (const d of details) out(`  ${d}`);
   out('');
   out(
     'Kubernetes upgrades: an unattended patch wave (kubernetesUpgrade + the sweeper every 10 virtual minutes) under ARM throttling',

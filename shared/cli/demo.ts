@@ -15,6 +15,7 @@ import { demoVersionReport } from '../demo/versionReport';
 import { flagString, parseArgs } from './args';
 import { withAppContext } from './appContext';
 import { formatInventoryPlan } from './inventoryPlan';
+import { createProgress } from './progress';
 
 const usage = 'usage: aks-day2 demo [--report FILE]';
 
@@ -25,11 +26,15 @@ const usage = 'usage: aks-day2 demo [--report FILE]';
  * Kubernetes upgrades (two minors in legs; refusals by a PDB, deprecated API use and quota); then
  * every Teams card and Log Analytics row the simulator received, written to an HTML report.
  */
-export async function runDemo(argv: string[], out: (line: string) => void): Promise<number> {
+export async function runDemo(argv: string[], print: (line: string) => void): Promise<number> {
   const a = parseArgs(argv, { value: ['report'] }, usage);
   const reportFile = path.resolve(flagString(a, 'report') ?? 'out/demo-report.html');
+  const progress = createProgress();
+  const out = progress.around(print);
+  progress.update('demo: starting the simulator and Azurite');
   return withAppContext({ sim: true, log: consoleLogger, startTime: DEMO_DAY_START }, async (ctx) => {
     const sim = ctx.local!.sim;
+    progress.done();
     out(
       `aks-day2 demo: AKS fleet simulator at ${sim.arm}, Azurite storage, virtual clock ${ctx.clock.now().toISOString()}`,
     );
@@ -41,7 +46,8 @@ export async function runDemo(argv: string[], out: (line: string) => void): Prom
       ),
     );
 
-    await runPowerDemoDay(ctx, out);
+    await runPowerDemoDay(ctx, out, progress);
+    progress.done();
 
     const deps = createDeps(ctx.settings, {
       log: silentLogger,
@@ -50,10 +56,14 @@ export async function runDemo(argv: string[], out: (line: string) => void): Prom
     });
     out('');
     out(`Version support at ${ctx.clock.now().toISOString()} (the daily 06:00 UTC report)`);
+    progress.update('demo: version support');
     await demoVersionReport(deps, out);
+    progress.done();
 
     out('');
+    progress.update('demo: node-image wave');
     await demoNodeImageWave(deps, sim, out);
+    progress.update('demo: delivering the outbox and writing the report');
 
     out('');
     const upgrades = await demoUpgrades(ctx.clock.now(), ctx.settings.storageConnectionString, out);
@@ -73,6 +83,7 @@ export async function runDemo(argv: string[], out: (line: string) => void): Prom
       cards: teams.posts.map((p) => p.body as TeamsMessage),
       rows: logs.rows.map((r) => r.row as AksDay2OpsRow),
     });
+    progress.done();
     out('');
     out(
       `Delivered: ${teams.posts.length} Teams cards and ${logs.rows.length} Log Analytics rows reached the simulator's receivers` +

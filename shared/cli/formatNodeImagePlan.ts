@@ -1,3 +1,4 @@
+import { formatTagError } from '../policy/tags';
 import { renderTable } from './table';
 import type { NodeImagePlanResult } from '../nodeimage/runNodeImage';
 
@@ -20,7 +21,6 @@ export function formatNodeImagePlan({ facts, decisions }: NodeImagePlanResult): 
     renderTable(['RING', 'CLUSTER', 'POOL', 'DECISION', 'IMAGE', 'FAMILY', 'WHY'], rows),
   ];
   for (const f of facts.readFailures) out.push('', `Could not read ${f.cluster.name}: ${f.error.message}`);
-  for (const t of facts.tagErrors)
-    out.push('', `${t.cluster.name}: tag ${t.error.tag}="${t.error.value}": ${t.error.reason}`);
+  for (const t of facts.tagErrors) out.push('', `${t.cluster.name}: tag ${formatTagError(t.error)}`);
   return out.join('\n');
 }

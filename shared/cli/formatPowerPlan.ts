@@ -1,7 +1,7 @@
 import { handledEdgeKey } from '../operations/edgeKey';
 import type { ClusterSnapshot } from '../fleet/cluster';
 import type { Inventory } from '../fleet/inventory';
-import { parseClusterPolicy } from '../policy/tags';
+import { formatTagError, parseClusterPolicy } from '../policy/tags';
 import { renderTable } from './table';
 import { localTime } from '../power/format';
 import { nextEdges, planPowerSchedule, type PowerDecision } from '../power/plan';
@@ -32,8 +32,8 @@ function policyCell(c: ClusterSnapshot, defaults: { defaultTimezone: string }): 
 }
 
 /** What the plan decides now for a cluster; edges seen for the first time long after they passed are history, not shown. */
-function nowCell(decisions: PowerDecision[], view: PowerPlanView): string {
-  const shown = decisions.filter(
+function shownDecisions(decisions: PowerDecision[], view: PowerPlanView): PowerDecision[] {
+  return decisions.filter(
     (d) =>
       !(
         d.kind === 'skip' &&
@@ -41,8 +41,11 @@ function nowCell(decisions: PowerDecision[], view: PowerPlanView): string {
         !view.handledEdges.has(handledEdgeKey(d.cluster.id, d.action))
       ),
   );
+}
+
+function nowCell(decisions: PowerDecision[], view: PowerPlanView): string {
   return (
-    shown
+    shownDecisions(decisions, view)
       .map((d) => `${d.kind === 'act' ? d.action.toUpperCase() : `${d.kind} ${d.action}`}: ${d.reason}`)
       .join('; ') || '–'
   );
@@ -92,9 +95,55 @@ export function formatPowerPlan(view: PowerPlanView): string {
   if (plan.tagErrors.length) {
     out.push('', 'Tag errors (that part of the schedule is off until fixed):');
     for (const t of plan.tagErrors)
-      for (const e of t.errors) out.push(`  - ${t.cluster.name}: ${e.tag}="${e.value}": ${e.reason}`);
+      for (const e of t.errors) out.push(`  - ${t.cluster.name}: ${formatTagError(e)}`);
   }
   for (const f of inventory.failures)
     out.push('', `Subscription ${f.subscriptionId} could not be listed: ${f.error.message}`);
   return out.join('\n');
+}
+
+/** `plan --job power-schedule --output json`: the same plan as data. */
+export function powerPlanData(view: PowerPlanView): unknown {
+  const { inventory, now } = view;
+  const defaults = { defaultTimezone: view.defaultTimezone };
+  const plan = planPowerSchedule({
+    now,
+    clusters: inventory.clusters,
+    defaultTimezone: view.defaultTimezone,
+    catchupMinutes: view.catchupMinutes,
+    snoozes: view.snoozes,
+    handledEdges: view.handledEdges,
+  });
+  const clusters = inventory.clusters.flatMap((c) => {
+    const next = nextEdges(c, defaults, now);
+    const decisions = plan.decisions.filter((d) => d.cluster.id === c.id);
+    if (next.stop === undefined && next.start === undefined && decisions.length === 0) return [];
+    const until = view.snoozes.get(c.id.toLowerCase());
+    return [
+      {
+        id: c.id,
+        name: c.name,
+        zone: next.zone,
+        powerState: c.powerState,
+        provisioningState: c.provisioningState,
+        snoozedUntil: until && until > now ? until : null,
+        nextStop: next.stop ?? null,
+        nextStart: next.start ?? null,
+        decisions: shownDecisions(decisions, view).map((d) => ({
+          kind: d.kind,
+          action: d.action,
+          edge: d.edge,
+          reason: d.reason,
+        })),
+      },
+    ];
+  });
+  return {
+    job: 'power-schedule',
+    at: now,
+    catchupMinutes: view.catchupMinutes,
+    clusters,
+    tagErrors: plan.tagErrors.flatMap((t) => t.errors.map((e) => ({ cluster: t.cluster.name, ...e }))),
+    failures: inventory.failures.map((f) => ({ subscriptionId: f.subscriptionId, error: f.error })),
+  };
 }

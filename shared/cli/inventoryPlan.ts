@@ -1,6 +1,6 @@
 import type { ClusterSnapshot } from '../fleet/cluster';
 import type { Inventory } from '../fleet/inventory';
-import { describePolicy, parseClusterPolicy } from '../policy/tags';
+import { describePolicy, formatTagError, parseClusterPolicy } from '../policy/tags';
 import { renderTable } from './table';
 
 function poolsCell(c: ClusterSnapshot): string {
@@ -17,7 +17,7 @@ export function formatInventoryPlan(inv: Inventory, defaults: { defaultTimezone:
   const errors: string[] = [];
   const rows = inv.clusters.map((c) => {
     const policy = parseClusterPolicy(c.tags, defaults);
-    for (const e of policy.errors) errors.push(`${c.name}: tag ${e.tag}="${e.value}": ${e.reason}`);
+    for (const e of policy.errors) errors.push(`${c.name}: tag ${formatTagError(e)}`);
     return [
       c.name,
       c.subscriptionId.slice(0, 8),
@@ -45,4 +45,22 @@ export function formatInventoryPlan(inv: Inventory, defaults: { defaultTimezone:
   for (const f of inv.failures)
     out.push('', `Subscription ${f.subscriptionId} could not be listed: ${f.error.message}`);
   return out.join('\n');
+}
+
+/** `aks-day2 plan --output json` (inventory form): the same facts as data, each cluster with its parsed policy. */
+export function inventoryPlanData(inv: Inventory, defaults: { defaultTimezone: string }, at: Date): unknown {
+  return {
+    job: null,
+    at,
+    subscriptions: inv.subscriptions,
+    clusters: inv.clusters.map((c) => {
+      const { errors, stop, start, ...policy } = parseClusterPolicy(c.tags, defaults);
+      return {
+        ...c,
+        policy: { ...policy, stop: stop?.expression ?? null, start: start?.expression ?? null },
+        tagErrors: errors,
+      };
+    }),
+    failures: inv.failures.map((f) => ({ subscriptionId: f.subscriptionId, error: f.error })),
+  };
 }

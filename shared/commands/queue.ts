@@ -1,4 +1,5 @@
 import { QueueClient } from '@azure/storage-queue';
+import { storageCredential, type StorageConnection } from '../azure/storage';
 import { Day2Error } from '../errors';
 
 /** The queue `commandWorker` reads, and the one the Functions host moves a message to after 5 failed tries. */
@@ -10,11 +11,25 @@ export const MAX_DEQUEUE_COUNT = 5;
 const created = new Map<string, Promise<QueueClient>>();
 
 /** A client of queue `name`, created on first use (Azurite locally, AzureWebJobsStorage in Azure). */
-export function queueClient(connectionString: string, name: string): Promise<QueueClient> {
-  const key = `${connectionString}\u0000${name}`;
+export function queueClient(connection: StorageConnection, name: string): Promise<QueueClient> {
+  const key = `${typeof connection === 'string' ? connection : (connection.queueServiceUri ?? '')}\u0000${name}`;
   let c = created.get(key);
   if (!c) {
-    const client = new QueueClient(connectionString, name);
+    let client: QueueClient;
+    if (typeof connection === 'string') client = new QueueClient(connection, name);
+    else if (connection.queueServiceUri)
+      client = new QueueClient(
+        `${connection.queueServiceUri.replace(/\/+$/, '')}/${name}`,
+        storageCredential(connection),
+      );
+    else
+      return Promise.reject(
+        new Day2Error(
+          'ConfigInvalid',
+          'AzureWebJobsStorage__queueServiceUri: required with identity-based storage (the command queue)',
+          { operation: 'open queue' },
+        ),
+      );
     c = client.createIfNotExists().then(
       () => client,
       (err: unknown) => {

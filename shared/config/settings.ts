@@ -1,8 +1,12 @@
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
 import { CronExpressionParser } from 'cron-parser';
 import { IANAZone } from 'luxon';
+import type { StorageConnection } from '../azure/storage';
 import { Day2Error } from '../errors';
+import { fieldProblem } from '../policy/cron';
+import { quoted } from '../util/visible';
 import { parseMaintenanceWindowSetting, type WindowSetting } from './maintenanceWindowSetting';
 
 /** Settings (docs/settings.md), parsed and validated once at start-up. */
@@ -44,7 +48,14 @@ export interface Settings {
   teamsRoutine: 'digest' | 'each';
   /** A cluster listing younger than this is fresh enough to act on without a re-read (AKS's 409 still guards). */
   listingMaxAgeSeconds: number;
-  storageConnectionString: string;
+  /** `resource-graph`: one Resource Graph query finds every cluster (ARM listing per subscription when refused); `arm`: ARM only. */
+  discovery: 'resource-graph' | 'arm';
+  /**
+   * The app's table storage: `AzureWebJobsStorage` as a connection string (Azurite locally), or in Azure
+   * the identity-based `AzureWebJobsStorage__tableServiceUri` (+ `__clientId`), as the host reads it;
+   * its queues at `AzureWebJobsStorage__queueServiceUri`.
+   */
+  storageConnectionString: StorageConnection;
   /**
    * App Service authentication (Easy Auth) is on: the platform sets `WEBSITE_AUTH_ENABLED`. HTTP callers
    * are then identified by `x-ms-client-principal` and need an app role.
@@ -70,6 +81,7 @@ export const SETTING_DEFAULTS = {
   DAY2_DELIVERY_RETRY_HOURS: '24',
   DAY2_TEAMS_ROUTINE: 'digest',
   DAY2_LISTING_MAX_AGE_SECONDS: '30',
+  DAY2_DISCOVERY: 'resource-graph',
 } as const;
 
 /** Every setting the app reads: the contract with infra/ (checked by a test). */
@@ -102,7 +114,11 @@ export const SETTING_NAMES = [
   'DAY2_DELIVERY_RETRY_HOURS',
   'DAY2_TEAMS_ROUTINE',
   'DAY2_LISTING_MAX_AGE_SECONDS',
+  'DAY2_DISCOVERY',
   'AzureWebJobsStorage',
+  'AzureWebJobsStorage__tableServiceUri',
+  'AzureWebJobsStorage__credential',
+  'AzureWebJobsStorage__clientId',
 ] as const;
 
 /** Variables the App Service platform sets itself (not app settings infra/ writes). */
@@ -127,19 +143,56 @@ const intInRange = (min: number, max: number) =>
     .regex(/^\d+$/, `expected a whole number from ${min} to ${max}`)
     .transform(Number)
     .refine((n) => n >= min && n <= max, `expected a whole number from ${min} to ${max}`);
+const NCRONTAB_SHAPE =
+  'expected a six-field NCRONTAB expression (second minute hour day month weekday), e.g. "0 */5 * * * *"';
+const NCRONTAB_FIELDS = [
+  ['second', '0-59'],
+  ['minute', '0-59'],
+  ['hour', '0-23'],
+  ['day', '1-31'],
+  ['month', '1-12 or jan-dec'],
+  ['weekday', '0-7 or sun-sat'],
+] as const;
 const ncrontab = z
   .string()
   .trim()
-  .refine((v) => {
-    const f = v.split(/\s+/);
-    if (f.length !== 6) return false;
+  .superRefine((v, ctx) => {
+    const f = v.split(/\s+/).filter(Boolean);
+    if (f.length !== 6) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${NCRONTAB_SHAPE}; this one has ${f.length} field${f.length === 1 ? '' : 's'}`,
+      });
+      return;
+    }
+    for (let i = 0; i < 6; i++) {
+      const [name, range] = NCRONTAB_FIELDS[i]!;
+      const problem = fieldProblem(name, f[i]!, range);
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: `${problem}; ${NCRONTAB_SHAPE}` });
+        return;
+      }
+    }
     try {
       CronExpressionParser.parse(v);
-      return true;
     } catch {
-      return false;
+      ctx.addIssue({ code: 'custom', message: NCRONTAB_SHAPE });
     }
-  }, 'expected a six-field NCRONTAB expression (sec min hour day month weekday), e.g. "0 */5 * * * *"');
+  });
+
+/** Settings whose value is a secret (or holds one): a rejection names them but never quotes the value. */
+const SECRET_SETTINGS: ReadonlySet<string> = new Set([
+  'DAY2_TEAMS_WEBHOOK_URL',
+  'DAY2_TEAMS_OUTGOING_SECRET',
+  'AzureWebJobsStorage',
+]);
+
+/** ` (got "<value>")`, invisible characters shown; secrets are never quoted. */
+function gotValue(name: string, value: unknown): string {
+  if (typeof value !== 'string') return '';
+  if (SECRET_SETTINGS.has(name)) return ' (value not shown: it holds a secret)';
+  return ` (got ${quoted(value, 200)})`;
+}
 const ianaZone = z
   .string()
   .trim()
@@ -153,7 +206,7 @@ const EnvSchema = z.object({
       .filter(Boolean);
     for (const id of ids)
       if (!GUID.test(id))
-        ctx.addIssue({ code: 'custom', message: `"${id}" is not a subscription id (a GUID)` });
+        ctx.addIssue({ code: 'custom', message: `${quoted(id, 60)} is not a subscription id (a GUID)` });
     return ids;
   }),
   DAY2_ARM_ENDPOINT: z.preprocess(
@@ -166,12 +219,24 @@ const EnvSchema = z.object({
   ),
   DAY2_LOCAL_CA_CERT: optionalString.transform((p, ctx) => {
     if (!p) return undefined;
+    let pem: string;
     try {
-      return fs.readFileSync(p, 'utf8');
+      pem = fs.readFileSync(p, 'utf8');
     } catch (e) {
       ctx.addIssue({ code: 'custom', message: `cannot read PEM file ${p}: ${(e as Error).message}` });
       return z.NEVER;
     }
+    try {
+      if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no BEGIN CERTIFICATE block');
+      new X509Certificate(pem);
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${p} is not a PEM certificate (expected a file starting with -----BEGIN CERTIFICATE-----, such as the simulator's ca.pem)`,
+      });
+      return z.NEVER;
+    }
+    return pem;
   }),
   DAY2_DRY_RUN: z
     .preprocess(
@@ -295,16 +360,34 @@ const EnvSchema = z.object({
   WEBSITE_AUTH_ENABLED: z
     .preprocess(blankToUndefined, z.string().optional())
     .transform((v) => v?.trim().toLowerCase() === 'true'),
+  AzureWebJobsStorage__queueServiceUri: z.preprocess(blankToUndefined, z.string().optional()),
+  DAY2_DISCOVERY: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['resource-graph', 'arm'], { message: 'expected "resource-graph" or "arm"' })
+      .default(SETTING_DEFAULTS.DAY2_DISCOVERY),
+  ),
   AzureWebJobsStorage: z.preprocess(
     blankToUndefined,
     z
-      .string({
-        message: "required: a storage connection string (UseDevelopmentStorage=true or Azurite's locally)",
-      })
+      .string()
       .refine(
         (v) => v === 'UseDevelopmentStorage=true' || /AccountName=|TableEndpoint=|BlobEndpoint=/.test(v),
         'expected a storage connection string',
-      ),
+      )
+      .optional(),
+  ),
+  AzureWebJobsStorage__tableServiceUri: z.preprocess(blankToUndefined, httpsUrl(false).optional()),
+  AzureWebJobsStorage__credential: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine((v) => v.toLowerCase() === 'managedidentity', 'expected "managedidentity"')
+      .optional(),
+  ),
+  AzureWebJobsStorage__clientId: z.preprocess(
+    blankToUndefined,
+    z.string().regex(GUID, 'expected the client id (a GUID) of the user-assigned identity').optional(),
   ),
 });
 
@@ -315,8 +398,15 @@ const EnvSchema = z.object({
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const r = EnvSchema.safeParse(env);
   const problems: string[] = [];
+  if (!env.AzureWebJobsStorage?.trim() && !env.AzureWebJobsStorage__tableServiceUri?.trim())
+    problems.push(
+      "AzureWebJobsStorage: required: a storage connection string (UseDevelopmentStorage=true or Azurite's locally), or in Azure the identity-based AzureWebJobsStorage__tableServiceUri (with __credential=managedidentity and __clientId)",
+    );
   if (!r.success) {
-    for (const issue of r.error.issues) problems.push(`${String(issue.path[0] ?? '?')}: ${issue.message}`);
+    for (const issue of r.error.issues) {
+      const name = String(issue.path[0] ?? '?');
+      problems.push(`${name}: ${issue.message}${gotValue(name, env[name])}`);
+    }
   } else {
     const e = r.data;
     const logsSet = [e.DAY2_LOGS_ENDPOINT, e.DAY2_LOGS_RULE_ID].filter(Boolean).length;
@@ -368,7 +458,16 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     deliveryRetryHours: e.DAY2_DELIVERY_RETRY_HOURS,
     teamsRoutine: e.DAY2_TEAMS_ROUTINE,
     listingMaxAgeSeconds: e.DAY2_LISTING_MAX_AGE_SECONDS,
-    storageConnectionString: e.AzureWebJobsStorage,
+    discovery: e.DAY2_DISCOVERY,
+    storageConnectionString: e.AzureWebJobsStorage ??
+      // Checked above: one of the two forms is present.
+      {
+        tableServiceUri: e.AzureWebJobsStorage__tableServiceUri!,
+        ...(e.AzureWebJobsStorage__clientId ? { clientId: e.AzureWebJobsStorage__clientId } : {}),
+        ...(e.AzureWebJobsStorage__queueServiceUri
+          ? { queueServiceUri: e.AzureWebJobsStorage__queueServiceUri }
+          : {}),
+      },
     easyAuth: e.WEBSITE_AUTH_ENABLED,
   };
 }

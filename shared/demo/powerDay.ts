@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { AppContext } from '../cli/appContext';
+import { createProgress, type Progress } from '../cli/progress';
 import { renderTable } from '../cli/table';
 import { createDeps } from '../deps';
 import { discoverFleet } from '../fleet/inventory';
@@ -39,7 +40,11 @@ function line(o: OutcomeRecord, zone: string, tickAt: Date): string {
  * at their local hours, the prod cluster stays up, a snoozed one stops late. Prints the timeline, then
  * what the simulator's Teams and Log Analytics receivers got.
  */
-export async function runPowerDemoDay(ctx: AppContext, out: (line: string) => void): Promise<void> {
+export async function runPowerDemoDay(
+  ctx: AppContext,
+  out: (line: string) => void,
+  progress: Progress = createProgress({ write: () => true }),
+): Promise<void> {
   const sim = ctx.local?.sim;
   if (!sim) throw new Error('the power demo day runs on the simulator (--sim)');
   const t0 = performance.now();
@@ -80,6 +85,11 @@ export async function runPowerDemoDay(ctx: AppContext, out: (line: string) => vo
         `${`${localTime(new Date(t), 'Europe/Paris').slice(11)} (${new Date(t).toISOString().slice(11, 16)}Z)`.padEnd(36)} snooze    ${said}`,
       );
     }
+    progress.update(
+      `demo: power schedule, virtual ${new Date(t).toISOString().slice(11, 16)}Z`,
+      runs + 1,
+      (24 * 3_600_000) / TICK_MS,
+    );
     const run = await runPowerSchedule(deps, { actor: 'timer' });
     runs++;
     for (const o of run.outcomes) out(line(o, zones.get(o.cluster.id.toLowerCase()) ?? 'UTC', new Date(t)));
@@ -96,7 +106,7 @@ export async function runPowerDemoDay(ctx: AppContext, out: (line: string) => vo
     );
   out('');
   out(
-    `${runs} ticks in ${((performance.now() - t0) / 1000).toFixed(1)} s of wall time: ${teams.posts.length - before.posts} Teams cards (one per run that changed or found something), ${rows.length} Log Analytics rows:`,
+    `${runs} ticks in ${((performance.now() - t0) / 1000).toFixed(1)} s of wall time: ${teams.posts.length - before.posts} Teams cards (${ctx.settings.teamsRoutine === 'digest' ? 'failures and findings post at once; the routine stops and starts fold into the daily digest card, posted after midnight UTC' : 'one per run that changed or found something'}), ${rows.length} Log Analytics rows:`,
   );
   out(
     renderTable(

@@ -5,7 +5,7 @@ import { reportRun } from '../operations/reported';
 import { newRunId } from '../records/newRunId';
 import type { OutcomeRecord, RunRecord } from '../records/outcome';
 import { checkClusterVersion } from '../versions/checkClusterVersion';
-import type { AksEvent, AksEventType, ParsedEventsResult } from './parse';
+import type { AksEvent, AksEventType, EventParseError, ParsedEventsResult } from './parse';
 import { clusterRefOf, handlePoolRolling } from './poolRolling';
 import { supportOutcome } from './supportEvents';
 import { isTransient } from './transient';
@@ -27,6 +27,27 @@ export interface AksEventsResult {
   handled: HandledEvent[];
   /** The `events` run reported for this delivery (undefined when every event was a duplicate). */
   run?: RunRecord;
+}
+
+/** Not a cluster: a rejected event is reported without one (an empty id is not linked to the portal). */
+const NO_CLUSTER = { id: '', name: '', subscriptionId: '', resourceGroup: '' };
+
+/**
+ * A malformed, forged or oversized event: a permanent rejection, reported (a `Failed` row and card line
+ * naming the field and why), and acknowledged, so Event Grid does not redeliver it. The parser has
+ * already bounded and escaped what the message quotes.
+ */
+function rejection(deps: Deps, err: EventParseError): OutcomeRecord {
+  const reason = `event${err.id ? ` ${err.id}` : ''} at index ${err.index} rejected: ${err.field}: ${err.message}`;
+  deps.log.error(`events: ${reason}; acknowledged, not processed`);
+  return {
+    action: 'event-rejected',
+    outcome: 'Failed',
+    cluster: NO_CLUSTER,
+    reason,
+    at: deps.clock.now(),
+    details: { field: err.field, ...(err.id ? { eventId: err.id } : {}) },
+  };
 }
 
 async function dispatch(deps: Deps, e: AksEvent): Promise<OutcomeRecord[]> {
@@ -66,11 +87,7 @@ async function dispatch(deps: Deps, e: AksEvent): Promise<OutcomeRecord[]> {
 export async function handleAksEvents(deps: Deps, parsed: ParsedEventsResult): Promise<AksEventsResult> {
   const startedAt = deps.clock.now();
   const ledger = deps.state.events;
-  for (const err of parsed.errors) {
-    deps.log.error(
-      `events: malformed event${err.id ? ` ${err.id}` : ''} at index ${err.index}: ${err.field}: ${err.message}; acknowledged, not processed`,
-    );
-  }
+  const rejected = parsed.errors.map((err) => rejection(deps, err));
   if (parsed.validation)
     deps.log.info(
       `events: subscription validation event ${parsed.validation.id} (answered by the Event Grid trigger)`,
@@ -109,7 +126,7 @@ export async function handleAksEvents(deps: Deps, parsed: ParsedEventsResult): P
   }
   const done = handled.filter((h) => h.status === 'processed' || h.status === 'failed');
   let run: RunRecord | undefined;
-  if (done.length > 0) {
+  if (done.length > 0 || rejected.length > 0) {
     run = {
       runId: newRunId(startedAt),
       job: 'events',
@@ -117,7 +134,7 @@ export async function handleAksEvents(deps: Deps, parsed: ParsedEventsResult): P
       startedAt,
       endedAt: deps.clock.now(),
       dryRun: deps.settings.dryRun,
-      outcomes: done.flatMap((h) => h.outcomes),
+      outcomes: [...rejected, ...done.flatMap((h) => h.outcomes)],
       alwaysReport: done.some((h) => h.type === 'ClusterSupportEnding' || h.type === 'ClusterSupportEnded'),
     };
     await reportRun(deps, run);

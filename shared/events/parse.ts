@@ -3,6 +3,7 @@
  * CloudEvents 1.0 (structured single event, batch array, or binary mode with `ce-*` headers). Pure: never
  * throws on a hostile body; every malformed entry becomes an error naming the field and what was expected.
  */
+import { quoted, visible } from '../util/visible';
 
 export type AksEventType =
   | 'NewKubernetesVersionAvailable'
@@ -94,10 +95,21 @@ function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string')
-    return v === '' ? 'an empty string' : `the string "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+  if (typeof v === 'string') return v === '' ? 'an empty string' : `the string ${quoted(v, 40)}`;
   return `a ${typeof v}`;
 }
+
+/**
+ * Bounds on what an event may carry. AKS's own values are far shorter (a resource id is under 300
+ * characters, a cluster name at most 63): anything longer is forged or corrupt and is rejected here,
+ * before it reaches a storage key, a log line or a card.
+ */
+export const MAX_TOPIC = 512;
+export const MAX_SUBJECT = 256;
+const MAX_TEXT = 256;
+const MAX_DATA_TEXT = 128;
+
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/;
 
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?$/i;
 
@@ -121,11 +133,25 @@ class EntryReader {
   readonly problems: { field: string; message: string }[] = [];
   constructor(private readonly obj: Json) {}
 
-  string(field: string, opts: { optional?: boolean; allowEmpty?: boolean } = {}): string | undefined {
+  string(
+    field: string,
+    opts: { optional?: boolean; allowEmpty?: boolean; max?: number } = {},
+  ): string | undefined {
     const v = this.obj[field];
     if (v === undefined && opts.optional) return undefined;
     if (typeof v !== 'string' || (!opts.allowEmpty && v.trim() === '')) {
       this.problems.push({ field, message: `expected a non-empty string, got ${describeValue(v)}` });
+      return undefined;
+    }
+    const max = opts.max ?? MAX_TEXT;
+    if (v.length > max || CONTROL_RE.test(v)) {
+      this.problems.push({
+        field,
+        message:
+          v.length > max
+            ? `expected at most ${max} characters, got ${v.length}`
+            : `expected text without control characters, got ${describeValue(v)}`,
+      });
       return undefined;
     }
     return v;
@@ -149,9 +175,14 @@ function dataFor(type: AksEventType, data: unknown): { data: unknown } | { field
   if (!isObject(data)) return { field: 'data', message: `expected an object, got ${describeValue(data)}` };
   const need = (k: string): string | { field: string; message: string } => {
     const v = data[k];
-    return typeof v === 'string' && v.trim() !== ''
-      ? v
-      : { field: `data.${k}`, message: `expected a non-empty string, got ${describeValue(v)}` };
+    if (typeof v !== 'string' || v.trim() === '')
+      return { field: `data.${k}`, message: `expected a non-empty string, got ${describeValue(v)}` };
+    if (v.length > MAX_DATA_TEXT || CONTROL_RE.test(v))
+      return {
+        field: `data.${k}`,
+        message: `expected at most ${MAX_DATA_TEXT} characters without control characters, got ${describeValue(v)} (${v.length} characters)`,
+      };
+    return v;
   };
   const keys: string[] =
     type === 'NewKubernetesVersionAvailable'
@@ -200,7 +231,7 @@ function parseEntry(entry: unknown, index: number, result: ParsedEventsResult): 
   if (!isEventGrid && !specField) {
     result.errors.push({
       index,
-      id: typeof entry.id === 'string' ? entry.id : undefined,
+      id: typeof entry.id === 'string' ? visible(entry.id, 100) : undefined,
       field: 'eventType/specversion',
       message: 'expected an Event Grid event (with eventType) or a CloudEvents 1.0 event (with specversion)',
     });
@@ -235,8 +266,8 @@ function parseEntry(entry: unknown, index: number, result: ParsedEventsResult): 
   const type = fullType === undefined ? 'Unknown' : shortType(fullType);
   const aks = type !== 'Unknown';
   // AKS events must name their cluster; other events are passed on as Unknown with what they carry.
-  const clusterId = r.string(isEventGrid ? 'topic' : 'source', { optional: !aks }) ?? '';
-  const clusterName = r.string('subject', { optional: !aks, allowEmpty: !aks }) ?? '';
+  const clusterId = r.string(isEventGrid ? 'topic' : 'source', { optional: !aks, max: MAX_TOPIC }) ?? '';
+  const clusterName = r.string('subject', { optional: !aks, allowEmpty: !aks, max: MAX_SUBJECT }) ?? '';
   const time = r.time(isEventGrid ? 'eventTime' : 'time');
   const data = dataFor(type, entry.data);
   if ('field' in data) r.problems.push(data);

@@ -1,15 +1,21 @@
 import type { AzureClients } from '../azure/clients';
 import { toDay2Error } from '../azure/azureError';
+import { systemClock, type Clock } from '../clock';
 import type { Day2Error } from '../errors';
 import type { Logger } from '../log';
 import { mapLimit } from '../util/mapLimit';
 import { toClusterSnapshot, type ClusterSnapshot } from './cluster';
+import { listClustersByResourceGraph } from './resourceGraph';
 
 export interface Inventory {
   subscriptions: string[];
   clusters: ClusterSnapshot[];
   /** Subscriptions whose clusters could not be listed; the run goes on with the others and reports these. */
   failures: Array<{ subscriptionId: string; error: Day2Error }>;
+  /** Where the clusters were read: ARM itself, or the Resource Graph index (which can lag ARM). */
+  source: 'arm' | 'resource-graph';
+  /** When the listing started: the clusters are at least this old (see `listingIsFresh`). */
+  listedAt: Date;
 }
 
 /** Subscriptions listed in parallel at most this many at a time (ARM throttles per subscription). */
@@ -32,18 +38,14 @@ export async function subscriptionsInScope(
   return ids;
 }
 
-/**
- * The fleet at the request floor: subscriptions listed once, then one paged ManagedClusters list per
- * subscription (bounded concurrency). No per-cluster GET: the list carries pools, versions and tags.
- */
-export async function discoverFleet(
+/** One paged ManagedClusters list per subscription (bounded concurrency); a subscription that fails is reported. */
+async function listThroughArm(
   azure: AzureClients,
-  configuredSubscriptions: readonly string[],
+  subscriptions: readonly string[],
   log: Logger,
-): Promise<Inventory> {
-  const subscriptions = await subscriptionsInScope(azure, configuredSubscriptions);
+): Promise<Pick<Inventory, 'clusters' | 'failures'>> {
   const failures: Inventory['failures'] = [];
-  const perSub = await mapLimit(subscriptions, LIST_CONCURRENCY, async (subscriptionId) => {
+  const perSub = await mapLimit([...subscriptions], LIST_CONCURRENCY, async (subscriptionId) => {
     const found: ClusterSnapshot[] = [];
     try {
       for await (const mc of azure.aks(subscriptionId).managedClusters.list())
@@ -59,9 +61,44 @@ export async function discoverFleet(
       return [];
     }
   });
-  const clusters = perSub.flat().sort((a, b) => a.id.toLowerCase().localeCompare(b.id.toLowerCase()));
+  return { clusters: perSub.flat(), failures };
+}
+
+/**
+ * The fleet at the request floor. With Resource Graph (DAY2_DISCOVERY `resource-graph`, the default): the
+ * subscriptions in scope, then one query paged 1,000 clusters at a time for all of them. When Resource
+ * Graph refuses (no access, throttled past the SDK's retries) or fails, the run says so in the log and
+ * lists through ARM instead: one paged ManagedClusters list per subscription. Neither reads a cluster one
+ * by one: both listings carry pools, versions and tags.
+ */
+export async function discoverFleet(
+  azure: AzureClients,
+  configuredSubscriptions: readonly string[],
+  log: Logger,
+  clock: Clock = systemClock,
+): Promise<Inventory> {
+  const listedAt = clock.now();
+  const subscriptions = await subscriptionsInScope(azure, configuredSubscriptions);
+  const graph = azure.resourceGraph();
+  let listed: Pick<Inventory, 'clusters' | 'failures'> | undefined;
+  let source: Inventory['source'] = 'arm';
+  if (graph && subscriptions.length > 0) {
+    try {
+      const r = await listClustersByResourceGraph(graph, subscriptions);
+      listed = { clusters: r.clusters, failures: [] };
+      source = 'resource-graph';
+    } catch (err) {
+      const error = toDay2Error(err, { operation: 'query Resource Graph' });
+      log.warn(
+        `inventory: Resource Graph ${error.statusCode === 401 || error.statusCode === 403 ? 'refused the query' : 'failed'} (${error.message}); listing each subscription through ARM instead`,
+      );
+    }
+  }
+  listed ??= await listThroughArm(azure, subscriptions, log);
+  const { clusters: found, failures } = listed;
+  const clusters = found.sort((a, b) => a.id.toLowerCase().localeCompare(b.id.toLowerCase()));
   log.info(
-    `inventory: ${clusters.length} clusters in ${subscriptions.length} subscriptions${failures.length ? `, ${failures.length} subscriptions failed` : ''}`,
+    `inventory: ${clusters.length} clusters in ${subscriptions.length} subscriptions${source === 'resource-graph' ? ' (Resource Graph)' : ''}${failures.length ? `, ${failures.length} subscriptions failed` : ''}`,
   );
-  return { subscriptions, clusters, failures };
+  return { subscriptions, clusters, failures, source, listedAt };
 }

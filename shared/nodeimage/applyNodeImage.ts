@@ -2,6 +2,7 @@ import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
 import type { Actor, OutcomeRecord } from '../records/outcome';
 import type { Day2Error } from '../errors';
+import type { PoolSnapshot } from '../fleet/cluster';
 import {
   acquire,
   isTerminalState,
@@ -29,7 +30,8 @@ async function abandonOperation(
 
 /**
  * Applies one `upgrade` decision through the operation lifecycle: acquires the cluster's lock, re-reads
- * the pool from ARM (its own step), and submits `agentPools.upgradeNodeImageVersion` without waiting for it
+ * the pool from ARM (its own step; given `listed`, the pool from a listing still fresh enough to act on,
+ * see `listingIsFresh`, stands in for it, AKS's 409 still refusing a pool that became busy), and submits `agentPools.upgradeNodeImageVersion` without waiting for it
  * (events and the sweeper record the end). Once AKS accepted it, the operation is recorded in flight with
  * its serialized poller for `restorePoller`. AKS busy, throttling or unavailable: skipped, no record, the
  * next run retries. Any other refusal is recorded Failed (kept in history, so later rings halt).
@@ -38,6 +40,7 @@ export async function applyNodeImageUpgrade(
   deps: Deps,
   d: NodeImageDecision,
   ctx: { runId: string; actor: Actor },
+  listed?: Pick<PoolSnapshot, 'provisioningState' | 'nodeImageVersion'>,
 ): Promise<OutcomeRecord> {
   const now = deps.clock.now();
   const details: NodeImageOpDetails = { ring: d.ring, osKey: d.osKey, imageVersion: d.to };
@@ -97,10 +100,10 @@ export async function applyNodeImageUpgrade(
     return outcome('Skipped', `${why}; the next run tries again: ${error.message}`);
   };
 
-  // The re-read: the pool as ARM shows it now, before anything is asked of AKS.
+  // The re-read: the pool as ARM shows it now, before anything is asked of AKS (a fresh listing stands in).
   let observed: ObservedState;
   try {
-    const pool = await client.agentPools.get(resourceGroup, name, d.pool);
+    const pool = listed ?? (await client.agentPools.get(resourceGroup, name, d.pool));
     observed = {
       provisioningState: pool.provisioningState ?? 'Succeeded',
       nodeImageVersion: pool.nodeImageVersion,

@@ -1,6 +1,5 @@
 import type { ClusterSnapshot } from '../fleet/cluster';
 import type { FindingStore } from '../state/findingStore';
-import { mapLimit } from '../util/mapLimit';
 import { firstSeenKey } from './plan';
 
 /**
@@ -11,10 +10,7 @@ import { firstSeenKey } from './plan';
  */
 export const FIRST_SEEN_SCOPE = 'node-image-seen';
 
-type Store = Pick<FindingStore, 'reported' | 'add' | 'remove'>;
-
-/** Table writes at a time (the first run writes one entry per pool of the fleet). */
-const WRITE_CONCURRENCY = 8;
+type Store = Pick<FindingStore, 'reported' | 'changeMany'>;
 
 interface Entry {
   clusterId: string;
@@ -67,21 +63,24 @@ export class FirstSeenImages {
 
   /** Stores `now` for pools on an image not seen before; forgets pools of `clusters` that left an image. */
   async record(clusters: readonly ClusterSnapshot[], now: Date): Promise<void> {
-    const writes: Array<() => Promise<void>> = [];
+    const add: Array<{ clusterId: string; finding: string }> = [];
+    const remove: Array<{ clusterId: string; finding: string }> = [];
+    const byCluster = new Map<string, Entry[]>();
+    for (const e of this.entries) byCluster.set(e.clusterId, [...(byCluster.get(e.clusterId) ?? []), e]);
     for (const c of clusters) {
       const id = c.id.toLowerCase();
-      const mine = this.entries.filter((e) => e.clusterId === id);
+      const mine = byCluster.get(id) ?? [];
       for (const p of c.pools) {
         if (!p.nodeImageVersion || mine.some((e) => e.pool === p.name && e.image === p.nodeImageVersion))
           continue;
-        const raw = `${p.name}|${p.nodeImageVersion}|${now.toISOString()}`;
-        writes.push(() => this.store.add(FIRST_SEEN_SCOPE, id, raw, now));
+        add.push({ clusterId: id, finding: `${p.name}|${p.nodeImageVersion}|${now.toISOString()}` });
       }
       for (const e of mine) {
         if (!c.pools.some((p) => p.name === e.pool && p.nodeImageVersion === e.image))
-          writes.push(() => this.store.remove(FIRST_SEEN_SCOPE, id, e.raw));
+          remove.push({ clusterId: id, finding: e.raw });
       }
     }
-    await mapLimit(writes, WRITE_CONCURRENCY, (w) => w());
+    // One partition: written 100 rows a request.
+    await this.store.changeMany(FIRST_SEEN_SCOPE, add, remove, now);
   }
 }

@@ -209,12 +209,29 @@ export function planNodeImage(input: NodeImagePlanInput): NodeImageDecision[] {
       a.cluster.id.localeCompare(b.cluster.id),
   );
   const decisions: NodeImageDecision[] = [];
+  const gates = new Map<string, GateResult>();
+  // Indexes of the history, so a fleet of any size is planned in one pass.
+  const runningBy = new Map<string, NodeImageRollout[]>();
+  for (const r of history)
+    if (r.outcome === 'InProgress') {
+      const k = r.clusterId.toLowerCase();
+      runningBy.set(k, [...(runningBy.get(k) ?? []), r]);
+    }
+  const latestBy = new Map<string, Map<string, NodeImageRollout>>();
+  const latestOf = (image: string, clusterId: string, pool: string): NodeImageRollout | undefined => {
+    let m = latestBy.get(image);
+    if (!m) {
+      m = new Map(latestRecords(history, image).map((r) => [`${r.clusterId.toLowerCase()}|${r.pool}`, r]));
+      latestBy.set(image, m);
+    }
+    return m.get(`${clusterId.toLowerCase()}|${pool}`);
+  };
 
   for (const entry of ordered) {
     const { cluster, policy } = entry;
     if (policy.nodeImage === 'off') continue;
     const pools = [...cluster.pools].sort((a, b) => a.name.localeCompare(b.name));
-    const running = history.filter((r) => sameId(r.clusterId, cluster.id) && r.outcome === 'InProgress');
+    const running = runningBy.get(cluster.id.toLowerCase()) ?? [];
     // A pool being upgraded (by aks-day2 or anyone) or otherwise busy: the other pools wait for it.
     const upgrading = (p: PoolSnapshot) =>
       p.provisioningState === 'UpgradingNodeImageVersion' || running.some((r) => r.pool === p.name);
@@ -277,9 +294,7 @@ export function planNodeImage(input: NodeImagePlanInput): NodeImageDecision[] {
         decide('skip', `waiting for pool ${holder}`);
         continue;
       }
-      const mine = latestRecords(history, to).find(
-        (r) => sameId(r.clusterId, cluster.id) && r.pool === pool.name,
-      );
+      const mine = latestOf(to, cluster.id, pool.name);
       if (isBusy(cluster)) {
         decide('skip', `cluster busy: provisioningState ${cluster.provisioningState}; waiting`);
         continue;
@@ -292,7 +307,12 @@ export function planNodeImage(input: NodeImagePlanInput): NodeImageDecision[] {
         );
         continue;
       }
-      const gate = ringGate(entry, to, osKey(to), input.clusters, history, now, soakHours, firstSeen);
+      // The gate depends on the ring and the image only: decided once for all the pools that share them.
+      const gateKey = `${policy.ring}|${to}`;
+      const gate =
+        gates.get(gateKey) ??
+        ringGate(entry, to, osKey(to), input.clusters, history, now, soakHours, firstSeen);
+      gates.set(gateKey, gate);
       if (!gate.ok) {
         decide('skip', gate.reason, gate.finding);
         continue;

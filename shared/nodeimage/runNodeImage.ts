@@ -1,4 +1,7 @@
+import { formatTagError } from '../policy/tags';
 import type { Deps } from '../deps';
+import { listingIsFresh } from '../fleet/freshness';
+import { mapLimit } from '../util/mapLimit';
 import { runJob } from '../records/runJob';
 import type { ClusterRef, ClusterSnapshot } from '../fleet/cluster';
 import type { Actor, OutcomeRecord, RunRecord } from '../records/outcome';
@@ -8,6 +11,8 @@ import { findingKind, NodeImageFindings } from './findings';
 import { planNodeImage, type NodeImageDecision } from './plan';
 
 const JOB = 'node-image';
+/** Upgrades being started at a time (each of another cluster; ARM writes are throttled per subscription). */
+export const APPLY_CONCURRENCY = 8;
 
 export interface NodeImagePlanResult {
   facts: NodeImageFacts;
@@ -69,7 +74,7 @@ function decisionOutcome(d: NodeImageDecision, findings: NodeImageFindings, at: 
   };
 }
 
-/** The run's outcomes: listing and read failures, bad tags, then each decision (upgrades started one after the other). */
+/** The run's outcomes: listing and read failures, bad tags, then each decision (upgrades of different clusters started side by side). */
 async function planAndApply(deps: Deps, run: RunRecord): Promise<NodeImagePlanResult> {
   const { facts, decisions } = await planNodeImageRun(deps);
   const findings = await NodeImageFindings.load(deps.state.findings, deps.settings.dryRun);
@@ -101,25 +106,31 @@ async function planAndApply(deps: Deps, run: RunRecord): Promise<NodeImagePlanRe
   }
   for (const t of facts.tagErrors) {
     // A tag-check is always a finding on the card: told once per tag value, logged on every run.
-    deps.log.warn(`node-image: ${t.cluster.name}: tag ${t.error.tag}="${t.error.value}": ${t.error.reason}`);
+    deps.log.warn(`node-image: ${t.cluster.name}: tag ${formatTagError(t.error)}`);
     if (!findings.isNew('tag', t.cluster.id, t.error.tag, t.error.value)) continue;
     outcomes.push({
       action: 'tag-check',
       outcome: 'Skipped',
       cluster: refOf(t.cluster),
       at: facts.now,
-      reason: `tag ${t.error.tag}="${t.error.value}": ${t.error.reason}`,
+      reason: `tag ${formatTagError(t.error)}`,
       details: { tag: t.error.tag, value: t.error.value },
     });
   }
-  // Upgrades one after the other: at most one per cluster, each a lock, a re-read and a POST.
-  for (const d of decisions) {
-    outcomes.push(
-      d.kind === 'upgrade'
-        ? await applyNodeImageUpgrade(deps, d, { runId: run.runId, actor: run.actor })
-        : decisionOutcome(d, findings, facts.now),
-    );
-  }
+  // At most one upgrade per cluster (the plan's rule), so clusters are started side by side, a few at a
+  // time: each a lock, a re-read (unless the listing is still fresh, asked at each upgrade) and a POST.
+  // Outcomes keep the plan's order.
+  const listed = new Map(facts.inventory.clusters.map((c) => [c.id.toLowerCase(), c]));
+  const { listingMaxAgeSeconds } = deps.settings;
+  const applied = await mapLimit(decisions, APPLY_CONCURRENCY, async (d) => {
+    if (d.kind !== 'upgrade') return decisionOutcome(d, findings, facts.now);
+    const fresh = listingIsFresh(facts.inventory, deps.clock.now(), listingMaxAgeSeconds);
+    const pool = fresh
+      ? listed.get(d.cluster.id.toLowerCase())?.pools.find((p) => p.name === d.pool)
+      : undefined;
+    return applyNodeImageUpgrade(deps, d, { runId: run.runId, actor: run.actor }, pool);
+  });
+  outcomes.push(...applied);
   await findings.save(
     facts.clusters.map((c) => c.cluster.id),
     deps.clock.now(),

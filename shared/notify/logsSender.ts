@@ -14,7 +14,12 @@ import type { Sender } from './outboxTypes';
 import { redactSecrets } from './redact';
 import { parseRetryAfter } from './retryAfter';
 
-const REFUSED = new Set([400, 413, 422]);
+/**
+ * Statuses where uploading the same rows again cannot succeed (the rows are refused). A 404 is retried:
+ * a new data collection rule takes a while to be visible everywhere. Everything else (429, 5xx,
+ * 401/403, timeouts, connection errors) is retried by the outbox for DAY2_DELIVERY_RETRY_HOURS.
+ */
+const REFUSED = new Set([400, 413, 415, 422]);
 
 interface ErrorWithResponse {
   statusCode?: number;

@@ -14,9 +14,11 @@
  * update (status `sending`, a lease, attempts + 1); a second instance loses the race (412) and stops
  * for that destination, so no entry is sent by two instances at once and nothing overtakes a head
  * that is waiting (backoff honouring Retry-After, stored in the entry, so it holds across ticks and
- * instances). Success deletes the entry (ETag-conditional). After `maxAttempts` failed attempts, or
- * at once when the destination refuses the payload itself (400/413), the entry moves to
- * `<prefix>OutboxDead` and alerts are enqueued (`alertsFor`).
+ * instances). Success deletes the entry (ETag-conditional). Transient failures (429, 5xx, timeouts,
+ * connection errors) are retried with capped backoff for `retryForMs` from the first failure
+ * (`DAY2_DELIVERY_RETRY_HOURS`); after that, or at once when the destination refuses the payload
+ * itself (`permanent`: 400, 413, 415, 422, a bad URL), the entry moves to `<prefix>OutboxDead` and
+ * alerts are enqueued (`alertsFor`).
  *
  * Guarantee: every entry is delivered at least once, in order per destination; a duplicate is only
  * possible when an instance dies (or loses storage) after the destination accepted the request and
@@ -24,6 +26,7 @@
  * server-side dedupe, so that crash window can show a card twice; log rows carry
  * `Details.rowId`/`deliveryId` to dedupe in KQL.
  */
+import type { StorageConnection } from '../azure/storage';
 import { createHash, randomUUID } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { Clock } from '../clock';
@@ -43,15 +46,19 @@ import {
   type SendResult,
 } from './outboxTypes';
 import { redactSecrets } from './redact';
+import { deleteRows, rowsWhere } from '../storage/prune';
 
 /** A stored string property; an absent one is ''. */
 const text = (v: unknown): string =>
   typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v);
 
 export interface OutboxTuning {
-  /** Failed attempts before an entry is parked. Default 8. */
-  maxAttempts?: number;
-  /** Backoff after the n-th failure: min(maxMs, baseMs * 2^(n-1)), never shorter than Retry-After. Defaults 30 s, 1 h. */
+  /**
+   * How long an entry is retried after its first failed attempt before it is parked (transient
+   * failures only: 429, 5xx, timeouts, connection errors). Default 24 h (`DAY2_DELIVERY_RETRY_HOURS`).
+   */
+  retryForMs?: number;
+  /** Backoff after the n-th failure: min(maxMs, baseMs * 2^(n-1)), never shorter than Retry-After. Defaults 30 s, 10 min. */
   backoff?: { baseMs?: number; maxMs?: number };
   /** How long a claimed entry stays `sending` before another instance may take it over. Default 5 min (above every send timeout). */
   leaseMs?: number;
@@ -60,7 +67,7 @@ export interface OutboxTuning {
 }
 
 export interface OutboxOptions extends OutboxTuning {
-  connectionString: string;
+  connectionString: StorageConnection;
   tablePrefix?: string;
   clock: Clock;
   log: Logger;
@@ -79,6 +86,11 @@ export interface Outbox {
   pendingCount(destination: Destination): Promise<number>;
   /** Entries parked in the dead-letter table. */
   parked(destination: Destination): Promise<ParkedEntry[]>;
+  /**
+   * Housekeeping: deletes idempotency markers created before `before` whose entry was delivered or
+   * parked (a marker of a waiting entry is kept), and parked entries parked before `before`.
+   */
+  prune(before: Date): Promise<{ markers: number; parked: number }>;
   readonly tables: { outbox: string; deadLetter: string };
 }
 
@@ -92,6 +104,8 @@ interface EntryFields extends Omit<OutboxMessage, 'payload'> {
   leaseOwner: string;
   lastError: string;
   lastStatus: number;
+  /** When the first attempt failed ('' until one did): the retry window runs from here. */
+  firstFailedAt: string;
 }
 
 interface StoredEntry extends EntryFields {
@@ -114,9 +128,9 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   const prefix = opts.tablePrefix ?? 'day2';
   const outboxTable: LazyTable = lazyTable(opts.connectionString, `${prefix}Outbox`);
   const deadTable: LazyTable = lazyTable(opts.connectionString, `${prefix}OutboxDead`);
-  const maxAttempts = opts.maxAttempts ?? 8;
+  const retryForMs = opts.retryForMs ?? 24 * 3_600_000;
   const baseMs = opts.backoff?.baseMs ?? 30_000;
-  const maxMs = opts.backoff?.maxMs ?? 3_600_000;
+  const maxMs = opts.backoff?.maxMs ?? 600_000;
   const leaseMs = opts.leaseMs ?? 300_000;
   const maxPerPass = opts.maxPerPass ?? 500;
   const owner = randomUUID();
@@ -186,6 +200,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
           leaseOwner: '',
           lastError: '',
           lastStatus: 0,
+          firstFailedAt: '',
         };
         actions.push([
           'create',
@@ -245,6 +260,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       leaseOwner: text(e.leaseOwner),
       lastError: text(e.lastError),
       lastStatus: Number(e.lastStatus ?? 0),
+      firstFailedAt: text(e.firstFailedAt),
       payload: textFrom(e),
     };
   }
@@ -416,7 +432,9 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       }
       const error = redactSecrets(result.error);
       const payload = result.remainingPayload ?? e.payload;
-      if (result.permanent || attempts >= maxAttempts) {
+      const firstFailedAt = e.firstFailedAt || now.toISOString();
+      const retriedFor = now.getTime() - Date.parse(firstFailedAt);
+      if (result.permanent || retriedFor >= retryForMs) {
         const parked = await park(t, destination, { ...claimedEntry, payload }, etag, attempts, {
           ...result,
           error,
@@ -427,7 +445,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         }
         report.parked++;
         log.error(
-          `outbox: parked ${destination} ${e.kind} of run ${e.runId} (delivery ${e.deliveryId}) in table ${deadTable.name} after ${attempts} attempt(s)${result.permanent ? ' (refused by the destination)' : ''}: ${error}`,
+          `outbox: parked ${destination} ${e.kind} of run ${e.runId} (delivery ${e.deliveryId}) in table ${deadTable.name} after ${attempts} attempt(s)${result.permanent ? ' (refused by the destination)' : ` over ${Math.round(retriedFor / 60_000)} min`}: ${error}`,
         );
         if (e.kind !== 'alert' && opts.alertsFor) {
           for (const a of opts.alertsFor(parked)) await enqueue(a.destination, [a.message]);
@@ -444,10 +462,11 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         nextAttemptAt: nextAttemptAt.toISOString(),
         lastError: error,
         lastStatus: result.status ?? 0,
+        firstFailedAt,
       };
       await replaceIf(t, destination, claimedEntry, waiting, payload);
       log.warn(
-        `outbox: ${destination} ${e.kind} of run ${e.runId} failed (attempt ${attempts}/${maxAttempts}): ${error}; next try after ${nextAttemptAt.toISOString()}`,
+        `outbox: ${destination} ${e.kind} of run ${e.runId} failed (attempt ${attempts}, retried until ${new Date(Date.parse(firstFailedAt) + retryForMs).toISOString()}): ${error}; next try after ${nextAttemptAt.toISOString()}`,
       );
       report.blocked = { reason: 'backoff', until: nextAttemptAt, lastError: error };
       break;
@@ -497,11 +516,38 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     return out;
   }
 
+  async function prune(before: Date): Promise<{ markers: number; parked: number }> {
+    const cutoff = before.toISOString();
+    let markers = 0;
+    let parkedCount = 0;
+    try {
+      const t = await outboxTable.client();
+      for (const destination of DESTINATIONS) {
+        const first = await head(t, destination);
+        const old = await rowsWhere<{ seq: number }>(
+          t,
+          odata`PartitionKey eq ${destination} and RowKey ge 'k-' and RowKey lt 'k.' and createdAt lt ${cutoff}`,
+          ['seq'],
+        );
+        markers += await deleteRows(
+          t,
+          old.filter((m) => !first || Number(m.seq) < first.seq),
+        );
+      }
+      const dead = await deadTable.client();
+      parkedCount = await deleteRows(dead, await rowsWhere(dead, odata`parkedAt lt ${cutoff}`));
+    } catch (err) {
+      throw storageError('prune', err);
+    }
+    return { markers, parked: parkedCount };
+  }
+
   return {
     enqueue,
     deliverPending,
     pendingCount,
     parked,
+    prune,
     tables: { outbox: outboxTable.name, deadLetter: deadTable.name },
   };
 }

@@ -31,8 +31,14 @@ export interface TeamsSenderOptions {
 
 const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Statuses where sending the same payload again cannot succeed. */
-const REFUSED = new Set([400, 413, 415, 422]);
+/**
+ * Statuses where sending again cannot succeed: the payload is refused (400, 413, 415, 422) or the URL
+ * names no webhook (404, 410: the workflow was deleted or the URL is wrong). Everything else (429,
+ * 5xx, 401/403, timeouts, connection errors) is retried by the outbox for DAY2_DELIVERY_RETRY_HOURS.
+ */
+const REFUSED = new Set([400, 404, 410, 413, 415, 422]);
+/** Errors of a URL the HTTP client cannot even use (not a network failure). */
+const BAD_URL_CODES = new Set(['ERR_INVALID_URL', 'ERR_INVALID_PROTOCOL', 'ERR_UNSUPPORTED_PROTOCOL']);
 
 export function createTeamsSender(
   settings: Pick<Settings, 'teamsWebhookUrl' | 'localCaCert'>,
@@ -46,7 +52,15 @@ export function createTeamsSender(
   const sleep = opts.sleep ?? realSleep;
   let lastPostAt = 0;
 
+  const usable = URL.canParse(url) && new URL(url).protocol === 'https:';
+
   return async (delivery) => {
+    if (!usable)
+      return {
+        ok: false,
+        error: 'Teams webhook URL (DAY2_TEAMS_WEBHOOK_URL) is not an https URL: nothing can be posted to it',
+        permanent: true,
+      };
     const wait = lastPostAt + paceMs - Date.now();
     if (wait > 0) await sleep(wait);
     lastPostAt = Date.now();
@@ -70,10 +84,13 @@ export function createTeamsSender(
       };
     } catch (err) {
       const status = (err as { statusCode?: unknown }).statusCode;
+      const code = (err as { code?: unknown }).code;
+      const badUrl = typeof code === 'string' && BAD_URL_CODES.has(code);
       return {
         ok: false,
         ...(typeof status === 'number' ? { status } : {}),
         error: redactSecrets(`Teams webhook post failed: ${errorMessage(err)}`),
+        ...(badUrl ? { permanent: true } : {}),
       };
     }
   };

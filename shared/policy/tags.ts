@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { quoted } from '../util/visible';
 import { parseCronSpec, type CronSpec } from './cron';
 
 export type { CronSpec } from './cron';
@@ -86,10 +87,16 @@ function parseSkipDates(value: string): { dates: string[]; bad: string[] } {
   for (const raw of value.split(',')) {
     const d = raw.trim();
     if (!d) continue;
-    if (/^\d{4}-\d{2}-\d{2}$/.test(d) && DateTime.fromISO(d, { zone: 'UTC' }).isValid) dates.push(d);
-    else bad.push(d);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) bad.push(`${quoted(d, 40)} is not a date written yyyy-mm-dd`);
+    else if (!DateTime.fromISO(d, { zone: 'UTC' }).isValid) bad.push(`${quoted(d)} is not a real date`);
+    else dates.push(d);
   }
   return { dates: [...new Set(dates)].sort(), bad };
+}
+
+/** How a bad tag is quoted everywhere (reports, logs, plan tables): `day2-stop="0 25 * * *": why`, invisible characters shown. */
+export function formatTagError(e: TagError): string {
+  return `${e.tag}=${quoted(e.value)}: ${e.reason}`;
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[]): T | undefined {
@@ -101,7 +108,7 @@ function oneOf<T extends string>(value: string, allowed: readonly T[]): T | unde
  * Reads every tag of docs/tags.md. Never throws: each tag that does not parse adds a TagError and leaves its
  * feature off (bad cron → that action off; bad zone → no start/stop at all; bad ring → ring 5 and no
  * automatic upgrades: node-image `auto` and upgrade `patch`/`minor` become `notify`; bad node-image or
- * upgrade → `off`; bad skip entries are dropped, the valid ones kept).
+ * upgrade → `off`; any bad skip date → no date is skipped).
  * `day2-protect`: `true` protects; `false` is accepted as "not protected"; any other value is an error and
  * the cluster is protected anyway (fail safe: a typo in a safety tag must not let changes through).
  */
@@ -121,7 +128,7 @@ export function parseClusterPolicy(tags: Record<string, string>, defaults: Polic
       zoneOk = false;
       fail(
         tz,
-        `"${tz.value}" is not an IANA time zone (e.g. Europe/Paris); no scheduled start/stop until it is fixed`,
+        `${quoted(tz.value, 60)} is not an IANA time zone (e.g. Europe/Paris); no scheduled start/stop until it is fixed`,
       );
     }
   }
@@ -144,7 +151,15 @@ export function parseClusterPolicy(tags: Record<string, string>, defaults: Polic
   if (skip) {
     const r = parseSkipDates(skip.value);
     skipDates = r.dates;
-    if (r.bad.length > 0) fail(skip, `not ISO dates (yyyy-mm-dd): ${r.bad.map((b) => `"${b}"`).join(', ')}`);
+    // A tag that does not parse (docs/tags.md) turns its feature off; a half-read skip list could let a
+    // start or stop through on a date the owner meant to skip, so the whole list is off.
+    if (r.bad.length > 0) {
+      skipDates = [];
+      fail(
+        skip,
+        `${r.bad.slice(0, 3).join('; ')}${r.bad.length > 3 ? `; and ${r.bad.length - 3} more` : ''}; the skip list is off (no date is skipped) until it is fixed`,
+      );
+    }
   }
 
   let ring = 5;

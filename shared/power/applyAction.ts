@@ -17,8 +17,13 @@ async function reread(tick: Tick, d: PowerDecision): Promise<ClusterSnapshot> {
   );
 }
 
-/** What the re-read says about the action: go ahead, or an outcome without calling AKS. */
-function precheck(tick: Tick, d: PowerDecision, c: ClusterSnapshot): OutcomeRecord | undefined {
+/** What the cluster as last read says about the action: go ahead, or an outcome without calling AKS. */
+function precheck(
+  tick: Tick,
+  d: PowerDecision,
+  c: ClusterSnapshot,
+  fromListing = false,
+): OutcomeRecord | undefined {
   if (isBusy(c)) {
     return decisionOutcome(
       tick,
@@ -33,7 +38,7 @@ function precheck(tick: Tick, d: PowerDecision, c: ClusterSnapshot): OutcomeReco
       tick,
       d,
       'Skipped',
-      `already ${TARGET[d.action].toLowerCase()} when re-read before the change (${d.reason})`,
+      `already ${TARGET[d.action].toLowerCase()} when ${fromListing ? 'listed' : 're-read before the change'} (${d.reason})`,
     );
   }
   return undefined;
@@ -58,15 +63,22 @@ function failure(tick: Tick, d: PowerDecision, e: Day2Error): OutcomeRecord {
 }
 
 /**
- * Carries out one `act` decision of the plan. Dry run: the cluster is re-read and the outcome is
+ * Carries out one `act` decision of the plan. `listed`: the cluster from a listing still fresh enough to
+ * act on (see `listingIsFresh`), which then stands in for the re-read; without it the cluster is read
+ * again first. Dry run: the cluster is checked and the outcome is
  * `Planned` (edges go to the dry-run edge store, never the real one). Otherwise, through the operation
- * lifecycle: acquire the cluster's lock, re-read the cluster (its own step), and submit; once AKS
+ * lifecycle: acquire the cluster's lock, re-read the cluster (its own step; skipped for a fresh
+ * listing, AKS's 409 still refusing a cluster that became busy), and submit; once AKS
  * accepted it the operation is in flight with its serialized poller and a later tick records how it
  * ended. The edge is consumed unless the action is deferred (operation running, 409, throttled or
  * unavailable), so it is retried next tick. Never throws for an Azure failure (it becomes the outcome);
  * storage failures propagate.
  */
-export async function applyAction(tick: Tick, d: PowerDecision): Promise<OutcomeRecord> {
+export async function applyAction(
+  tick: Tick,
+  d: PowerDecision,
+  listed?: ClusterSnapshot,
+): Promise<OutcomeRecord> {
   const { deps } = tick;
   const consume = (): Promise<void> => tick.edges.markHandled(d.cluster.id, d.action, d.edge);
   // An upgrade run owns the cluster's power state until it ends (it starts and stops it again itself).
@@ -85,7 +97,7 @@ export async function applyAction(tick: Tick, d: PowerDecision): Promise<Outcome
     let o: OutcomeRecord;
     try {
       o =
-        precheck(tick, d, await reread(tick, d)) ??
+        (listed ? precheck(tick, d, listed, true) : precheck(tick, d, await reread(tick, d))) ??
         decisionOutcome(tick, d, 'Planned', `dry run: would ${d.action} (${d.reason})`);
     } catch (err) {
       o = failure(tick, d, toDay2Error(err, { cluster: d.cluster.name, operation: d.action }));
@@ -112,10 +124,10 @@ export async function applyAction(tick: Tick, d: PowerDecision): Promise<Outcome
   }
   const operationId = claim.op.id;
 
-  // The re-read: the cluster as ARM shows it now, before anything is asked of AKS.
+  // The re-read: the cluster as ARM shows it now, before anything is asked of AKS (a fresh listing stands in).
   let observed: ClusterSnapshot;
   try {
-    observed = await reread(tick, d);
+    observed = listed ?? (await reread(tick, d));
   } catch (err) {
     const e = toDay2Error(err, { cluster: d.cluster.name, operation: d.action });
     const o = failure(tick, d, e);
@@ -127,7 +139,7 @@ export async function applyAction(tick: Tick, d: PowerDecision): Promise<Outcome
     await consume();
     return { ...o, details: { ...o.details, operationId } };
   }
-  const skip = precheck(tick, d, observed);
+  const skip = precheck(tick, d, observed, listed !== undefined);
   if (skip) {
     await release(deps, claim);
     if (skip.details?.deferred !== true) await consume();

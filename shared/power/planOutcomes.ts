@@ -1,3 +1,4 @@
+import { formatTagError } from '../policy/tags';
 import { handledEdgeKey } from '../operations/edgeKey';
 import type { ClusterRef } from '../fleet/cluster';
 import type { OutcomeRecord } from '../records/outcome';
@@ -90,12 +91,12 @@ export async function tagFindings(
       keys.add(key);
       if (reported.get(id)?.has(key)) continue;
       add.push({ id, key });
-      deps.log.warn(`${JOB}: ${cluster.name}: tag ${e.tag}="${e.value}": ${e.reason}`);
+      deps.log.warn(`${JOB}: ${cluster.name}: tag ${formatTagError(e)}`);
       out.push({
         action: 'tag-check',
         outcome: 'Skipped',
         cluster,
-        reason: `${e.tag}=${e.value}: ${e.reason}`,
+        reason: formatTagError(e),
         at: deps.clock.now(),
         details: { tag: e.tag, value: e.value, finding: true },
       });

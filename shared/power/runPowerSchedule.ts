@@ -1,5 +1,6 @@
 import type { Deps } from '../deps';
 import { errorMessage } from '../errors';
+import { listingIsFresh } from '../fleet/freshness';
 import { discoverFleet, type Inventory } from '../fleet/inventory';
 import { runJob } from '../records/runJob';
 import { settleJob } from '../operations/lifecycle';
@@ -39,7 +40,7 @@ function listingFailures(inv: Inventory, at: Date): OutcomeRecord[] {
 
 async function planAndApply(tick: Tick, run: RunRecord): Promise<void> {
   const { deps } = tick;
-  const inv = await discoverFleet(deps.azure, deps.settings.subscriptions, deps.log);
+  const inv = await discoverFleet(deps.azure, deps.settings.subscriptions, deps.log, deps.clock);
   const [snoozes, handledEdges] = await Promise.all([deps.state.snoozes.all(tick.now), tick.edges.all()]);
   const { catchupMinutes, defaultTimezone } = deps.settings;
   const plan = planPowerSchedule({
@@ -51,8 +52,15 @@ async function planAndApply(tick: Tick, run: RunRecord): Promise<void> {
     handledEdges,
   });
   const acts = plan.decisions.filter((d) => d.kind === 'act');
+  // Nodes per cluster at this listing: the daily digest counts the node-hours a stop saves.
+  const listed = new Map(inv.clusters.map((c) => [c.id.toLowerCase(), c]));
   const applied = await mapLimit(acts, APPLY_CONCURRENCY, async (d) => {
-    const o = await applyAction(tick, d);
+    // The listing stands in for the re-read while it is fresh (asked when acting: a long tick ages it).
+    const fresh = listingIsFresh(inv, deps.clock.now(), deps.settings.listingMaxAgeSeconds);
+    const cluster = listed.get(d.cluster.id.toLowerCase());
+    const applied = await applyAction(tick, d, fresh ? cluster : undefined);
+    const n = cluster?.pools.reduce((sum, p) => sum + p.count, 0);
+    const o = n === undefined ? applied : { ...applied, details: { ...applied.details, nodes: n } };
     const message = `${JOB}: ${d.action} ${d.cluster.name}: ${o.outcome}: ${o.reason}`;
     if (o.outcome === 'Failed') deps.log.error(message);
     else deps.log.info(message);

@@ -10,8 +10,10 @@
  * Saving is idempotent by runId (upserts; a re-save replaces the outcomes). The outcome parts are
  * written before the run entity and carry its writeId, so a reader never mixes two saves.
  */
+import type { StorageConnection } from '../azure/storage';
 import { createHash, randomUUID } from 'node:crypto';
 import { odata, type TableEntityResult } from '@azure/data-tables';
+import { boundedKey } from '../storage/keys';
 import { Day2Error, errorMessage } from '../errors';
 import { parseClusterId, sameId } from '../fleet/cluster';
 import type { OutcomeRecord, RunRecord } from './outcome';
@@ -19,6 +21,8 @@ import { summarizeRun, summaryFromJson, summaryToJson, type RunSummary } from '.
 import { lazyTable, statusOf, type LazyTable } from '../storage/tables';
 import { forEachLimited } from '../util/forEachLimited';
 import { textBytes, textEntities } from './tableText';
+import { deleteRows, rowsWhere } from '../storage/prune';
+import { newRunId } from './newRunId';
 
 export interface RunStore {
   /** Stores the run; saving the same runId again replaces it. */
@@ -26,6 +30,8 @@ export interface RunStore {
   get(runId: string): Promise<RunRecord | undefined>;
   /** Newest first. `cluster` is a resource id or a name (names compare case-insensitively). */
   list(query?: RunQuery): Promise<RunSummary[]>;
+  /** Housekeeping: deletes runs that started before `before`, with their index rows. */
+  prune(before: Date): Promise<{ runs: number; index: number }>;
 }
 
 export interface RunQuery {
@@ -43,14 +49,18 @@ export function invertedTime(d: Date): string {
 }
 
 /** A table key from free text: lower case, without the characters keys may not hold. */
+/** A cluster name (from ARM, or an event's subject) as a key part: bounded, so any name is a valid key. */
 function keyPart(text: string): string {
-  return text.toLowerCase().replace(/[/\\#?\u0000-\u001f\u007f-\u009f]/g, '_');
+  return boundedKey(text.toLowerCase().replace(/[/\\#?\u0000-\u001f\u007f-\u009f]/g, '_'));
 }
 
 const MAX_CLUSTER_OUTCOMES = 10;
 const MAX_REASON = 300;
 
-export function createRunStore(connectionString: string, opts: { tablePrefix?: string } = {}): RunStore {
+export function createRunStore(
+  connectionString: StorageConnection,
+  opts: { tablePrefix?: string } = {},
+): RunStore {
   const prefix = opts.tablePrefix ?? 'day2';
   const runs: LazyTable = lazyTable(connectionString, `${prefix}Runs`);
   const index: LazyTable = lazyTable(connectionString, `${prefix}RunIndex`);
@@ -231,7 +241,23 @@ export function createRunStore(connectionString: string, opts: { tablePrefix?: s
     return out;
   }
 
-  return { save, get, list };
+  async function prune(before: Date): Promise<{ runs: number; index: number }> {
+    // Run ids start with their start time (newRunId): they compare as strings.
+    const oldest = newRunId(before).slice(0, 19);
+    try {
+      const r = await runs.client();
+      const i = await index.client();
+      const runRows = await rowsWhere(r, odata`PartitionKey lt ${oldest}`);
+      const indexRows = await rowsWhere(i, odata`runId lt ${oldest}`);
+      // Index first: a run whose index rows are gone is no longer listed, whatever happens next.
+      const indexDeleted = await deleteRows(i, indexRows);
+      return { runs: await deleteRows(r, runRows), index: indexDeleted };
+    } catch (err) {
+      return fail('prune runs', err);
+    }
+  }
+
+  return { save, get, list, prune };
 }
 
 function idHash(id: string): string {

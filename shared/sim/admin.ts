@@ -135,16 +135,33 @@ export function adminRoutes(d: AdminDeps): Route[] {
         posts: d.teams.posts,
         rejected: d.teams.failures.rejected,
         pendingFailures: d.teams.failures.list(),
+        ...d.teams.availability.describe(),
       },
     })),
     route('DELETE', '/admin/teams', 'Admin_TeamsClear', () => {
       d.teams.clear();
       d.teams.failures.clear();
+      d.teams.availability.clear();
       return { status: 204 };
     }),
     route('POST', '/admin/teams/failures', 'Admin_TeamsFail', (req) => {
       guard(() => d.teams.failures.inject(...failureArgs(obj(req))));
       return { status: 201, body: { pendingFailures: d.teams.failures.list() } };
+    }),
+    route('POST', '/admin/teams/outage', 'Admin_TeamsOutage', (req) => {
+      const b = obj(req);
+      guard(() =>
+        d.teams.availability.setOutage(
+          clock.nowMs(),
+          num(b.minutes, 'minutes'),
+          b.status === 'reset' ? 'reset' : b.status === undefined ? 503 : num(b.status, 'status'),
+        ),
+      );
+      return { status: 200, body: d.teams.availability.describe() };
+    }),
+    route('POST', '/admin/teams/delay', 'Admin_TeamsDelay', (req) => {
+      guard(() => d.teams.availability.setDelay(num(obj(req).ms, 'ms')));
+      return { status: 200, body: d.teams.availability.describe() };
     }),
     route('GET', '/admin/logs', 'Admin_Logs', () => ({
       status: 200,
@@ -153,16 +170,33 @@ export function adminRoutes(d: AdminDeps): Route[] {
         requests: d.logs.requests,
         rejected: d.logs.failures.rejected,
         pendingFailures: d.logs.failures.list(),
+        ...d.logs.availability.describe(),
       },
     })),
     route('DELETE', '/admin/logs', 'Admin_LogsClear', () => {
       d.logs.clear();
       d.logs.failures.clear();
+      d.logs.availability.clear();
       return { status: 204 };
     }),
     route('POST', '/admin/logs/failures', 'Admin_LogsFail', (req) => {
       guard(() => d.logs.failures.inject(...failureArgs(obj(req))));
       return { status: 201, body: { pendingFailures: d.logs.failures.list() } };
+    }),
+    route('POST', '/admin/logs/outage', 'Admin_LogsOutage', (req) => {
+      const b = obj(req);
+      guard(() =>
+        d.logs.availability.setOutage(
+          clock.nowMs(),
+          num(b.minutes, 'minutes'),
+          b.status === 'reset' ? 'reset' : b.status === undefined ? 503 : num(b.status, 'status'),
+        ),
+      );
+      return { status: 200, body: d.logs.availability.describe() };
+    }),
+    route('POST', '/admin/logs/delay', 'Admin_LogsDelay', (req) => {
+      guard(() => d.logs.availability.setDelay(num(obj(req).ms, 'ms')));
+      return { status: 200, body: d.logs.availability.describe() };
     }),
 
     // Event Grid

@@ -8,18 +8,26 @@ export class SimClock {
   private rate: number;
   private readonly listeners = new Set<() => void>();
 
-  constructor(start: Date | string | number = Date.now(), speed = 1) {
+  /**
+   * `realNow`: the wall clock the virtual one runs against (default `Date.now`); tests pass their own
+   * to step real time deterministically.
+   */
+  constructor(
+    start: Date | string | number = Date.now(),
+    speed = 1,
+    private readonly realNow: () => number = Date.now,
+  ) {
     const t = new Date(start).getTime();
     if (Number.isNaN(t)) throw new Error(`invalid clock start time: ${String(start)}`);
     if (!(speed >= 0)) throw new Error(`invalid clock speed: ${String(speed)} (expected a number >= 0)`);
     this.baseVirtual = t;
-    this.baseReal = Date.now();
+    this.baseReal = this.realNow();
     this.rate = speed;
   }
 
   /** Virtual now in epoch milliseconds. */
   nowMs(): number {
-    return this.baseVirtual + (Date.now() - this.baseReal) * this.rate;
+    return this.baseVirtual + (this.realNow() - this.baseReal) * this.rate;
   }
 
   now(): Date {
@@ -35,7 +43,7 @@ export class SimClock {
     const t = new Date(date).getTime();
     if (Number.isNaN(t)) throw new Error(`invalid time: ${String(date)}`);
     this.baseVirtual = t;
-    this.baseReal = Date.now();
+    this.baseReal = this.realNow();
     this.changed();
     return this.now();
   }
@@ -50,7 +58,7 @@ export class SimClock {
     if (!Number.isFinite(speed) || speed < 0)
       throw new Error(`invalid speed: ${String(speed)} (expected a number >= 0)`);
     this.baseVirtual = this.nowMs();
-    this.baseReal = Date.now();
+    this.baseReal = this.realNow();
     this.rate = speed;
     this.changed();
   }

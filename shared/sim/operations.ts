@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { SimClock } from './clock';
 import { pdbDrainFailure, type ArmErrorDetail } from './errors';
 import { clusterKey, type ClusterState, type PoolState, type SimState } from './state';
-import { latestNodeImage } from './versions';
+import { poolLatestNodeImage } from './versions';
 import { surgeCount } from './capacity';
 
 export type OperationKind =
@@ -201,7 +201,7 @@ export class OperationEngine {
       const batches = batchesOf(p);
       const soak = (p.upgradeSettings?.nodeSoakDurationInMinutes ?? 0) * 60;
       const perBatch = (ch.nodeImage ? t.nodeImagePerBatchSeconds : t.perBatchSeconds) + soak;
-      const targetImage = loc ? latestNodeImage(loc, p.nodeImageVersion) : p.nodeImageVersion;
+      const targetImage = loc ? poolLatestNodeImage(loc, p) : p.nodeImageVersion;
       const step = push(
         {
           kind: 'poolRoll',

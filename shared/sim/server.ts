@@ -23,9 +23,11 @@ import { matchRoute, parseJson, readBody, send, type Route, type SimRequest, typ
 import { OperationEngine } from './operations';
 import { LogsReceiver, TeamsReceiver } from './receivers';
 import { agentPoolRoutes } from './routes/agentPools';
+import { eventGridSystemTopicRoutes } from './routes/eventGridSystemTopics';
 import { maintenanceRoutes } from './routes/maintenance';
 import { managedClusterRoutes } from './routes/managedClusters';
 import { operationRoutes } from './routes/operations';
+import { resourceGraphRoutes } from './routes/resourceGraph';
 import { runCommandRoutes } from './routes/runCommand';
 import { upgradeAdminRoutes } from './routes/upgradeAdmin';
 import { LOGS_QUERY_BASE, logsQueryRoutes } from './routes/logsQuery';
@@ -48,6 +50,10 @@ export interface SimOptions {
   /** Virtual clock start; default now. */
   startTime?: Date | string;
   eventGrid?: { url: string; schema?: EventSchema };
+  /** The wall clock (epoch ms) behind the virtual clock and the throttling buckets; default `Date.now`. */
+  realNow?: () => number;
+  /** How an injected latency fault waits; default a real timer. Tests pass a gate they open themselves. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface SimHandle {
@@ -98,7 +104,9 @@ function bearer(req: IncomingMessage): boolean {
 
 export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> {
   const fleet = await loadFleet(opts.fleet);
-  const clock = new SimClock(opts.startTime ?? Date.now(), opts.speed ?? 1);
+  const realNow = opts.realNow ?? Date.now;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const clock = new SimClock(opts.startTime ?? realNow(), opts.speed ?? 1, realNow);
   const state = new SimState(fleet);
   state.nowMs = () => clock.nowMs();
   const faults = new FaultStore(fleet.faults);
@@ -110,7 +118,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     (c, op, pools) => faults.operationFailureFor(c, op, pools),
   );
   const ctx: SimContext = { state, engine, clock, faults, commands: new Map<string, CommandRecord>() };
-  const throttle = new Throttle({ ...fleet.throttling });
+  const throttle = new Throttle({ ...fleet.throttling }, realNow);
   const counters = new RequestCounters();
   const teams = new TeamsReceiver(() => clock.nowMs());
   const logs = new LogsReceiver(() => clock.nowMs());
@@ -124,9 +132,11 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     ...runCommandRoutes(ctx),
     ...versionRoutes(ctx),
     ...operationRoutes(ctx),
+    ...eventGridSystemTopicRoutes(ctx),
     ...logsQueryRoutes(ctx),
     ...capacityRoutes(ctx),
     ...abortRoutes(ctx),
+    ...resourceGraphRoutes(ctx),
   ];
   const puts = new PutCounter();
   const admin = [
@@ -201,7 +211,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
           cluster: m && m !== 'method' ? m.params.resourceName : undefined,
         };
         const delay = faults.latencyFor(facts);
-        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+        if (delay > 0) await sleep(delay);
         const f = faults.httpFaultFor(facts);
         if (f) {
           res = {
@@ -268,12 +278,11 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
       if (lower === '/admin' || lower.startsWith('/admin/')) {
         sreq.body = parseJson(rawBody);
         send(res, await run(admin, sreq));
-      } else if (lower.startsWith('/teams/')) {
+      } else if (lower.startsWith('/teams/') || lower.startsWith('/logs/')) {
         sreq.body = parseJson(rawBody);
-        send(res, teams.handle(sreq));
-      } else if (lower.startsWith('/logs/')) {
-        sreq.body = parseJson(rawBody);
-        send(res, logs.handle(sreq));
+        const answer = await (lower.startsWith('/teams/') ? teams : logs).handle(sreq);
+        if (answer.drop) res.destroy();
+        else send(res, answer);
       } else {
         const answer = await handleArm(req, sreq);
         // dropResponse fault: ARM accepted the request (the operation runs), the client never hears it.

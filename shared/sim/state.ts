@@ -24,6 +24,8 @@ export interface PoolState {
   orchestratorVersion: string;
   currentOrchestratorVersion: string;
   nodeImageVersion: string;
+  /** Overrides the region's latest image of the pool's family in its upgrade profile (and as the upgrade's target). */
+  latestNodeImageVersion?: string;
   provisioningState: string;
   powerState: 'Running' | 'Stopped';
   upgradeSettings?: UpgradeSettings;
@@ -108,6 +110,7 @@ export function poolFromFleet(p: FleetPool, clusterVersion: string): PoolState {
     orchestratorVersion: v,
     currentOrchestratorVersion: v,
     nodeImageVersion: p.nodeImageVersion,
+    ...(p.latestNodeImageVersion ? { latestNodeImageVersion: p.latestNodeImageVersion } : {}),
     provisioningState: p.provisioningState,
     powerState: p.powerState ?? 'Running',
     upgradeSettings: p.upgradeSettings ? { ...p.upgradeSettings } : undefined,

@@ -102,6 +102,14 @@ export function imageFamily(nodeImageVersion: string): string {
   return i > 0 ? nodeImageVersion.slice(0, i) : nodeImageVersion;
 }
 
+/** The latest node image a pool is offered: its own override, else its region's latest of its family. */
+export function poolLatestNodeImage(
+  loc: FleetLocation,
+  p: { nodeImageVersion: string; latestNodeImageVersion?: string },
+): string {
+  return p.latestNodeImageVersion ?? latestNodeImage(loc, p.nodeImageVersion);
+}
+
 export function latestNodeImage(loc: FleetLocation, current: string): string {
   const fam = imageFamily(current);
   return loc.latestNodeImages.find((v) => imageFamily(v) === fam) ?? current;

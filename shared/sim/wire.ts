@@ -5,7 +5,7 @@
  */
 import type { FleetLocation } from './fleet/schema';
 import { armClusterId, type ClusterState, type PoolState } from './state';
-import { clusterUpgrades, latestNodeImage, offeredPatches } from './versions';
+import { clusterUpgrades, offeredPatches, poolLatestNodeImage } from './versions';
 
 export function wireClusterId(c: ClusterState): string {
   return `/subscriptions/${c.subscriptionId}/resourcegroups/${c.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${c.name}`;
@@ -141,7 +141,7 @@ export function poolUpgradeProfile(
       kubernetesVersion: p.currentOrchestratorVersion,
       osType: p.osType,
       upgrades: poolUpgrades(c, p, loc),
-      latestNodeImageVersion: latestNodeImage(loc, p.nodeImageVersion),
+      latestNodeImageVersion: poolLatestNodeImage(loc, p),
     },
   };
 }

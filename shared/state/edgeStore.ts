@@ -1,5 +1,6 @@
 import { handledEdgeKey } from '../operations/edgeKey';
 import { getOrUndefined, isConflict, isNotFound, keyOf, Tables } from '../storage/tables';
+import { deleteRows, rowsWhere } from '../storage/prune';
 
 interface EdgeEntity {
   clusterId: string;
@@ -61,6 +62,16 @@ export class EdgeStore {
         }
         throw new Error(`edge marker still contended after ${MARK_ATTEMPTS} attempts`);
       },
+    );
+  }
+
+  /**
+   * Housekeeping: deletes markers of edges before `before`. A missed edge is caught up for at most
+   * DAY2_CATCHUP_MINUTES, so a marker older than that can never stop a repeat; `before` is far older.
+   */
+  async prune(before: Date): Promise<number> {
+    return this.tables.use(this.table, 'prune handled edges', async (t) =>
+      deleteRows(t, await rowsWhere(t, `edge lt '${before.toISOString()}'`)),
     );
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { getOrUndefined, Tables } from '../storage/tables';
+import { deleteRows, rowsWhere } from '../storage/prune';
 
 /**
  * Event Grid event ids whose handling is done (docs/functions.md: delivery is at-least-once). An id is marked
@@ -31,6 +32,13 @@ export class EventStore {
         'Replace',
       );
     });
+  }
+
+  /** Housekeeping: forgets ids marked done before `before` (Event Grid stops redelivering after 24 h). */
+  async prune(before: Date): Promise<number> {
+    return this.tables.use('events', 'prune processed event ids', async (t) =>
+      deleteRows(t, await rowsWhere(t, `at lt '${before.toISOString()}'`)),
+    );
   }
 }
 

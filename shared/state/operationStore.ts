@@ -3,6 +3,7 @@ import type { ClusterRef } from '../fleet/cluster';
 import type { Actor, JobName } from '../records/outcome';
 import type { OperationIntent } from '../operations/intent';
 import { getOrUndefined, isConflict, isNotFound, keyOf, Tables } from '../storage/tables';
+import { deleteRows, rowsWhere } from '../storage/prune';
 
 /** An operation aks-day2 started on AKS (stop, start, upgrade, node-image upgrade) and its outcome. */
 export interface OperationRecord {
@@ -494,6 +495,36 @@ export class OperationStore {
       out.push(op);
     }
     return out;
+  }
+
+  /**
+   * Housekeeping: deletes finished, reported operations that ended before `before`, except those
+   * `keep` says are still needed (the node-image ring gate's evidence), and locks that expired before
+   * `before` (a lock is deleted when its operation ends; one left by a crash is taken over once
+   * expired, so an old one holds nothing). In-flight and unreported operations are never touched.
+   */
+  async prune(
+    before: Date,
+    keep: (op: OperationRecord) => boolean = () => false,
+  ): Promise<{ operations: number; locks: number }> {
+    const cutoff = before.toISOString();
+    const operations = await this.ops('prune operation history', async (t) => {
+      const old: Array<Keyed<OperationEntity>> = [];
+      for await (const e of t.listEntities<OperationEntity>({
+        queryOptions: {
+          filter: `PartitionKey eq '${OP}' and finishedAt lt '${cutoff}' and (status eq 'Succeeded' or status eq 'Failed')`,
+        },
+      }))
+        if (e.reported !== false) old.push(e as Keyed<OperationEntity>);
+      return deleteRows(
+        t,
+        old.filter((e) => !keep(fromEntity(e))),
+      );
+    });
+    const locks = await this.locks('prune expired locks', async (t) =>
+      deleteRows(t, await rowsWhere(t, `expiresAt lt '${cutoff}'`)),
+    );
+    return { operations, locks };
   }
 
   private async unlock(operationId: string, clusterId: string): Promise<void> {

@@ -1,3 +1,4 @@
+import type { StorageConnection } from '../azure/storage';
 import { EdgeStore } from './edgeStore';
 import { EventStore } from './eventStore';
 import { FindingStore } from './findingStore';
@@ -20,7 +21,7 @@ export interface StateStore {
   upgradeRuns: UpgradeRunStore;
 }
 
-export function createStateStore(connectionString: string, prefix = 'day2'): StateStore {
+export function createStateStore(connectionString: StorageConnection, prefix = 'day2'): StateStore {
   const tables = new Tables(connectionString, prefix);
   return {
     edges: new EdgeStore(tables),

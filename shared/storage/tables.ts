@@ -1,5 +1,7 @@
 import { TableClient, type TableEntityResult, RestError } from '@azure/data-tables';
+import { storageCredential, type StorageConnection } from '../azure/storage';
 import { Day2Error, errorMessage } from '../errors';
+import { boundedKey } from './keys';
 
 /**
  * The app's one Table storage layer (AzureWebJobsStorage; Azurite locally): every store (operations,
@@ -23,8 +25,11 @@ export function isLoopbackStorage(connectionString: string): boolean {
   }
 }
 
-/** A TableClient for `name` (validated), with plain HTTP allowed only for a loopback endpoint. */
-export function tableClient(connectionString: string, name: string): TableClient {
+/**
+ * A TableClient for `name` (validated): from a connection string, with plain HTTP allowed only for a
+ * loopback endpoint; or from the identity-based service URI with the app's managed identity.
+ */
+export function tableClient(connection: StorageConnection, name: string): TableClient {
   if (!TABLE_NAME.test(name)) {
     throw new Day2Error(
       'ConfigInvalid',
@@ -32,8 +37,14 @@ export function tableClient(connectionString: string, name: string): TableClient
       { operation: 'open table' },
     );
   }
-  return TableClient.fromConnectionString(connectionString, name, {
-    allowInsecureConnection: isLoopbackStorage(connectionString),
+  if (typeof connection !== 'string')
+    return new TableClient(
+      connection.tableServiceUri.replace(/\/+$/, ''),
+      name,
+      storageCredential(connection),
+    );
+  return TableClient.fromConnectionString(connection, name, {
+    allowInsecureConnection: isLoopbackStorage(connection),
   });
 }
 
@@ -44,8 +55,8 @@ export interface LazyTable {
   client(): Promise<TableClient>;
 }
 
-export function lazyTable(connectionString: string, name: string): LazyTable {
-  const table = tableClient(connectionString, name);
+export function lazyTable(connection: StorageConnection, name: string): LazyTable {
+  const table = tableClient(connection, name);
   let created: Promise<void> | undefined;
   return {
     name,
@@ -69,7 +80,7 @@ export function lazyTable(connectionString: string, name: string): LazyTable {
 export class Tables {
   private readonly tables = new Map<string, LazyTable>();
   constructor(
-    private readonly connectionString: string,
+    private readonly connection: StorageConnection,
     private readonly prefix = 'day2',
   ) {}
 
@@ -77,7 +88,7 @@ export class Tables {
     const full = `${this.prefix}${name}`;
     let t = this.tables.get(full);
     if (!t) {
-      t = lazyTable(this.connectionString, full);
+      t = lazyTable(this.connection, full);
       this.tables.set(full, t);
     }
     return t.client();
@@ -112,9 +123,9 @@ export function storageError(err: unknown, table: string, doing: string): unknow
   );
 }
 
-/** Table keys may not contain / \ # ? : cluster ids are encoded (reversibly) as base64url of the lower-cased id. */
+/** Table keys may not contain / \ # ? : cluster ids are encoded as base64url of the lower-cased id, bounded (an id longer than ARM's own ids is hashed). */
 export function keyOf(id: string): string {
-  return Buffer.from(id.toLowerCase()).toString('base64url');
+  return boundedKey(Buffer.from(id.toLowerCase()).toString('base64url'), 400);
 }
 
 /** HTTP status of a storage error (RestError), if any. */

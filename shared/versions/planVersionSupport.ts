@@ -48,7 +48,7 @@ export async function planVersionSupport(
   opts: VersionPlanOptions = {},
 ): Promise<VersionPlan> {
   const now = deps.clock.now();
-  const inv = await discoverFleet(deps.azure, deps.settings.subscriptions, deps.log);
+  const inv = await discoverFleet(deps.azure, deps.settings.subscriptions, deps.log, deps.clock);
   const wanted = opts.clusterIds;
   const clusters = wanted ? inv.clusters.filter((c) => wanted.some((id) => sameId(id, c.id))) : inv.clusters;
   const missing = wanted ? wanted.filter((id) => !clusters.some((c) => sameId(id, c.id))) : [];

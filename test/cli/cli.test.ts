@@ -28,12 +28,22 @@ describe('the aks-day2 command', () => {
   });
 
   it('stops with one message naming every bad setting when run against Azure without configuration', () => {
-    const r = spawnSync(process.execPath, [BIN, 'plan'], {
+    const r = spawnSync(process.execPath, [BIN, 'run', 'power-schedule'], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH, DAY2_DRY_RUN: 'maybe' },
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('AzureWebJobsStorage: required');
     expect(r.stderr).toContain('DAY2_DRY_RUN: expected "true" or "false"');
+  });
+
+  it('checks every setting but storage for a read-only command', () => {
+    const r = spawnSync(process.execPath, [BIN, 'plan'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, DAY2_DRY_RUN: 'maybe' },
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('DAY2_DRY_RUN: expected "true" or "false"');
+    expect(r.stderr).not.toContain('AzureWebJobsStorage');
   });
 });

@@ -120,6 +120,40 @@ describe('loadSettings', () => {
   });
 });
 
+describe('identity-based storage (what the Bicep sets in Azure)', () => {
+  const IDENTITY = {
+    AzureWebJobsStorage__credential: 'managedidentity',
+    AzureWebJobsStorage__clientId: '11111111-2222-3333-4444-555555555555',
+    AzureWebJobsStorage__tableServiceUri: 'https://staksday2.table.core.windows.net/',
+  };
+
+  it('reads the table service URI and the identity instead of a connection string', () => {
+    expect(loadSettings(IDENTITY).storageConnectionString).toEqual({
+      tableServiceUri: 'https://staksday2.table.core.windows.net/',
+      clientId: '11111111-2222-3333-4444-555555555555',
+    });
+  });
+
+  it('prefers the connection string when both are set, as the Functions host does', () => {
+    expect(loadSettings({ ...IDENTITY, AzureWebJobsStorage: STORAGE }).storageConnectionString).toBe(STORAGE);
+  });
+
+  it('refuses a plain-http service URI, a credential other than managedidentity and a client id that is not a GUID', () => {
+    const err = errorOf({
+      AzureWebJobsStorage__tableServiceUri: 'http://staksday2.table.core.windows.net',
+      AzureWebJobsStorage__credential: 'connectionstring',
+      AzureWebJobsStorage__clientId: 'me',
+    });
+    expect(err.message).toContain('AzureWebJobsStorage__tableServiceUri: expected an https:// URL');
+    expect(err.message).toContain('AzureWebJobsStorage__credential: expected "managedidentity"');
+    expect(err.message).toContain('AzureWebJobsStorage__clientId: expected the client id');
+  });
+
+  it('names both forms when neither is set', () => {
+    expect(errorOf({}).message).toContain('AzureWebJobsStorage__tableServiceUri');
+  });
+});
+
 describe('DAY2_MAINTENANCE_WINDOW', () => {
   const w = loadSettings({
     AzureWebJobsStorage: STORAGE,
@@ -134,5 +168,43 @@ describe('DAY2_MAINTENANCE_WINDOW', () => {
     ['Monday 01:00 Paris (Sunday has no window) is outside', '2026-11-23T00:00:00Z', false],
   ])('%s', (_name, at, inside) => {
     expect(settingWindowContains(w, new Date(at))).toBe(inside);
+  });
+});
+
+describe('loadSettings: messages a person can act on', () => {
+  it('quotes every rejected value with invisible characters shown, and never quotes a secret', () => {
+    const message = errorOf({
+      AzureWebJobsStorage: STORAGE,
+      DAY2_DRY_RUN: 'true\u200b',
+      DAY2_RETENTION_DAYS: '9\u0000',
+      DAY2_DEFAULT_TIMEZONE: 'Europe/Pariss',
+      DAY2_TEAMS_WEBHOOK_URL: 'http://example.com/webhook?sig=s3cret',
+    }).message;
+    expect(message).toContain('DAY2_DRY_RUN: expected "true" or "false" (got "true\\u{200b}")');
+    expect(message).toContain(
+      'DAY2_RETENTION_DAYS: expected a whole number from 7 to 3650 (got "9\\u{0000}")',
+    );
+    expect(message).toContain(
+      'DAY2_DEFAULT_TIMEZONE: expected an IANA time zone such as Europe/Paris (got "Europe/Pariss")',
+    );
+    expect(message).toContain(
+      'DAY2_TEAMS_WEBHOOK_URL: expected an https:// URL (value not shown: it holds a secret)',
+    );
+    expect(message).not.toContain('s3cret');
+  });
+
+  it.each([
+    ['0 -1 * * * *', 'DAY2_POWER_CRON: minute "-1" has a negative number; minute values are 0-59'],
+    ['0 0,0 * * * *', 'DAY2_POWER_CRON: minute "0,0" gives 0 more than once; list each value once'],
+    ['0 */5 * * *', 'this one has 5 fields'],
+  ])('explains the timer schedule %j in words', (cron, expected) => {
+    const message = errorOf({ AzureWebJobsStorage: STORAGE, DAY2_POWER_CRON: cron }).message;
+    expect(message).toContain(expected);
+    expect(message).toContain(`(got "${cron}")`);
+  });
+
+  it('refuses a DAY2_LOCAL_CA_CERT that is not a PEM certificate at start-up, naming the setting', () => {
+    const message = errorOf({ AzureWebJobsStorage: STORAGE, DAY2_LOCAL_CA_CERT: __filename }).message;
+    expect(message).toContain(`DAY2_LOCAL_CA_CERT: ${__filename} is not a PEM certificate`);
   });
 });

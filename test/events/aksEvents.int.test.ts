@@ -85,7 +85,7 @@ describe('aksEvents handler with the official Event Grid samples', () => {
     for (const { event } of all) {
       const lines: string[] = [];
       await expect(aksEventsHandler(freshDeps)(event, invocationContext(lines))).resolves.toBeUndefined();
-      expect(lines.join('\n')).not.toMatch(/^error: events: malformed/m);
+      expect(lines.join('\n')).not.toMatch(/^error: events: .*rejected/m);
       expect(lines.length).toBeGreaterThan(0); // ${file} was handled and logged
     }
     const unknown: string[] = [];

@@ -11,7 +11,10 @@ describe('fleet discovery through the real SDK against the simulator', () => {
   afterEach(async () => app?.close());
 
   it('lists every subscription once and every cluster with one paged list per subscription', async () => {
-    app = await startTestApp({ fleet: generatedFleet({ clusters: 250, subscriptions: 5, seed: 3 }) });
+    app = await startTestApp({
+      fleet: generatedFleet({ clusters: 250, subscriptions: 5, seed: 3 }),
+      env: { DAY2_DISCOVERY: 'arm' },
+    });
     await simAdmin(app.sim, 'POST', '/paging', { pageSize: 20 });
     await simAdmin(app.sim, 'DELETE', '/counters');
     const inv = await discoverFleet(app.azure, [], silentLogger);
@@ -52,7 +55,7 @@ describe('fleet discovery through the real SDK against the simulator', () => {
   });
 
   it('goes on with the other subscriptions and reports the one that fails', async () => {
-    app = await startTestApp();
+    app = await startTestApp({ env: { DAY2_DISCOVERY: 'arm' } });
     const [bad, ...good]: string[] = Object.values(DEMO_SUBSCRIPTIONS);
     await simAdmin(app.sim, 'POST', '/faults', {
       type: 'httpStatus',

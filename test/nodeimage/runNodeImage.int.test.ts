@@ -262,7 +262,9 @@ describe('node-image job: windows, AKS-managed channels, stopped clusters, findi
 
   it('reports a run whose state storage fails, with a Failed outcome, and rethrows a typed error', async () => {
     app = await startTestApp({ speed: 0, startTime: THURSDAY });
-    const deadStorage = app.settings.storageConnectionString.replace(
+    const storage = app.settings.storageConnectionString;
+    if (typeof storage !== 'string') throw new Error('the test app uses an Azurite connection string');
+    const deadStorage = storage.replace(
       /TableEndpoint=http:\/\/127\.0\.0\.1:\d+/,
       'TableEndpoint=http://127.0.0.1:9',
     );

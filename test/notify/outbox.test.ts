@@ -106,9 +106,9 @@ describe('outbox: delivery that loses nothing', () => {
     expect(new Set(rows.map((r) => (r.row.Details as { rowId: string }).rowId)).size).toBe(rows.length);
   });
 
-  it('parks an entry in the dead-letter table after N failed attempts, alerts in Teams and Log Analytics, and goes on with the next', async () => {
+  it('parks an entry in the dead-letter table once its retry window has passed, alerts in Teams and Log Analytics, and goes on with the next', async () => {
     await admin(w.sim, 'POST', '/teams/failures', { status: 503, count: 3 });
-    const n = w.notifier({ outbox: { maxAttempts: 3, backoff: { baseMs: 1000, maxMs: 1000 } } });
+    const n = w.notifier({ outbox: { retryForMs: 4000, backoff: { baseMs: 2000, maxMs: 2000 } } });
     const [first, second] = runIds(2);
     await n.report(nodeImageRun(first));
     await n.report(nodeImageRun(second));

@@ -49,7 +49,16 @@ describe('outboxDelivery timer function', () => {
     });
     await outboxDelivery(timer, ctx);
 
-    expect(await w.teamsPosts()).toHaveLength(1);
+    // The run's own card (it has a failure and a finding), and the digest of its day, which is over.
+    const headlines = (await w.teamsPosts()).map(
+      (p) =>
+        (p.body as { attachments: Array<{ content: { body: Array<{ text: string }> } }> }).attachments[0]!
+          .content.body[0]!.text,
+    );
+    expect(headlines).toEqual([
+      expect.stringMatching(/^Node image upgrades: .* 1 failed/),
+      expect.stringMatching(/^Node image upgrades, 2026-10-05: 1 pools rolled/),
+    ]);
     expect((await w.logRows()).filter((r) => r.row.RunId === run.runId)).toHaveLength(run.outcomes.length);
     expect(logs).toContainEqual(
       expect.stringMatching(/^information: outbox: delivered \d+, parked 0, waiting 0$/),

@@ -1,4 +1,4 @@
-import { describePolicy, parseClusterPolicy } from '../../shared/policy/tags';
+import { describePolicy, formatTagError, parseClusterPolicy } from '../../shared/policy/tags';
 import { parseCronSpec } from '../../shared/policy/cron';
 
 const defaults = { defaultTimezone: 'UTC' };
@@ -133,7 +133,7 @@ describe('parseClusterPolicy', () => {
     [{ 'day2-node-image': 'yes' }, { nodeImage: 'off' }],
     [{ 'day2-upgrade': 'major' }, { upgrade: 'off' }],
     [{ 'day2-protect': 'yes' }, { protect: true }],
-    [{ 'day2-skip': '2026-02-30,2026-12-24,24/12/2026' }, { skipDates: ['2026-12-24'] }],
+    [{ 'day2-skip': '2026-02-30,2026-12-24,24/12/2026' }, { skipDates: [] }],
   ])('reports %j and falls back to %j', (tags, fallback) => {
     const p = parseClusterPolicy(tags, defaults);
     expect(p).toMatchObject(fallback);
@@ -174,9 +174,32 @@ describe('parseClusterPolicy', () => {
     },
   );
 
-  it('names every bad skip date in one error', () => {
-    const p = parseClusterPolicy({ 'day2-skip': '2026-02-30, 2026-13-01,2026-12-24' }, defaults);
-    expect(p.errors[0]!.reason).toBe('not ISO dates (yyyy-mm-dd): "2026-02-30", "2026-13-01"');
+  it('names every bad skip date in one error, says a date that does not exist is not a real date, and turns the whole skip list off', () => {
+    const p = parseClusterPolicy({ 'day2-skip': '2026-02-30, 24/12/2026,2026-12-24' }, defaults);
+    expect(p.errors[0]!.reason).toBe(
+      '"2026-02-30" is not a real date; "24/12/2026" is not a date written yyyy-mm-dd; the skip list is off (no date is skipped) until it is fixed',
+    );
+    expect(p.skipDates).toEqual([]);
+  });
+
+  it.each([
+    ['-1 * * * *', 'minute "-1" has a negative number; minute values are 0-59'],
+    ['0,0 19 * * *', 'minute "0,0" gives 0 more than once; list each value once'],
+    ['0 19 * * 1-5,3', 'day of week "1-5,3" gives 3 more than once; list each value once'],
+    ['*/15,30 * * * *', 'minute gives 30 more than once; list each value once'],
+  ])('explains the cron %j in words: %s', (cron, reason) => {
+    expect(parseClusterPolicy({ 'day2-stop': cron }, defaults).errors[0]!.reason).toBe(reason);
+  });
+
+  it('quotes a bad value with its invisible characters shown, in every report of it', () => {
+    const p = parseClusterPolicy(
+      { 'day2-stop': '0 19 * * 1-5\u200b', 'day2-timezone': 'Europe/Paris\u0007' },
+      defaults,
+    );
+    expect(p.errors.map(formatTagError)).toEqual([
+      'day2-timezone="Europe/Paris\\u{0007}": "Europe/Paris\\u{0007}" is not an IANA time zone (e.g. Europe/Paris); no scheduled start/stop until it is fixed',
+      expect.stringMatching(/^day2-stop="0 19 \* \* 1-5\\u\{200b\}": day of week /) as unknown,
+    ]);
   });
 
   it('accepts day2-protect=false as not protected, without an error', () => {

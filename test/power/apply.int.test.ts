@@ -207,10 +207,10 @@ describe('power schedule apply: stop and start through the real SDK against the 
     const tagChecks = (run: RunRecord): string[] =>
       run.outcomes.filter((o) => o.action === 'tag-check').map((o) => o.reason);
     expect(tagChecks(await tickAt(app, '2026-06-08T16:55:00Z', { dryRun: true }))).toEqual([
-      'day2-stop=0 25 * * *: hour 25 is out of range 0-23',
+      'day2-stop="0 25 * * *": hour 25 is out of range 0-23',
     ]);
     expect(tagChecks(await tickAt(app, '2026-06-08T17:00:00Z'))).toEqual([
-      'day2-stop=0 25 * * *: hour 25 is out of range 0-23',
+      'day2-stop="0 25 * * *": hour 25 is out of range 0-23',
     ]);
     expect(tagChecks(await tickAt(app, '2026-06-08T17:05:00Z'))).toEqual([]);
   });

@@ -19,7 +19,7 @@ describe('the aks-day2 power-schedule commands', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/\(dry run\) +power-schedule +timer/);
     expect(r.stdout).toMatch(
-      /aks-dev-weu-02 +tag-check +Skipped +day2-stop=0 25 \* \* \*: hour 25 is out of range 0-23/,
+      /aks-dev-weu-02 +tag-check +Skipped +day2-stop="0 25 \* \* \*": hour 25 is out of range 0-23/,
     );
   });
 

@@ -86,11 +86,14 @@ describe('power schedule apply: AKS refusals, throttling and failed operations',
       fleet: powerFleet(names.map((name) => ({ name, tags: PARIS_OFFICE }))),
       startTime: '2026-06-08T16:55:00Z',
       speed: 0,
+      // The listing and every re-read in one subscription's read budget: ARM listing, always re-read.
+      env: { DAY2_DISCOVERY: 'arm', DAY2_LISTING_MAX_AGE_SECONDS: '0' },
     });
     await tickAt(app, '2026-06-08T16:55:00Z');
     await simAdmin(app.sim, 'POST', '/throttling', {
       enabled: true,
-      reads: { bucket: 3, refillPerSecond: 10 },
+      // Refill slowly enough that a loaded machine still runs out of tokens (the bucket refills on real time).
+      reads: { bucket: 3, refillPerSecond: 0.5 },
     });
     await simAdmin(app.sim, 'DELETE', '/counters');
     const run = await tickAt(app, '2026-06-08T17:00:00Z');

@@ -71,11 +71,11 @@ describe('power schedule apply: guards, tag errors and snoozes', () => {
     });
     const first = await tickAt(app, '2026-06-08T16:55:00Z');
     expect(brief(first)).toEqual(['aks-badtag tag-check Skipped']);
-    expect(first.outcomes[0]!.reason).toMatch(/^day2-stop=0 25 \* \* \*: hour 25 is out of range 0-23/);
+    expect(first.outcomes[0]!.reason).toMatch(/^day2-stop="0 25 \* \* \*": hour 25 is out of range 0-23/);
     const card = await cardText(app, first);
     expect(card).toContain('Findings (1)');
     expect(card).toContain('aks-badtag');
-    expect(card).toContain('day2-stop=0 25 * * *');
+    expect(card).toContain('day2-stop="0 25 * * *"');
     expect(await rowsOf(app, first)).toEqual([
       expect.objectContaining({
         Action: 'tag-check',

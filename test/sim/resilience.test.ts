@@ -8,10 +8,31 @@ interface Counters {
   byStatus: Record<string, number>;
 }
 
+/** Resolves once `cond` holds, checking after each turn of the event loop (the test's timeout bounds it). */
+async function until(cond: () => Promise<boolean>): Promise<void> {
+  while (!(await cond())) await new Promise((r) => setImmediate(r));
+}
+
 describe('simulated throttling and faults', () => {
   let s: SimHandle;
+  /** The wall clock the simulator's throttling reads: it moves only when a test moves it. */
+  let wall: number;
+  /** Latencies the simulator was asked to add, and the gate that ends them. */
+  let slept: number[];
+  let openGate: () => void;
   beforeEach(async () => {
-    s = await sim({ speed: 0 });
+    wall = Date.parse('2026-10-05T06:00:00Z');
+    slept = [];
+    let gate = new Promise<void>((r) => (openGate = r));
+    s = await sim({
+      speed: 0,
+      realNow: () => wall,
+      sleep: async (ms) => {
+        slept.push(ms);
+        await gate;
+        gate = new Promise<void>((r) => (openGate = r));
+      },
+    });
   });
   afterEach(async () => {
     await s.close();
@@ -38,10 +59,17 @@ describe('simulated throttling and faults', () => {
 
     await admin(s, 'DELETE', '/counters');
     const client = aksClient(s, SUB.dev);
-    for (let i = 0; i < 4; i++) await client.managedClusters.get('rg-aks-dev-weu', 'aks-dev-weu-01');
+    const get = () => client.managedClusters.get('rg-aks-dev-weu', 'aks-dev-weu-01');
+    await get();
+    await get();
+    // The bucket is empty: the next read is refused; the SDK waits Retry-After while a second passes.
+    const third = get();
+    await until(async () => (await admin<Counters>(s, 'GET', '/counters')).byStatus['429'] === 1);
+    wall += 1000;
+    await third;
+    await get();
     const counters = await admin<Counters>(s, 'GET', '/counters');
-    expect(counters.byStatus['429']).toBeGreaterThan(0);
-    expect(counters.byStatus['200']).toBe(4);
+    expect(counters.byStatus).toEqual({ '200': 4, '429': 1 });
     expect(counters.bySubscription[SUB.dev]).toBe(counters.total);
   }, 20_000);
 
@@ -60,11 +88,20 @@ describe('simulated throttling and faults', () => {
     expect(counters.byOperation.ManagedClusters_Get).toBe(3);
   });
 
-  it('adds latency to matching requests', async () => {
+  it('adds latency to matching requests, holding the answer until the delay is over', async () => {
     await admin(s, 'POST', '/faults', { type: 'latency', match: { path: 'agentPools' }, ms: 300, times: 1 });
-    const t = Date.now();
-    await aksClient(s, SUB.dev).agentPools.get('rg-aks-dev-weu', 'aks-dev-weu-01', 'system');
-    expect(Date.now() - t).toBeGreaterThanOrEqual(290);
+    let answered = false;
+    const pool = aksClient(s, SUB.dev)
+      .agentPools.get('rg-aks-dev-weu', 'aks-dev-weu-01', 'system')
+      .finally(() => (answered = true));
+    await until(async () => slept.length === 1);
+    expect(slept).toEqual([300]);
+    await aksClient(s, SUB.dev).managedClusters.get('rg-aks-dev-weu', 'aks-dev-weu-01'); // not matched: not held
+    expect(answered).toBe(false);
+    openGate();
+    expect((await pool).name).toBe('system');
+    await aksClient(s, SUB.dev).agentPools.get('rg-aks-dev-weu', 'aks-dev-weu-01', 'system'); // times: 1
+    expect(slept).toEqual([300]);
     const { faults } = await admin<{ faults: unknown[] }>(s, 'GET', '/faults');
     expect(faults).toHaveLength(1);
     await admin(s, 'DELETE', '/faults');

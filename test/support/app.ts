@@ -19,6 +19,8 @@ export interface TestApp extends LocalEnvironment {
 /**
  * `isolatedStorage`: an Azurite of its own instead of the run's shared one, for tests of function handlers,
  * which read settings from process.env and so use the app's default table names.
+ * Cards: `DAY2_TEAMS_ROUTINE=each` unless `env` says otherwise, so a test of a job sees that run's own
+ * card; the tests of the daily digest (the product default) ask for `digest`.
  */
 export async function startTestApp(
   opts: LocalEnvOptions & { isolatedStorage?: boolean } = {},
@@ -27,6 +29,7 @@ export async function startTestApp(
   const env = await startLocalEnvironment({
     storageConnectionString: isolatedStorage ? undefined : azuriteConnectionString(),
     ...rest,
+    env: { DAY2_TEAMS_ROUTINE: 'each', ...rest.env },
   });
   const logs: string[] = [];
   const log: Logger = {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 export const BIN = path.resolve(__dirname, '../../bin/aks-day2.js');
@@ -7,8 +7,31 @@ export const BIN = path.resolve(__dirname, '../../bin/aks-day2.js');
 export function aksDay2(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
-    timeout: 300_000, // an upper bound only: the demo runs minutes on a loaded 2-core machine
+    // A guard against a hang, not a speed check: the demo takes minutes on a loaded machine.
+    timeout: 900_000,
     env: { ...process.env, DAY2_SUBSCRIPTIONS: '' },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs `aks-day2` without blocking this process (so a simulator started by the test can answer it),
+ * with exactly `env` plus PATH: nothing of the test process's settings leaks in.
+ */
+export function aksDay2Async(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }

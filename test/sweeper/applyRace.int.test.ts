@@ -17,12 +17,24 @@ import {
 
 // Monday 8 June 2026, 19:00 Paris = 17:00Z.
 
-async function waitFor(cond: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+/** A latency the simulator holds until the test opens it: `held` resolves when a request is being held. */
+function latencyGate(): {
+  sleep: (ms: number) => Promise<void>;
+  held: Promise<void>;
+  open: () => void;
+} {
+  let open!: () => void;
+  let markHeld!: () => void;
+  const opened = new Promise<void>((r) => (open = r));
+  const held = new Promise<void>((r) => (markHeld = r));
+  return {
+    sleep: async () => {
+      markHeld();
+      await opened;
+    },
+    held,
+    open,
+  };
 }
 
 describe('sweeper and apply: an operation is settled only once AKS accepted it, and every outcome is reported under its job', () => {
@@ -30,13 +42,15 @@ describe('sweeper and apply: an operation is settled only once AKS accepted it, 
   afterEach(async () => app?.close());
 
   it('does not settle a stop that a sweep sees between the lock and the submit, nor let the tick resurrect it', async () => {
+    const gate = latencyGate();
     app = await startTestApp({
       fleet: powerFleet([{ name: 'aks-race', tags: PARIS_OFFICE }]),
       startTime: '2026-06-08T16:55:00Z',
       speed: 0,
+      sleep: gate.sleep,
     });
     await tickAt(app, '2026-06-08T16:55:00Z');
-    // The tick's re-read (after it took the lock) is held 1.5 s: the sweep runs in that gap.
+    // The tick's re-read (after it took the lock) is held until the sweep is done: the sweep runs in that gap.
     await simAdmin(app.sim, 'POST', '/faults', {
       type: 'latency',
       match: { operation: 'ManagedClusters_Get' },
@@ -46,18 +60,30 @@ describe('sweeper and apply: an operation is settled only once AKS accepted it, 
     await simAdmin(app.sim, 'DELETE', '/counters');
     app.sim.clock.set('2026-06-08T17:00:00Z');
     const tick = runPowerSchedule(app.deps);
-    await waitFor(
-      async () =>
-        ((await simAdmin<{ byOperation: Record<string, number> }>(app.sim, 'GET', '/counters')).byOperation[
-          'ManagedClusters_Get'
-        ] ?? 0) > 0,
-      'the re-read',
-    );
+    await gate.held;
+
+    // The race is on: the lock is taken, nothing is submitted to AKS yet.
+    const mc = await client(app).managedClusters.get(RG, 'aks-race');
+    const probe = {
+      id: 'probe',
+      runId: 'r',
+      job: 'power-schedule' as const,
+      action: 'stop',
+      actor: 'timer' as const,
+      cluster: { id: mc.id!, name: 'aks-race', subscriptionId: SUB, resourceGroup: RG },
+      startedAt: app.sim.clock.now(),
+    };
+    expect(await app.deps.state.operations.start(probe)).toBeUndefined();
+    expect(
+      (await simAdmin<{ byOperation: Record<string, number> }>(app.sim, 'GET', '/counters')).byOperation
+        .ManagedClusters_Stop,
+    ).toBeUndefined();
 
     const sweep = await runSweep(app.deps);
     expect(sweep.run.outcomes).toEqual([]);
     expect(sweep.runs).toEqual([]);
 
+    gate.open();
     expect(brief(await tick)).toEqual(['aks-race stop InProgress']);
     const [op] = await app.deps.state.operations.inFlight();
     expect(op).toMatchObject({ status: 'InProgress', poller: expect.stringContaining('/stop') as unknown });

@@ -5,6 +5,7 @@ import type { Command } from '../command';
 export const openapiCommand: Command = {
   name: 'openapi',
   usage: 'openapi    the OpenAPI 3.1 description of the HTTP API (docs/openapi.json)',
+  examples: ['aks-day2 openapi > docs/openapi.json'],
   run(_argv, out) {
     out(JSON.stringify(openApiDocument(), null, 2));
     return Promise.resolve(0);

@@ -8,7 +8,7 @@ import { runVersionSupport } from '../../versions/runVersionSupport';
 import { runKubernetesUpgrade } from '../../upgrades/runKubernetesUpgrade';
 import { formatRuns } from '../../records/formatRuns';
 import type { RunRecord } from '../../records/outcome';
-import { flagString, parseArgs } from '../args';
+import { flagInstant, flagString, parseArgs } from '../args';
 import { withAppContext } from '../appContext';
 import type { Command } from '../command';
 import { renderTable } from '../table';
@@ -25,7 +25,7 @@ export const JOB_RUNNERS: Record<string, JobRunner> = {
   sweep: async (deps) => (await runSweep(deps)).run,
 };
 
-const usage = 'run JOB [--sim] [--fleet FILE] [--dry-run]';
+const usage = 'run JOB [--dry-run [--at ISO]] [--sim] [--fleet FILE]';
 
 /** The run's outcomes, one line each, under the one-line run summary. */
 export function formatRun(run: RunRecord): string {
@@ -45,8 +45,22 @@ export function formatRun(run: RunRecord): string {
 export const runCommand: Command = {
   name: 'run',
   usage: `${usage}    run one job once (${Object.keys(JOB_RUNNERS).join(', ')})`,
+  description: [
+    'Runs the job once, as its timer does, and reports it the same way (Teams card, Log Analytics rows).',
+    '--dry-run plans and reports but changes nothing; with --at, as if it were that instant.',
+    'Exit code 1 when an outcome of the run failed.',
+  ].join('\n'),
+  examples: [
+    'aks-day2 run power-schedule --sim --dry-run',
+    'aks-day2 run power-schedule --dry-run --at 2026-10-25T01:30:00Z    # the night the clocks go back',
+    'aks-day2 run version-support',
+  ],
   async run(argv, out) {
-    const a = parseArgs(argv, { value: ['fleet'], bool: ['sim', 'dry-run'] }, `usage: aks-day2 ${usage}`);
+    const a = parseArgs(
+      argv,
+      { value: ['fleet', 'at'], bool: ['sim', 'dry-run'] },
+      `usage: aks-day2 ${usage}`,
+    );
     const [job, ...extra] = a.positionals;
     const runner = job === undefined ? undefined : JOB_RUNNERS[job];
     if (!runner || extra.length > 0) {
@@ -56,10 +70,20 @@ export const runCommand: Command = {
       );
     }
     const dryRun = a.flags.has('dry-run');
+    const at = flagInstant(a, 'at');
+    if (at && !dryRun)
+      throw new Day2Error(
+        'BadRequest',
+        `--at needs --dry-run: a real run happens now\nusage: aks-day2 ${usage}`,
+      );
     return withAppContext(
-      { sim: a.flags.has('sim'), fleet: flagString(a, 'fleet'), dryRun, log: consoleLogger },
+      { sim: a.flags.has('sim'), fleet: flagString(a, 'fleet'), dryRun, at, log: consoleLogger },
       async (ctx) => {
-        const deps = createDeps(ctx.settings, { log: ctx.log, clock: ctx.clock });
+        // A person asked for this run: its card posts at once, never folded into the daily digest.
+        const deps = createDeps(
+          { ...ctx.settings, teamsRoutine: 'each' },
+          { log: ctx.log, clock: ctx.clock },
+        );
         const run = await runner(deps, { dryRun });
         out(formatRun(run));
         return run.outcomes.some((o) => o.outcome === 'Failed') ? 1 : 0;

@@ -38,6 +38,7 @@ function seconds(v: string | undefined, flag: string): number | undefined {
 export const serveCommand: Command = {
   name: 'serve',
   usage: `${usage}    the app's HTTP API, queue worker and timers locally (prints one JSON line)`,
+  examples: ['aks-day2 serve --sim --port 7071', 'aks-day2 serve --sim --port 0 --easy-auth'],
   async run(argv, out) {
     const a = parseArgs(
       argv,

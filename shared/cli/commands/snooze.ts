@@ -13,6 +13,9 @@ const usage = 'snooze CLUSTER --until HH:MM | --for 2h [--sim] [--fleet FILE]';
 export const snoozeCommand: Command = {
   name: 'snooze',
   usage: `${usage}    keep a cluster running past its stop edge until then (cluster's local time)`,
+  description:
+    'The power schedule does not stop the cluster before the snooze ends; it then stops it (within the\ncatch-up window). ChatOps has the same command: snooze CLUSTER for 2h | until 22:00.',
+  examples: ['aks-day2 snooze aks-dev-weu-01 --for 2h', 'aks-day2 snooze aks-dev-weu-01 --until 22:00 --sim'],
   async run(argv, out) {
     const a = parseArgs(
       argv,

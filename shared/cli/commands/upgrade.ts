@@ -114,6 +114,10 @@ async function waitFor(ctx: AppContext, runId: string, out: (l: string) => void)
 export const upgradeCommand: Command = {
   name: 'upgrade',
   usage: `${usage}    one on-demand Kubernetes upgrade; --dry-run prints every pre-check with its evidence`,
+  examples: [
+    'aks-day2 upgrade aks-dev-weu-02 --dry-run --sim',
+    'aks-day2 upgrade aks-prod-weu-01 --to next-minor --wait',
+  ],
   async run(argv, out) {
     const { req, wait, sim, fleet } = upgradeRequestOf(argv, `cli:${os.userInfo().username}`);
     return withAppContext({ sim, fleet, log: consoleLogger }, async (ctx) => {

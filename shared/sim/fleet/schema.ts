@@ -34,6 +34,13 @@ export const PoolSchema = z.strictObject({
   nodeImageVersion: z
     .string()
     .regex(/^.+-[^-]+$/, 'expected <image family>-<version>, e.g. AKSUbuntu-2204gen2containerd-202610.07.0'),
+  latestNodeImageVersion: z
+    .string()
+    .regex(/^.+-[^-]+$/, 'expected <image family>-<version>')
+    .optional()
+    .describe(
+      "what this pool's upgrade profile answers instead of its region's latest of its family (AKS moving one pool to another image)",
+    ),
   powerState: z.enum(['Running', 'Stopped']).optional(),
   provisioningState: z.string().default('Succeeded'),
   upgradeSettings: UpgradeSettingsSchema.optional(),
