@@ -1,5 +1,6 @@
-import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
 import { depsFor } from '../shared/deps';
+import { timerFunction } from '../shared/host/registry';
 import { runHousekeeping } from '../shared/housekeeping/runHousekeeping';
 
 /** `housekeeping` (docs/retention.md): daily, prunes every table the app writes of what is older than DAY2_RETENTION_DAYS. */
@@ -7,4 +8,4 @@ export async function housekeeping(_timer: Timer, ctx: InvocationContext): Promi
   await runHousekeeping(depsFor(ctx));
 }
 
-app.timer('housekeeping', { schedule: '%DAY2_HOUSEKEEPING_CRON%', handler: housekeeping });
+timerFunction({ name: 'housekeeping', schedule: '%DAY2_HOUSEKEEPING_CRON%', handler: housekeeping });

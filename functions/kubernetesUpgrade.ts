@@ -1,5 +1,6 @@
-import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
 import { depsFor } from '../shared/deps';
+import { timerFunction } from '../shared/host/registry';
 import { runKubernetesUpgrade } from '../shared/upgrades/runKubernetesUpgrade';
 
 /** `kubernetesUpgrade` (docs/functions.md, docs/upgrades.md): hourly, unattended Kubernetes upgrades by `day2-upgrade` policy, ring by ring, inside windows. */
@@ -7,4 +8,4 @@ export async function kubernetesUpgrade(_timer: Timer, ctx: InvocationContext): 
   await runKubernetesUpgrade(depsFor(ctx), { actor: 'timer' });
 }
 
-app.timer('kubernetesUpgrade', { schedule: '%DAY2_UPGRADE_CRON%', handler: kubernetesUpgrade });
+timerFunction({ name: 'kubernetesUpgrade', schedule: '%DAY2_UPGRADE_CRON%', handler: kubernetesUpgrade });

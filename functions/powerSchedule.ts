@@ -1,6 +1,7 @@
-import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
 import type { Clock } from '../shared/clock';
 import { depsFor } from '../shared/deps';
+import { timerFunction } from '../shared/host/registry';
 import { runPowerSchedule } from '../shared/power/runPowerSchedule';
 
 /** `powerSchedule` (docs/functions.md): every 5 minutes, starts and stops opted-in clusters at their cron edges. */
@@ -8,4 +9,4 @@ export async function powerSchedule(timer: Timer, ctx: InvocationContext, clock?
   await runPowerSchedule(depsFor(ctx, process.env, clock), { actor: 'timer', pastDue: timer.isPastDue });
 }
 
-app.timer('powerSchedule', { schedule: '%DAY2_POWER_CRON%', handler: powerSchedule });
+timerFunction({ name: 'powerSchedule', schedule: '%DAY2_POWER_CRON%', handler: powerSchedule });

@@ -1,6 +1,7 @@
-import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
 import type { Clock } from '../shared/clock';
 import { depsFor } from '../shared/deps';
+import { timerFunction } from '../shared/host/registry';
 import { runSweep } from '../shared/sweeper/runSweep';
 
 /** `upgradeSweeper` (docs/functions.md): every minute, records the end of in-flight operations no event recorded. */
@@ -8,4 +9,4 @@ export async function upgradeSweeper(_timer: Timer, ctx: InvocationContext, cloc
   await runSweep(depsFor(ctx, process.env, clock));
 }
 
-app.timer('upgradeSweeper', { schedule: '%DAY2_SWEEP_CRON%', handler: upgradeSweeper });
+timerFunction({ name: 'upgradeSweeper', schedule: '%DAY2_SWEEP_CRON%', handler: upgradeSweeper });

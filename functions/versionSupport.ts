@@ -1,6 +1,7 @@
-import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
 import type { Clock } from '../shared/clock';
 import { depsFor } from '../shared/deps';
+import { timerFunction } from '../shared/host/registry';
 import { runVersionSupport } from '../shared/versions/runVersionSupport';
 
 /** `versionSupport` (docs/functions.md): daily, the support status of every cluster, one card worst first. */
@@ -8,4 +9,4 @@ export async function versionSupport(_timer: Timer, ctx: InvocationContext, cloc
   await runVersionSupport(depsFor(ctx, process.env, clock), { actor: 'timer' });
 }
 
-app.timer('versionSupport', { schedule: '%DAY2_VERSION_CRON%', handler: versionSupport });
+timerFunction({ name: 'versionSupport', schedule: '%DAY2_VERSION_CRON%', handler: versionSupport });

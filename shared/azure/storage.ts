@@ -6,7 +6,8 @@ import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
  * (`AzureWebJobsStorage__tableServiceUri` + `__clientId`): no account key anywhere.
  * `shared/storage/tables.ts` opens tables from it.
  */
-export type StorageConnection = string | { tableServiceUri: string; clientId?: string };
+export type StorageConnection =
+  string | { tableServiceUri: string; queueServiceUri?: string; clientId?: string };
 
 const credentials = new WeakMap<object, TokenCredential>();
 

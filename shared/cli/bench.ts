@@ -3,6 +3,7 @@ import { benchInventory } from '../bench/inventoryBench';
 import { benchNodeImage } from '../bench/nodeImageBench';
 import { benchPowerTick } from '../bench/powerBench';
 import { benchSweeper } from '../bench/sweeperBench';
+import { benchHttpFuzz, benchUpgradesApi } from '../bench/upgradesApiBench';
 import { benchUpgradeWave } from '../bench/upgradeWaveBench';
 import { benchVersionSupport } from '../bench/versionBench';
 import { createProgress } from './progress';
@@ -28,6 +29,8 @@ export function parseBenchArgs(argv: readonly string[]): { sizes: number[]; jobs
 type Job = { name: string; run: (n: number) => Promise<BenchRow> };
 /** `--jobs upgrade-wave`: the unattended patch wave of 500 clusters in 20 subscriptions (run once, not per size). */
 const UPGRADE_WAVE = 'upgrade-wave';
+/** `--jobs http-api`: POST /api/upgrades latency with 50 clients through serve, and the 10,000-request fuzz (run once). */
+const HTTP_API = 'http-api';
 
 const JOBS: Job[] = [
   { name: 'inventory', run: (n) => benchInventory(n, 'arm') },
@@ -79,6 +82,7 @@ export async function runBench(out: (line: string) => void, argv: readonly strin
   out('Requests by operation:');
   for (const d of details) out(`  ${d}`);
   if (!jobs || jobs.includes(UPGRADE_WAVE)) await upgradeWave(out);
+  if (!jobs || jobs.includes(HTTP_API)) await httpApi(out);
   return 0;
 }
 
@@ -125,4 +129,51 @@ async function upgradeWave(out: (line: string) => void): Promise<void> {
       ],
     ),
   );
+}
+
+/** The HTTP API through `aks-day2 serve`: accept + enqueue latency, and the fuzz (docs/http-api.md). */
+async function httpApi(out: (line: string) => void): Promise<void> {
+  out('');
+  out(
+    'HTTP API: POST /api/upgrades (accept + enqueue) through aks-day2 serve, 50 concurrent clients, one request per cluster',
+  );
+  const api = await benchUpgradesApi(500, 50);
+  out(
+    renderTable(
+      ['CLIENTS', 'REQUESTS', 'STATUSES', 'P50 MS', 'P99 MS', 'MAX MS', 'WALL MS'],
+      [
+        [
+          String(api.clients),
+          String(api.requests),
+          Object.entries(api.byStatus)
+            .map(([s, n]) => `${s}: ${n}`)
+            .join(', '),
+          api.p50Ms.toFixed(1),
+          api.p99Ms.toFixed(1),
+          api.maxMs.toFixed(1),
+          api.wallMs.toFixed(0),
+        ],
+      ],
+    ),
+  );
+  out('');
+  out('HTTP API fuzz: generated requests (bodies, headers, paths, sizes) through aks-day2 serve');
+  const fuzz = await benchHttpFuzz(10_000);
+  out(
+    renderTable(
+      ['REQUESTS', 'ANSWERS BY STATUS', 'NOT SENDABLE', '5XX OR BAD REJECTIONS', 'WALL MS'],
+      [
+        [
+          String(fuzz.runs),
+          Object.entries(fuzz.byStatus)
+            .map(([s, n]) => `${s}: ${n}`)
+            .join(', '),
+          String(fuzz.unsendable),
+          String(fuzz.violations.length),
+          fuzz.wallMs.toFixed(0),
+        ],
+      ],
+    ),
+  );
+  for (const v of fuzz.violations.slice(0, 10)) out(`  violation: ${v}`);
 }

@@ -6,6 +6,7 @@ import { simAdmin } from '../local/simAdmin';
 import { consoleLogger, silentLogger } from '../log';
 import type { TeamsMessage } from '../notify/card';
 import type { AksDay2OpsRow } from '../notify/logRows';
+import { demoUpgradeApi } from '../demo/upgradeApiDemo';
 import { demoNodeImageWave } from '../demo/nodeImageWave';
 import { DEMO_DAY_START, runPowerDemoDay } from '../demo/powerDay';
 import { writeHtmlReport } from '../report/htmlReport';
@@ -68,6 +69,9 @@ export async function runDemo(argv: string[], print: (line: string) => void): Pr
     progress.update('demo: Kubernetes upgrades');
     const upgrades = await demoUpgrades(ctx.clock.now(), ctx.local!.env.AzureWebJobsStorage!, out);
     progress.update('demo: delivering the outbox and writing the report');
+
+    out('');
+    await demoUpgradeApi(ctx, out);
 
     const pending = await deps.notifier.deliverPending();
     const teams = await simAdmin<{ posts: TeamsPost[] }>(sim, 'GET', '/teams');

@@ -7,6 +7,8 @@ import { eventsWireCommand } from './commands/eventsWire';
 import { planCommand } from './commands/plan';
 import { runsCommand } from './commands/runs';
 import { runCommand } from './commands/run';
+import { serveCommand } from './commands/serve';
+import { openapiCommand } from './commands/openapi';
 import { snoozeCommand } from './commands/snooze';
 import { upgradeCommand } from './commands/upgrade';
 import { runDemo } from './demo';
@@ -31,6 +33,8 @@ const COMMANDS: Command[] = [
   runCommand,
   snoozeCommand,
   upgradeCommand,
+  serveCommand,
+  openapiCommand,
   chaosCommand,
   eventsWireCommand,
   {

@@ -52,9 +52,15 @@ export interface Settings {
   discovery: 'resource-graph' | 'arm';
   /**
    * The app's table storage: `AzureWebJobsStorage` as a connection string (Azurite locally), or in Azure
-   * the identity-based `AzureWebJobsStorage__tableServiceUri` (+ `__clientId`), as the host reads it.
+   * the identity-based `AzureWebJobsStorage__tableServiceUri` (+ `__clientId`), as the host reads it;
+   * its queues at `AzureWebJobsStorage__queueServiceUri`.
    */
   storageConnectionString: StorageConnection;
+  /**
+   * App Service authentication (Easy Auth) is on: the platform sets `WEBSITE_AUTH_ENABLED`. HTTP callers
+   * are then identified by `x-ms-client-principal` and need an app role.
+   */
+  easyAuth: boolean;
 }
 
 export const SETTING_DEFAULTS = {
@@ -114,6 +120,9 @@ export const SETTING_NAMES = [
   'AzureWebJobsStorage__credential',
   'AzureWebJobsStorage__clientId',
 ] as const;
+
+/** Variables the App Service platform sets itself (not app settings infra/ writes). */
+export const PLATFORM_SETTING_NAMES = ['WEBSITE_AUTH_ENABLED'] as const;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -348,6 +357,10 @@ const EnvSchema = z.object({
     blankToUndefined,
     intInRange(0, 600).default(Number(SETTING_DEFAULTS.DAY2_LISTING_MAX_AGE_SECONDS)),
   ),
+  WEBSITE_AUTH_ENABLED: z
+    .preprocess(blankToUndefined, z.string().optional())
+    .transform((v) => v?.trim().toLowerCase() === 'true'),
+  AzureWebJobsStorage__queueServiceUri: z.preprocess(blankToUndefined, z.string().optional()),
   DAY2_DISCOVERY: z.preprocess(
     blankToUndefined,
     z
@@ -446,14 +459,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     teamsRoutine: e.DAY2_TEAMS_ROUTINE,
     listingMaxAgeSeconds: e.DAY2_LISTING_MAX_AGE_SECONDS,
     discovery: e.DAY2_DISCOVERY,
-    storageConnectionString:
-      e.AzureWebJobsStorage ??
+    storageConnectionString: e.AzureWebJobsStorage ??
       // Checked above: one of the two forms is present.
-      (e.AzureWebJobsStorage__clientId
-        ? {
-            tableServiceUri: e.AzureWebJobsStorage__tableServiceUri!,
-            clientId: e.AzureWebJobsStorage__clientId,
-          }
-        : { tableServiceUri: e.AzureWebJobsStorage__tableServiceUri! }),
+      {
+        tableServiceUri: e.AzureWebJobsStorage__tableServiceUri!,
+        ...(e.AzureWebJobsStorage__clientId ? { clientId: e.AzureWebJobsStorage__clientId } : {}),
+        ...(e.AzureWebJobsStorage__queueServiceUri
+          ? { queueServiceUri: e.AzureWebJobsStorage__queueServiceUri }
+          : {}),
+      },
+    easyAuth: e.WEBSITE_AUTH_ENABLED,
   };
 }

@@ -1,3 +1,4 @@
+import type { StorageConnection } from '../azure/storage';
 import { createDeps, type Deps } from '../deps';
 import { startLocalEnvironment, type LocalEnvironment } from '../local/localEnv';
 import { simAdmin } from '../local/simAdmin';
@@ -153,14 +154,15 @@ async function refused(deps: Deps, req: UpgradeRequest, say: (s: string) => void
  */
 export async function demoUpgrades(
   startTime: Date,
-  storageConnectionString: string,
+  storageConnectionString: StorageConnection,
   out: (line: string) => void,
 ): Promise<UpgradeDemoResult> {
   const local: LocalEnvironment = await startLocalEnvironment({
     fleet: upgradeDemoFleet(),
     startTime,
     speed: 0,
-    storageConnectionString,
+    storageConnectionString:
+      typeof storageConnectionString === 'string' ? storageConnectionString : undefined,
   });
   try {
     const sim = local.sim;

@@ -235,6 +235,11 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
             counters.status(res.status);
             return { ...res, drop: true };
           }
+          if (m && m !== 'method') puts.record(operation, m.params, res.status);
+          const after = faults.latencyFor(facts, 'after');
+          if (after > 0) await new Promise((r) => setTimeout(r, after).unref());
+          counters.status(res.status);
+          return { ...res, headers: { ...base, ...res.headers } };
         }
       }
     }
