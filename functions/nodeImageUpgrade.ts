@@ -1,5 +1,6 @@
-import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
 import { depsFor } from '../shared/deps';
+import { timerFunction } from '../shared/host/registry';
 import { runNodeImage } from '../shared/nodeimage/runNodeImage';
 
 /** `nodeImageUpgrade` (docs/functions.md): hourly, upgrades node images of `auto` pools inside their window, ring by ring. */
@@ -7,4 +8,4 @@ export async function nodeImageUpgrade(_timer: Timer, ctx: InvocationContext): P
   await runNodeImage(depsFor(ctx), { actor: 'timer' });
 }
 
-app.timer('nodeImageUpgrade', { schedule: '%DAY2_NODE_IMAGE_CRON%', handler: nodeImageUpgrade });
+timerFunction({ name: 'nodeImageUpgrade', schedule: '%DAY2_NODE_IMAGE_CRON%', handler: nodeImageUpgrade });

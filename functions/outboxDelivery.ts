@@ -1,9 +1,16 @@
-import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
+import { forwardAuditRows } from '../shared/audit/auditTrail';
 import { depsFor } from '../shared/deps';
+import { timerFunction } from '../shared/host/registry';
 
-/** Every minute: delivers the Teams cards and Log Analytics rows waiting in the outbox (docs/records.md). */
+/**
+ * Every minute: moves the audit rows of HTTP calls into the outbox, then delivers the Teams cards and
+ * Log Analytics rows waiting there (docs/records.md).
+ */
 export async function outboxDelivery(_timer: Timer, ctx: InvocationContext): Promise<void> {
-  await depsFor(ctx).notifier.deliverPending();
+  const deps = depsFor(ctx);
+  await forwardAuditRows(deps);
+  await deps.notifier.deliverPending();
 }
 
-app.timer('outboxDelivery', { schedule: '0 * * * * *', handler: outboxDelivery });
+timerFunction({ name: 'outboxDelivery', schedule: '0 * * * * *', handler: outboxDelivery });

@@ -1,5 +1,6 @@
-import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
 import { depsFor } from '../shared/deps';
+import { timerFunction } from '../shared/host/registry';
 import { runPowerSchedule } from '../shared/power/runPowerSchedule';
 
 /** `powerSchedule` (docs/functions.md): every 5 minutes, starts and stops opted-in clusters at their cron edges. */
@@ -7,4 +8,4 @@ export async function powerSchedule(timer: Timer, ctx: InvocationContext): Promi
   await runPowerSchedule(depsFor(ctx), { actor: 'timer', pastDue: timer.isPastDue });
 }
 
-app.timer('powerSchedule', { schedule: '%DAY2_POWER_CRON%', handler: powerSchedule });
+timerFunction({ name: 'powerSchedule', schedule: '%DAY2_POWER_CRON%', handler: powerSchedule });

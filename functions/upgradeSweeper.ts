@@ -1,5 +1,6 @@
-import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
 import { depsFor } from '../shared/deps';
+import { timerFunction } from '../shared/host/registry';
 import { runSweep } from '../shared/sweeper/runSweep';
 
 /** `upgradeSweeper` (docs/functions.md): every minute, records the end of in-flight operations no event recorded. */
@@ -7,4 +8,4 @@ export async function upgradeSweeper(_timer: Timer, ctx: InvocationContext): Pro
   await runSweep(depsFor(ctx));
 }
 
-app.timer('upgradeSweeper', { schedule: '%DAY2_SWEEP_CRON%', handler: upgradeSweeper });
+timerFunction({ name: 'upgradeSweeper', schedule: '%DAY2_SWEEP_CRON%', handler: upgradeSweeper });

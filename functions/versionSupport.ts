@@ -1,5 +1,6 @@
-import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { InvocationContext, Timer } from '@azure/functions';
 import { depsFor } from '../shared/deps';
+import { timerFunction } from '../shared/host/registry';
 import { runVersionSupport } from '../shared/versions/runVersionSupport';
 
 /** `versionSupport` (docs/functions.md): daily, the support status of every cluster, one card worst first. */
@@ -7,4 +8,4 @@ export async function versionSupport(_timer: Timer, ctx: InvocationContext): Pro
   await runVersionSupport(depsFor(ctx), { actor: 'timer' });
 }
 
-app.timer('versionSupport', { schedule: '%DAY2_VERSION_CRON%', handler: versionSupport });
+timerFunction({ name: 'versionSupport', schedule: '%DAY2_VERSION_CRON%', handler: versionSupport });

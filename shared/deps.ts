@@ -1,7 +1,7 @@
 import type { InvocationContext } from '@azure/functions';
 import { createAzureClients, type AzureClients, type ClientTuning } from './azure/clients';
 import { systemClock, type Clock } from './clock';
-import { loadSettings, SETTING_NAMES, type Settings } from './config/settings';
+import { loadSettings, PLATFORM_SETTING_NAMES, SETTING_NAMES, type Settings } from './config/settings';
 import { loggerFromContext, type Logger } from './log';
 import { createNotifier, type Notifier, type NotifierDeps } from './notify/notifier';
 import { createStateStore, type StateStore } from './state/stateStore';
@@ -53,6 +53,17 @@ export function createDeps(
   };
 }
 
+let hostClock: Clock = systemClock;
+
+/**
+ * The clock `depsFor` gives invocations: the wall clock under the Functions host. A local host
+ * (`aks-day2 serve` on the simulator) sets the simulator's clock, so its timers, handlers and the
+ * simulated fleet agree on the time.
+ */
+export function setHostClock(clock: Clock): void {
+  hostClock = clock;
+}
+
 let cached: { key: string; settings: Settings; shared: Pick<Deps, 'azure' | 'state'> } | undefined;
 
 /**
@@ -62,7 +73,7 @@ let cached: { key: string; settings: Settings; shared: Pick<Deps, 'azure' | 'sta
  * invocation's.
  */
 export function depsFor(ctx: InvocationContext, env: NodeJS.ProcessEnv = process.env): Deps {
-  const key = SETTING_NAMES.map((n) => env[n] ?? '').join('\u0000');
+  const key = [...SETTING_NAMES, ...PLATFORM_SETTING_NAMES].map((n) => env[n] ?? '').join('\u0000');
   if (cached?.key !== key) {
     const settings = loadSettings(env);
     cached = {
@@ -74,5 +85,5 @@ export function depsFor(ctx: InvocationContext, env: NodeJS.ProcessEnv = process
       },
     };
   }
-  return createDeps(cached.settings, { log: loggerFromContext(ctx) }, cached.shared);
+  return createDeps(cached.settings, { log: loggerFromContext(ctx), clock: hostClock }, cached.shared);
 }

@@ -1,5 +1,8 @@
 import type { TokenCredential } from '@azure/core-auth';
+import { ComputeManagementClient } from '@azure/arm-compute';
 import { ContainerServiceClient } from '@azure/arm-containerservice';
+import { NetworkManagementClient } from '@azure/arm-network';
+import { LogsQueryClient } from '@azure/monitor-query-logs';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { Settings } from '../config/settings';
 import { createCredential, tlsOptionsFor } from './credential';
@@ -14,6 +17,12 @@ export interface AzureClients {
   /** ContainerServiceClient for one subscription (cached). */
   aks(subscriptionId: string): ContainerServiceClient;
   subscriptions(): SubscriptionClient;
+  /** Compute (regional vCPU usages) for one subscription (cached). */
+  compute(subscriptionId: string): ComputeManagementClient;
+  /** Network (virtual network subnet usage) for one subscription (cached). */
+  network(subscriptionId: string): NetworkManagementClient;
+  /** Log Analytics queries (audit logs for the deprecated-API pre-check). */
+  logsQuery(): LogsQueryClient;
 }
 
 export interface ClientTuning {
@@ -39,6 +48,17 @@ export function createAzureClients(
   };
   const aksClients = new Map<string, ContainerServiceClient>();
   let subs: SubscriptionClient | undefined;
+  let logs: LogsQueryClient | undefined;
+  const compute = new Map<string, ComputeManagementClient>();
+  const network = new Map<string, NetworkManagementClient>();
+  const cached = <T>(m: Map<string, T>, key: string, make: () => T): T => {
+    let c = m.get(key);
+    if (!c) {
+      c = make();
+      m.set(key, c);
+    }
+    return c;
+  };
   return {
     credential,
     aks(subscriptionId) {
@@ -52,6 +72,21 @@ export function createAzureClients(
     subscriptions() {
       subs ??= new SubscriptionClient(credential, options);
       return subs;
+    },
+    compute: (subscriptionId) =>
+      cached(compute, subscriptionId, () => new ComputeManagementClient(credential, subscriptionId, options)),
+    network: (subscriptionId) =>
+      cached(network, subscriptionId, () => new NetworkManagementClient(credential, subscriptionId, options)),
+    logsQuery() {
+      // Against the local simulator (loopback only), its Logs Query API is served under the ARM endpoint.
+      logs ??= new LogsQueryClient(credential, {
+        ...tlsOptionsFor(settings),
+        retryOptions: options.retryOptions,
+        ...(settings.auth === 'local'
+          ? { endpoint: `${settings.armEndpoint.replace(/\/+$/, '')}/loganalytics/v1` }
+          : {}),
+      });
+      return logs;
     },
   };
 }

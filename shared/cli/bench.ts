@@ -1,5 +1,6 @@
 import { benchInventory } from '../bench/inventoryBench';
 import { benchPowerTick } from '../bench/powerBench';
+import { benchHttpFuzz, benchUpgradesApi } from '../bench/upgradesApiBench';
 import { renderTable } from './table';
 
 /** `npm run bench`: prints the benchmark figures as tables (no assertions: figures to compare). */
@@ -60,5 +61,48 @@ export async function runBench(out: (line: string) => void): Promise<number> {
       power,
     ),
   );
+  out('');
+  out(
+    'HTTP API: POST /api/upgrades (accept + enqueue) through aks-day2 serve, 50 concurrent clients, one request per cluster',
+  );
+  const api = await benchUpgradesApi(500, 50);
+  out(
+    renderTable(
+      ['CLIENTS', 'REQUESTS', 'STATUSES', 'P50 MS', 'P99 MS', 'MAX MS', 'WALL MS'],
+      [
+        [
+          String(api.clients),
+          String(api.requests),
+          Object.entries(api.byStatus)
+            .map(([s, n]) => `${s}: ${n}`)
+            .join(', '),
+          api.p50Ms.toFixed(1),
+          api.p99Ms.toFixed(1),
+          api.maxMs.toFixed(1),
+          api.wallMs.toFixed(0),
+        ],
+      ],
+    ),
+  );
+  out('');
+  out('HTTP API fuzz: generated requests (bodies, headers, paths, sizes) through aks-day2 serve');
+  const fuzz = await benchHttpFuzz(10_000);
+  out(
+    renderTable(
+      ['REQUESTS', 'ANSWERS BY STATUS', 'NOT SENDABLE', '5XX OR BAD REJECTIONS', 'WALL MS'],
+      [
+        [
+          String(fuzz.runs),
+          Object.entries(fuzz.byStatus)
+            .map(([s, n]) => `${s}: ${n}`)
+            .join(', '),
+          String(fuzz.unsendable),
+          String(fuzz.violations.length),
+          fuzz.wallMs.toFixed(0),
+        ],
+      ],
+    ),
+  );
+  for (const v of fuzz.violations.slice(0, 10)) out(`  violation: ${v}`);
   return 0;
 }

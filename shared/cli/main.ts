@@ -5,7 +5,10 @@ import type { Command } from './command';
 import { planCommand } from './commands/plan';
 import { runsCommand } from './commands/runs';
 import { runCommand } from './commands/run';
+import { serveCommand } from './commands/serve';
+import { openapiCommand } from './commands/openapi';
 import { snoozeCommand } from './commands/snooze';
+import { upgradeCommand } from './commands/upgrade';
 import { runDemo } from './demo';
 
 /** Every sub-command; a job adds its commands here. */
@@ -20,6 +23,9 @@ const COMMANDS: Command[] = [
   runsCommand,
   runCommand,
   snoozeCommand,
+  upgradeCommand,
+  serveCommand,
+  openapiCommand,
   {
     name: 'demo',
     usage: 'demo    the app on the simulated fleet over a simulated day (npm run demo)',

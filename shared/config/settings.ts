@@ -45,6 +45,11 @@ export interface Settings {
   /** A cluster listing younger than this is fresh enough to act on without a re-read (AKS's 409 still guards). */
   listingMaxAgeSeconds: number;
   storageConnectionString: string;
+  /**
+   * App Service authentication (Easy Auth) is on: the platform sets `WEBSITE_AUTH_ENABLED`. HTTP callers
+   * are then identified by `x-ms-client-principal` and need an app role.
+   */
+  easyAuth: boolean;
 }
 
 export const SETTING_DEFAULTS = {
@@ -99,6 +104,9 @@ export const SETTING_NAMES = [
   'DAY2_LISTING_MAX_AGE_SECONDS',
   'AzureWebJobsStorage',
 ] as const;
+
+/** Variables the App Service platform sets itself (not app settings infra/ writes). */
+export const PLATFORM_SETTING_NAMES = ['WEBSITE_AUTH_ENABLED'] as const;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -284,6 +292,9 @@ const EnvSchema = z.object({
     blankToUndefined,
     intInRange(0, 600).default(Number(SETTING_DEFAULTS.DAY2_LISTING_MAX_AGE_SECONDS)),
   ),
+  WEBSITE_AUTH_ENABLED: z
+    .preprocess(blankToUndefined, z.string().optional())
+    .transform((v) => v?.trim().toLowerCase() === 'true'),
   AzureWebJobsStorage: z.preprocess(
     blankToUndefined,
     z
@@ -358,5 +369,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     teamsRoutine: e.DAY2_TEAMS_ROUTINE,
     listingMaxAgeSeconds: e.DAY2_LISTING_MAX_AGE_SECONDS,
     storageConnectionString: e.AzureWebJobsStorage,
+    easyAuth: e.WEBSITE_AUTH_ENABLED,
   };
 }

@@ -9,6 +9,7 @@ import type { AksEvent, AksEventType, ParsedEventsResult } from './parse';
 import { clusterRefOf, handlePoolRolling } from './poolRolling';
 import { supportOutcome } from './supportEvents';
 import { isTransient } from './transient';
+import { advanceRunOf } from '../upgrades/events';
 
 export interface HandledEvent {
   id: string;
@@ -32,8 +33,11 @@ async function dispatch(deps: Deps, e: AksEvent): Promise<OutcomeRecord[]> {
   switch (e.type) {
     case 'NodePoolRollingStarted':
     case 'NodePoolRollingSucceeded':
-    case 'NodePoolRollingFailed':
-      return handlePoolRolling(deps, e);
+    case 'NodePoolRollingFailed': {
+      const outcomes = await handlePoolRolling(deps, e);
+      await advanceRunOf(deps, clusterRefOf(e));
+      return outcomes;
+    }
     case 'ClusterSupportEnding':
     case 'ClusterSupportEnded':
       deps.log.warn(`events: ${e.type} for ${e.clusterName} (Kubernetes ${e.data.kubernetesVersion})`);

@@ -82,6 +82,18 @@ function failure(tick: Tick, d: PowerDecision, e: Day2Error): OutcomeRecord {
 export async function applyAction(tick: Tick, d: PowerDecision): Promise<OutcomeRecord> {
   const { deps } = tick;
   const consume = (): Promise<void> => tick.edges.markHandled(d.cluster.id, d.action, d.edge);
+  // An upgrade run owns the cluster's power state until it ends (it starts and stops it again itself).
+  const upgrading = await deps.state.upgradeRuns.activeFor(d.cluster);
+  if (upgrading) {
+    await consume();
+    return decisionOutcome(
+      tick,
+      d,
+      'Skipped',
+      `upgrade run ${upgrading.id} (${upgrading.state}) is carrying the cluster; the schedule leaves it alone until the run ends (${d.reason})`,
+      { upgradeRun: upgrading.id },
+    );
+  }
   if (tick.dryRun) {
     let o: OutcomeRecord;
     try {

@@ -9,10 +9,10 @@ export type JobName =
 
 /**
  * `Actor` (docs/records.md): `timer`, `eventgrid`, `http:<principal>`, `teams:<object id>`.
- * The CLI runs as `timer` when it runs a job the timers run, else `cli:<user>` is not a contract value,
- * so the CLI reports `timer` for `run JOB` (same job, same records).
+ * The CLI runs as `timer` when it runs a job the timers run (same job, same records); a change a person
+ * asks for on the command line (`upgrade`, `snooze`) is theirs: `cli:<user>`.
  */
-export type Actor = 'timer' | 'eventgrid' | `http:${string}` | `teams:${string}`;
+export type Actor = 'timer' | 'eventgrid' | `http:${string}` | `teams:${string}` | `cli:${string}`;
 
 /** One action or finding on one cluster (and optionally one pool): a Log Analytics row, a card line. */
 export interface OutcomeRecord {

@@ -66,10 +66,20 @@ export class FaultStore {
     return true;
   }
 
-  /** Total added latency for this request (each matching latency fault counts once). */
-  latencyFor(r: RequestFacts): number {
+  /**
+   * Total added latency for this request (each matching latency fault counts once): `before` the request
+   * is carried out, or `after` it (faults with `afterHandling`).
+   */
+  latencyFor(r: RequestFacts, phase: 'before' | 'after' = 'before'): number {
     let ms = 0;
-    for (const f of this.faults) if (f.type === 'latency' && this.matches(f, r) && this.fire(f)) ms += f.ms;
+    for (const f of this.faults)
+      if (
+        f.type === 'latency' &&
+        (f.afterHandling === true) === (phase === 'after') &&
+        this.matches(f, r) &&
+        this.fire(f)
+      )
+        ms += f.ms;
     return ms;
   }
 

@@ -218,6 +218,11 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
           } catch (err) {
             res = errorResponse(err);
           }
+          if (m && m !== 'method') puts.record(operation, m.params, res.status);
+          const after = faults.latencyFor(facts, 'after');
+          if (after > 0) await new Promise((r) => setTimeout(r, after).unref());
+          counters.status(res.status);
+          return { ...res, headers: { ...base, ...res.headers } };
         }
       }
     }

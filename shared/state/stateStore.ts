@@ -4,6 +4,7 @@ import { FindingStore } from './findingStore';
 import { OperationStore } from './operationStore';
 import { SnoozeStore } from './snoozeStore';
 import { Tables } from './tables';
+import { UpgradeRunStore } from './upgradeRunStore';
 
 /** The app's durable state in Table storage (AzureWebJobsStorage). */
 export interface StateStore {
@@ -15,6 +16,8 @@ export interface StateStore {
   events: EventStore;
   /** Findings (bad tags) already reported, so each is reported once. */
   findings: FindingStore;
+  /** Kubernetes upgrade runs (table `upgraderuns`). */
+  upgradeRuns: UpgradeRunStore;
 }
 
 export function createStateStore(connectionString: string, prefix = 'day2'): StateStore {
@@ -26,5 +29,6 @@ export function createStateStore(connectionString: string, prefix = 'day2'): Sta
     operations: new OperationStore(tables),
     events: new EventStore(tables),
     findings: new FindingStore(tables),
+    upgradeRuns: new UpgradeRunStore(tables),
   };
 }

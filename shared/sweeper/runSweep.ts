@@ -6,6 +6,7 @@ import { REPORT_GRACE_MS, reportRun } from '../operations/reported';
 import { NEVER_SUBMITTED_MS, settleOperations } from '../operations/settle';
 import { settlePoolOperation } from '../operations/settlePool';
 import type { OperationRecord } from '../state/operationStore';
+import { advanceActiveRuns, isTerminalRun } from '../upgrades/api';
 import { mapLimit } from '../util/mapLimit';
 
 /** Node-image operations checked at most this many at a time. */
@@ -82,6 +83,19 @@ async function settleNodeImage(
   return { outcomes, running };
 }
 
+/** Carries every upgrade run that has not ended forward (each reports itself); returns how many still run. */
+async function advanceUpgradeRuns(deps: Deps): Promise<number> {
+  try {
+    const runs = await advanceActiveRuns(deps);
+    return runs.filter((r) => !isTerminalRun(r.state)).length;
+  } catch (err) {
+    deps.log.error(
+      `sweep: could not advance upgrade runs: ${toDay2Error(err, { operation: 'advance upgrade runs' }).message}`,
+    );
+    return 0;
+  }
+}
+
 /** Outcomes recorded earlier (by any job, event or sweep) that no run reported: reported now. */
 async function unreported(deps: Deps, now: Date): Promise<Swept[]> {
   try {
@@ -116,7 +130,10 @@ export async function runSweep(deps: Deps): Promise<SweepResult> {
   );
   const outcomes: Swept[] = [...nodeImage.outcomes];
   let stillRunning = nodeImage.running;
-  const otherJobs = [...new Set(inFlight.filter((o) => o.job !== 'node-image').map((o) => o.job))].sort();
+  // Upgrade runs settle their own steps (advanceActiveRuns below); every other job's operations here.
+  const otherJobs = [
+    ...new Set(inFlight.filter((o) => o.job !== 'node-image' && o.job !== 'upgrade').map((o) => o.job)),
+  ].sort();
   for (const job of otherJobs) {
     const r = await settleOperations(deps, job);
     stillRunning += r.running.length;
@@ -129,6 +146,7 @@ export async function runSweep(deps: Deps): Promise<SweepResult> {
       })),
     );
   }
+  stillRunning += await advanceUpgradeRuns(deps);
   outcomes.push(...(await unreported(deps, startedAt)));
   for (const o of outcomes) {
     const line = `sweep: ${o.job}: ${o.cluster.name}${o.nodePool ? `/${o.nodePool}` : ''} ${o.action} ${o.outcome}: ${o.reason}`;

@@ -8,6 +8,9 @@ import { formatInventoryPlan } from '../inventoryPlan';
 import { nodeImagePlan } from './nodeImagePlan';
 import { versionSupportPlan } from './versionPlan';
 import { powerSchedulePlan } from './powerPlan';
+import { createDeps } from '../../deps';
+import { formatUnattendedPlan } from '../../upgrades/format';
+import { planUnattended } from '../../upgrades/runKubernetesUpgrade';
 
 /** Job plans that `plan --job NAME` can show; each job registers its own formatter here. */
 export const JOB_PLANS: Record<
@@ -17,6 +20,10 @@ export const JOB_PLANS: Record<
   'power-schedule': powerSchedulePlan,
   'node-image': nodeImagePlan,
   'version-support': versionSupportPlan,
+  upgrades: async (ctx) => {
+    const deps = createDeps(ctx.settings, { log: { ...ctx.log, info: () => undefined }, clock: ctx.clock });
+    return formatUnattendedPlan((await planUnattended(deps)).decisions);
+  },
 };
 
 const usage = 'plan [--sim] [--fleet FILE] [--job NAME]';

@@ -5,6 +5,7 @@ import { runNodeImage } from '../../nodeimage/runNodeImage';
 import { runPowerSchedule } from '../../power/runPowerSchedule';
 import { runSweep } from '../../sweeper/runSweep';
 import { runVersionSupport } from '../../versions/runVersionSupport';
+import { runKubernetesUpgrade } from '../../upgrades/runKubernetesUpgrade';
 import { formatRuns } from '../../records/formatRuns';
 import type { RunRecord } from '../../records/outcome';
 import { flagString, parseArgs } from '../args';
@@ -20,6 +21,7 @@ export const JOB_RUNNERS: Record<string, JobRunner> = {
   // --dry-run reaches these through DAY2_DRY_RUN (withAppContext sets it).
   'node-image': async (deps) => (await runNodeImage(deps, { actor: 'timer' })).run,
   'version-support': async (deps) => (await runVersionSupport(deps, { actor: 'timer' })).run,
+  upgrades: async (deps) => (await runKubernetesUpgrade(deps, { actor: 'timer' })).run,
   sweep: async (deps) => (await runSweep(deps)).run,
 };
 

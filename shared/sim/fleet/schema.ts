@@ -287,6 +287,12 @@ export const FaultSchema = z.discriminatedUnion('type', [
     id: z.string().optional(),
     match: FaultMatchSchema.default({}),
     ms: z.int().min(0),
+    afterHandling: z
+      .boolean()
+      .optional()
+      .describe(
+        'delay the answer after the request was carried out (ARM has accepted the change; the caller still waits): a crash window',
+      ),
     times: z.int().min(1).optional(),
     rate: z.number().min(0).max(1).optional(),
   }),

@@ -1,0 +1,202 @@
+import type { TableClient } from '@azure/data-tables';
+import type { ClusterRef } from '../fleet/cluster';
+import type { RunState, UpgradeRun } from '../upgrades/model';
+import { isTerminalRun } from '../upgrades/model';
+import { getOrUndefined, isConflict, isNotFound, keyOf, type Tables } from './tables';
+
+/** Table `upgraderuns`: partition `run` holds every run by id; partition `active` one row per cluster with a run not yet ended. */
+const RUN = 'run';
+const ACTIVE = 'active';
+/** A Table string property holds 64 KiB (32K UTF-16 chars); the run's JSON is split into chunks below that. */
+const CHUNK = 30_000;
+const MAX_CHUNKS = 16;
+
+interface RunEntity {
+  partitionKey: string;
+  rowKey: string;
+  id: string;
+  clusterId: string;
+  clusterName: string;
+  state: string;
+  createdAt: string;
+  updatedAt: string;
+  chunks: number;
+  [chunk: `d${number}`]: string;
+}
+
+function toEntity(run: UpgradeRun): RunEntity {
+  const { etag: _etag, ...rest } = run;
+  const json = JSON.stringify(rest);
+  const n = Math.ceil(json.length / CHUNK);
+  if (n > MAX_CHUNKS) throw new Error(`run ${run.id} is too large to store (${json.length} characters)`);
+  const e: RunEntity = {
+    partitionKey: RUN,
+    rowKey: run.id,
+    id: run.id,
+    clusterId: run.cluster.id.toLowerCase(),
+    clusterName: run.cluster.name,
+    state: run.state,
+    createdAt: run.createdAt,
+    updatedAt: run.updatedAt,
+    chunks: n,
+  };
+  for (let i = 0; i < n; i++) e[`d${i}`] = json.slice(i * CHUNK, (i + 1) * CHUNK);
+  return e;
+}
+
+function fromEntity(e: RunEntity & { etag?: string }): UpgradeRun {
+  let json = '';
+  for (let i = 0; i < e.chunks; i++) json += e[`d${i}`] ?? '';
+  return { ...(JSON.parse(json) as UpgradeRun), ...(e.etag ? { etag: e.etag } : {}) };
+}
+
+export interface RunPage {
+  runs: UpgradeRun[];
+  continuationToken?: string;
+}
+
+/**
+ * Upgrade runs, durably: each run is one row replaced as it advances, always ETag-conditional, so two
+ * advancers (the sweeper, an event, a worker) never both carry out a step. A cluster has at most one run
+ * that has not ended (its `active` row, taken insert-if-absent).
+ */
+export class UpgradeRunStore {
+  constructor(private readonly tables: Tables) {}
+
+  private use<T>(doing: string, fn: (t: TableClient) => Promise<T>): Promise<T> {
+    return this.tables.use('upgraderuns', doing, fn);
+  }
+
+  /**
+   * Stores a new run and makes it its cluster's active run. Returns the run already active on the
+   * cluster instead when there is one (nothing is stored then).
+   */
+  async create(run: UpgradeRun): Promise<{ created: UpgradeRun } | { inFlight: UpgradeRun }> {
+    return this.use(`create upgrade run on ${run.cluster.name}`, async (t) => {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          await t.createEntity({
+            partitionKey: ACTIVE,
+            rowKey: keyOf(run.cluster.id),
+            runId: run.id,
+          });
+        } catch (err) {
+          if (!isConflict(err)) throw err;
+          const held = await getOrUndefined<{ runId: string }>(t, ACTIVE, keyOf(run.cluster.id));
+          if (!held) continue;
+          const other = await this.getIn(t, held.runId);
+          if (other && !isTerminalRun(other.state)) return { inFlight: other };
+          // A run that ended but whose active row a crash left behind: take it over.
+          await t.deleteEntity(ACTIVE, keyOf(run.cluster.id), { etag: held.etag }).catch(ignoreGone);
+          continue;
+        }
+        const r = await t.createEntity(toEntity(run));
+        return { created: { ...run, etag: r.etag } };
+      }
+      throw new Error(`could not take the active-run row of ${run.cluster.name}`);
+    });
+  }
+
+  private async getIn(t: TableClient, id: string): Promise<UpgradeRun | undefined> {
+    const e = await getOrUndefined<RunEntity>(t, RUN, id);
+    return e ? fromEntity(e) : undefined;
+  }
+
+  async get(id: string): Promise<UpgradeRun | undefined> {
+    if (!/^R-[0-9A-Za-z-]{1,60}$/.test(id)) return undefined;
+    return this.use(`read upgrade run ${id}`, (t) => this.getIn(t, id));
+  }
+
+  /**
+   * Replaces the run if it is still the version read (`run.etag`). Returns the stored run with its new
+   * ETag, or undefined when someone else changed it meanwhile (the caller re-reads and decides again).
+   * A run that ends gives up its cluster's active row.
+   */
+  async save(run: UpgradeRun): Promise<UpgradeRun | undefined> {
+    return this.use(`save upgrade run ${run.id}`, async (t) => {
+      let etag: string | undefined;
+      try {
+        const r = await t.updateEntity(toEntity(run), 'Replace', { etag: run.etag ?? '*' });
+        etag = r.etag;
+      } catch (err) {
+        if (isConflict(err) || isNotFound(err)) return undefined;
+        throw err;
+      }
+      if (isTerminalRun(run.state)) {
+        const held = await getOrUndefined<{ runId: string }>(t, ACTIVE, keyOf(run.cluster.id));
+        if (held?.runId === run.id)
+          await t.deleteEntity(ACTIVE, keyOf(run.cluster.id), { etag: held.etag }).catch(ignoreGone);
+      }
+      return { ...run, etag };
+    });
+  }
+
+  /** The run not yet ended on this cluster, if any. */
+  async activeFor(cluster: Pick<ClusterRef, 'id'>): Promise<UpgradeRun | undefined> {
+    return this.use('read the active upgrade run', async (t) => {
+      const held = await getOrUndefined<{ runId: string }>(t, ACTIVE, keyOf(cluster.id));
+      if (!held) return undefined;
+      const run = await this.getIn(t, held.runId);
+      return run && !isTerminalRun(run.state) ? run : undefined;
+    });
+  }
+
+  /** Every run not yet ended (what the sweeper advances). */
+  async active(): Promise<UpgradeRun[]> {
+    return this.use('list active upgrade runs', async (t) => {
+      const out: UpgradeRun[] = [];
+      for await (const held of t.listEntities<{ runId: string }>({
+        queryOptions: { filter: `PartitionKey eq '${ACTIVE}'` },
+      })) {
+        const run = await this.getIn(t, held.runId);
+        if (run && !isTerminalRun(run.state)) out.push(run);
+      }
+      return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    });
+  }
+
+  /** Runs, newest first within a page, filtered by cluster id and/or state. */
+  async list(
+    filter: { clusterId?: string; state?: RunState; since?: Date } = {},
+    page: { maxPageSize?: number; continuationToken?: string } = {},
+  ): Promise<RunPage> {
+    const parts = [`PartitionKey eq '${RUN}'`];
+    if (filter.clusterId) parts.push(`clusterId eq '${odata(filter.clusterId.toLowerCase())}'`);
+    if (filter.state) parts.push(`state eq '${odata(filter.state)}'`);
+    if (filter.since) parts.push(`createdAt ge '${filter.since.toISOString()}'`);
+    return this.use('list upgrade runs', async (t) => {
+      const pages = t.listEntities<RunEntity>({ queryOptions: { filter: parts.join(' and ') } }).byPage({
+        maxPageSize: Math.min(Math.max(page.maxPageSize ?? 100, 1), 1000),
+        ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+      });
+      const first = await pages.next();
+      if (first.done) return { runs: [] };
+      const p = first.value as RunEntity[] & { continuationToken?: string };
+      return {
+        runs: p.map((e) => fromEntity(e)).sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+        ...(p.continuationToken ? { continuationToken: p.continuationToken } : {}),
+      };
+    });
+  }
+
+  /** Retention: deletes ended runs created before `before`. Returns how many were deleted. */
+  async prune(before: Date): Promise<number> {
+    return this.use('prune upgrade runs', async (t) => {
+      let n = 0;
+      for await (const e of t.listEntities<RunEntity>({
+        queryOptions: { filter: `PartitionKey eq '${RUN}' and createdAt lt '${before.toISOString()}'` },
+      })) {
+        if (!isTerminalRun(e.state as RunState)) continue;
+        await t.deleteEntity(RUN, e.rowKey).catch(ignoreGone);
+        n++;
+      }
+      return n;
+    });
+  }
+}
+
+const odata = (s: string): string => s.replace(/'/g, "''");
+
+function ignoreGone(err: unknown): void {
+  if (!isConflict(err) && !isNotFound(err)) throw err;
+}

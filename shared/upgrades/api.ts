@@ -1,0 +1,229 @@
+/**
+ * The upgrade engine's API: what the CLI, the HTTP API, ChatOps, the timer and the sweeper call. Stable:
+ * callers depend on these names and types only; the engine behind them is in this folder.
+ */
+import type { Deps } from '../deps';
+import type { Actor } from '../records/outcome';
+import { advance } from './engine';
+import { UpgradeError } from './errors';
+import { Day2Error } from '../errors';
+import { gatherFacts, type UpgradeFacts } from './facts';
+import type { RunState, UpgradePlan, UpgradeRequest, UpgradeRun } from './model';
+import { isTerminalRun } from './model';
+import { newUpgradeRun, planUpgrade } from './plan';
+import { reportRunEvent } from './report';
+
+export type {
+  ForceSpec,
+  PreCheckName,
+  PreCheckResult,
+  PreCheckStatus,
+  RunState,
+  StepKind,
+  StepStatus,
+  UpgradePlan,
+  UpgradeRequest,
+  UpgradeRun,
+  UpgradeStep,
+} from './model';
+export { PRECHECK_NAMES, TERMINAL_RUN_STATES, isTerminalRun } from './model';
+export { UpgradeError, type UpgradeErrorKind } from './errors';
+
+/** `requestUpgrade`: a dry run returns the plan; otherwise the run created (state Planned). */
+export type RequestResult = { dryRun: true; plan: UpgradePlan } | { dryRun: false; run: UpgradeRun };
+
+/**
+ * Starts an upgrade. Reads the cluster, its versions and every pre-check's facts, and plans the run
+ * (legs of one minor, steps, pre-checks). A dry run returns that plan. Otherwise: refused with
+ * `prechecks-failed` when a pre-check failed that `force` does not override (every failed one listed);
+ * `run-in-flight` when the cluster already has a run; else the run is stored and returned (state
+ * Planned; `advanceRun` carries it out, and the pre-checks are made again when each leg starts).
+ */
+export async function requestUpgrade(deps: Deps, req: UpgradeRequest): Promise<RequestResult> {
+  validateRequest(req);
+  let facts: UpgradeFacts;
+  try {
+    facts = await gatherFacts(deps, req);
+  } catch (err) {
+    if (
+      err instanceof Day2Error &&
+      (err.code === 'NotFound' || err.code === 'BadRequest') &&
+      err.operation !== 'read upgrade facts'
+    )
+      throw new UpgradeError(err.code === 'NotFound' ? 'unknown-cluster' : 'ambiguous-cluster', err.message, {
+        cluster: req.cluster,
+        cause: err,
+      });
+    throw err;
+  }
+  const plan = planUpgrade(facts, req, deps.settings);
+  if (req.dryRun) return { dryRun: true, plan };
+  if (!plan.wouldStart) {
+    throw new UpgradeError(
+      'prechecks-failed',
+      `upgrade of ${facts.cluster.name} refused: ${plan.blocking.map((c) => `${c.check}: ${c.summary}${c.overridable ? ' (force overrides)' : ''}`).join('; ')}`,
+      { cluster: facts.cluster.id, prechecks: plan.prechecks.filter((c) => c.status === 'fail') },
+    );
+  }
+  const run = newUpgradeRun(plan, req, deps.clock.now());
+  const stored = await deps.state.upgradeRuns.create(run);
+  if ('inFlight' in stored) {
+    throw new UpgradeError(
+      'run-in-flight',
+      `${facts.cluster.name} already has upgrade run ${stored.inFlight.id} (${stored.inFlight.state})`,
+      { cluster: facts.cluster.id, runId: stored.inFlight.id },
+    );
+  }
+  deps.log.info(
+    `upgrade: run ${run.id} on ${run.cluster.name}: ${run.fromVersion} → ${run.toVersion} (${run.legs.length} leg(s), ${run.steps.length} steps) requested by ${req.requestedBy}`,
+  );
+  return { dryRun: false, run: stored.created };
+}
+
+export async function getRun(deps: Pick<Deps, 'state'>, id: string): Promise<UpgradeRun | undefined> {
+  return deps.state.upgradeRuns.get(id);
+}
+
+export interface ListRunsQuery {
+  /** Cluster resource id (compared case-insensitively). */
+  cluster?: string;
+  state?: RunState;
+  maxPageSize?: number;
+  continuationToken?: string;
+}
+
+export async function listRuns(
+  deps: Pick<Deps, 'state'>,
+  q: ListRunsQuery = {},
+): Promise<{ runs: UpgradeRun[]; continuationToken?: string }> {
+  return deps.state.upgradeRuns.list(
+    { ...(q.cluster ? { clusterId: q.cluster } : {}), ...(q.state ? { state: q.state } : {}) },
+    { maxPageSize: q.maxPageSize, continuationToken: q.continuationToken },
+  );
+}
+
+async function mustGet(deps: Pick<Deps, 'state'>, id: string): Promise<UpgradeRun> {
+  const run = await deps.state.upgradeRuns.get(id);
+  if (!run) throw new UpgradeError('unknown-run', `no upgrade run ${id}`, { runId: id });
+  return run;
+}
+
+/**
+ * Cancels a run: no further step is submitted. A step AKS is carrying out is not interrupted (AKS cannot
+ * be asked to stop an upgrade half way); the run ends Cancelled once it is settled.
+ */
+export async function cancelRun(deps: Deps, id: string, actor: Actor): Promise<UpgradeRun> {
+  for (;;) {
+    const run = await mustGet(deps, id);
+    if (isTerminalRun(run.state))
+      throw new UpgradeError('run-ended', `run ${id} has already ended (${run.state})`, {
+        runId: id,
+        cluster: run.cluster.id,
+      });
+    const saved = await deps.state.upgradeRuns.save({
+      ...run,
+      cancelledBy: actor,
+      updatedAt: deps.clock.now().toISOString(),
+    });
+    if (!saved) continue; // changed meanwhile: read again
+    deps.log.info(`upgrade: run ${id} on ${run.cluster.name} cancelled by ${actor}`);
+    return (await advance(deps, saved)) ?? saved;
+  }
+}
+
+/** Approves a run awaiting approval; the approver must not be the one who requested it (four eyes). */
+export async function approveRun(deps: Deps, id: string, actor: Actor): Promise<UpgradeRun> {
+  for (;;) {
+    const run = await mustGet(deps, id);
+    if (isTerminalRun(run.state))
+      throw new UpgradeError('run-ended', `run ${id} has already ended (${run.state})`, {
+        runId: id,
+        cluster: run.cluster.id,
+      });
+    if (run.state !== 'AwaitingApproval')
+      throw new UpgradeError('not-awaiting-approval', `run ${id} is not awaiting approval (${run.state})`, {
+        runId: id,
+        cluster: run.cluster.id,
+      });
+    if (actor.toLowerCase() === run.requestedBy.toLowerCase())
+      throw new UpgradeError(
+        'four-eyes',
+        `run ${id} was requested by ${actor}; another person must approve it`,
+        { runId: id, cluster: run.cluster.id },
+      );
+    const saved = await deps.state.upgradeRuns.save({
+      ...run,
+      approvedBy: actor,
+      updatedAt: deps.clock.now().toISOString(),
+    });
+    if (!saved) continue;
+    await reportRunEvent(deps, saved, 'approved');
+    return (await advance(deps, saved)) ?? saved;
+  }
+}
+
+/**
+ * Carries the run as far as it can go now: settles the step AKS is carrying out, submits the next one,
+ * makes the next leg's pre-checks; returns when it must wait (AKS busy, approval, a pool rolling) or the
+ * run ended. Safe to call at any time, from anywhere, any number of times at once (the sweeper each
+ * minute, an event, a worker): each step is submitted at most once. Undefined for an unknown run.
+ */
+export async function advanceRun(deps: Deps, id: string): Promise<UpgradeRun | undefined> {
+  const run = await deps.state.upgradeRuns.get(id);
+  if (!run) return undefined;
+  return (await advance(deps, run)) ?? (await deps.state.upgradeRuns.get(id));
+}
+
+/** Advances every run that has not ended (the sweeper and the timer call this). */
+export async function advanceActiveRuns(deps: Deps): Promise<UpgradeRun[]> {
+  const out: UpgradeRun[] = [];
+  for (const run of await deps.state.upgradeRuns.active()) {
+    const r = await advance(deps, run);
+    if (r) out.push(r);
+  }
+  return out;
+}
+
+function validateRequest(req: UpgradeRequest): void {
+  const bad = (field: string, why: string): never => {
+    throw new UpgradeError('bad-request', `${field}: ${why}`);
+  };
+  if (typeof req.cluster !== 'string' || req.cluster.trim() === '' || req.cluster.length > 600)
+    bad('cluster', 'a cluster resource id or name is required (at most 600 characters)');
+  if (req.to !== undefined && (typeof req.to !== 'string' || req.to.length > 40))
+    bad('to', 'expected x.y.z, latest-patch or next-minor');
+  if (req.maxSurge !== undefined && !/^([1-9]\d{0,2})%?$/.test(req.maxSurge))
+    bad('maxSurge', 'expected a node count N or a percentage N% (1-999)');
+  if (req.maxSurge?.endsWith('%') && Number(req.maxSurge.slice(0, -1)) > 100)
+    bad('maxSurge', 'a percentage is at most 100%');
+  if (req.pools !== undefined) {
+    if (!Array.isArray(req.pools) || req.pools.length === 0 || req.pools.length > 100)
+      bad('pools', 'a list of 1 to 100 pool names');
+    for (const p of req.pools)
+      if (!/^[a-z][a-z0-9]{0,11}$/.test(p)) bad('pools', `"${p.slice(0, 20)}" is not a pool name`);
+  }
+  if (
+    req.drainTimeoutInMinutes !== undefined &&
+    !(
+      Number.isInteger(req.drainTimeoutInMinutes) &&
+      req.drainTimeoutInMinutes >= 5 &&
+      req.drainTimeoutInMinutes <= 1440
+    )
+  )
+    bad('drainTimeoutInMinutes', 'an integer from 5 to 1440');
+  if (
+    req.nodeSoakDurationInMinutes !== undefined &&
+    !(
+      Number.isInteger(req.nodeSoakDurationInMinutes) &&
+      req.nodeSoakDurationInMinutes >= 0 &&
+      req.nodeSoakDurationInMinutes <= 30
+    )
+  )
+    bad('nodeSoakDurationInMinutes', 'an integer from 0 to 30');
+  if (
+    req.undrainableNodeBehavior !== undefined &&
+    !['Cordon', 'Schedule'].includes(req.undrainableNodeBehavior)
+  )
+    bad('undrainableNodeBehavior', 'Cordon or Schedule');
+  if (req.nodeImageOnly && req.to !== undefined) bad('to', 'not with nodeImageOnly');
+}

@@ -1,0 +1,208 @@
+import { randomBytes } from 'node:crypto';
+import type { AgentPool } from '@azure/arm-containerservice';
+import type { Settings } from '../config/settings';
+import { resolveTarget } from '../versions/upgradeTarget';
+import { parseVersion } from '../versions/kubernetesVersion';
+import { UpgradeError } from './errors';
+import type { UpgradeFacts } from './facts';
+import type { PreCheckResult, UpgradePlan, UpgradeRequest, UpgradeRun, UpgradeStep } from './model';
+import { blockingChecks, runPreChecks } from './prechecks';
+import { poolSurge, type PoolSurge } from './surge';
+
+export type Legs =
+  { legs: string[]; error?: undefined } | { legs: string[]; error: { code: string; error: string } };
+
+/**
+ * The versions a run goes through, one minor per leg: `latest-patch` and `next-minor` are one leg; an
+ * explicit version more than one minor ahead goes through the latest patch of each minor between.
+ */
+export function legsFor(
+  current: string,
+  to: string | undefined,
+  facts: Pick<UpgradeFacts, 'regionVersions'> & { supportPlan?: string },
+): Legs {
+  const opts = facts.supportPlan ? { supportPlan: facts.supportPlan } : {};
+  const target = to ?? 'latest-patch';
+  const want = parseVersion(target);
+  const cur = parseVersion(current);
+  const legs: string[] = [];
+  let at = current;
+  if (want && cur && want.patch !== undefined && want.major === cur.major && want.minor > cur.minor + 1) {
+    while ((parseVersion(at)?.minor ?? want.minor) < want.minor - 1) {
+      const step = resolveTarget(at, 'next-minor', facts.regionVersions, opts);
+      if ('error' in step) return { legs, error: { code: step.code, error: step.error } };
+      legs.push(step.target);
+      at = step.target;
+    }
+  }
+  const last = resolveTarget(at, target, facts.regionVersions, opts);
+  if ('error' in last) return { legs, error: { code: last.code, error: last.error } };
+  legs.push(last.target);
+  return { legs };
+}
+
+/** The pools a run upgrades, system pools first, then by name; unknown names are a bad request. */
+export function choosePools(pools: readonly AgentPool[], asked: readonly string[] | undefined): AgentPool[] {
+  if (asked) {
+    const unknown = asked.filter((n) => !pools.some((p) => p.name === n));
+    if (unknown.length > 0)
+      throw new UpgradeError(
+        'bad-request',
+        `pools: no pool named ${unknown.join(', ')} (pools: ${pools.map((p) => p.name ?? '').join(', ')})`,
+      );
+  }
+  return pools
+    .filter((p) => !asked || asked.includes(p.name ?? ''))
+    .sort(
+      (a, b) =>
+        Number(b.mode === 'System') - Number(a.mode === 'System') ||
+        (a.name ?? '').localeCompare(b.name ?? ''),
+    );
+}
+
+function stepsFor(
+  facts: UpgradeFacts,
+  req: UpgradeRequest,
+  legs: string[],
+  pools: Array<{ pool: AgentPool; surge: PoolSurge }>,
+  approval: boolean,
+  wakes: boolean,
+): UpgradeStep[] {
+  const steps: UpgradeStep[] = [];
+  const add = (s: Omit<UpgradeStep, 'status'>) => steps.push({ ...s, status: 'Pending' });
+  if (wakes) add({ kind: 'wake', leg: 0 });
+  if (req.nodeImageOnly) {
+    add({ kind: 'pre-checks', leg: 0, toVersion: facts.cluster.kubernetesVersion });
+    if (approval) add({ kind: 'approval', leg: 0 });
+    for (const { pool, surge } of pools)
+      add({
+        kind: 'node-image',
+        leg: 0,
+        pool: pool.name,
+        upgradeSettings: surge.settings,
+        surgeSource: surge.source,
+      });
+  } else {
+    legs.forEach((to, leg) => {
+      add({ kind: 'pre-checks', leg, toVersion: to });
+      if (leg === 0 && approval) add({ kind: 'approval', leg });
+      add({ kind: 'control-plane', leg, toVersion: to });
+      for (const { pool, surge } of pools)
+        add({
+          kind: 'pool',
+          leg,
+          toVersion: to,
+          pool: pool.name,
+          upgradeSettings: surge.settings,
+          surgeSource: surge.source,
+        });
+    });
+  }
+  add({ kind: 'post-checks', leg: Math.max(0, legs.length - 1) });
+  if (wakes) add({ kind: 'sleep', leg: Math.max(0, legs.length - 1) });
+  return steps;
+}
+
+/** One leg's pre-checks from the facts (pure). */
+export function legPreChecks(
+  facts: UpgradeFacts,
+  req: UpgradeRequest,
+  settings: Pick<Settings, 'maintenanceWindow' | 'defaultTimezone'>,
+  leg: { from: string; to: string; targetError?: { code: string; error: string } },
+  pools: Array<{ pool: AgentPool; surge: PoolSurge }>,
+  wakes: boolean,
+): PreCheckResult[] {
+  return runPreChecks(
+    {
+      facts,
+      request: req,
+      settings,
+      from: leg.from,
+      to: leg.to,
+      ...(leg.targetError ? { targetError: leg.targetError } : {}),
+      pools,
+      wakes,
+    },
+    req.force,
+  );
+}
+
+/** The plan of an upgrade (pure): legs, pools with their surge, steps and every leg's pre-checks. */
+export function planUpgrade(
+  facts: UpgradeFacts,
+  req: UpgradeRequest,
+  settings: Pick<Settings, 'maintenanceWindow' | 'defaultTimezone'>,
+): UpgradePlan {
+  const current = facts.cluster.kubernetesVersion;
+  const pools = choosePools(facts.pools, req.pools).map((pool) => ({ pool, surge: poolSurge(req, pool) }));
+  const wakes = facts.cluster.powerState === 'Stopped' && req.wake === true;
+  const approval = facts.policy.prod || req.requireApproval === true;
+  const resolved: Legs = req.nodeImageOnly
+    ? { legs: [current] }
+    : legsFor(current, req.to, {
+        regionVersions: facts.regionVersions,
+        supportPlan: facts.cluster.supportPlan,
+      });
+  const prechecks: PreCheckResult[] = [];
+  let from = current;
+  const legTargets = resolved.error ? [...resolved.legs, req.to ?? 'latest-patch'] : resolved.legs;
+  legTargets.forEach((to, i) => {
+    const targetError = resolved.error && i === legTargets.length - 1 ? resolved.error : undefined;
+    prechecks.push(
+      ...legPreChecks(
+        facts,
+        req,
+        settings,
+        { from, to, ...(targetError ? { targetError } : {}) },
+        pools,
+        wakes,
+      ),
+    );
+    from = to;
+  });
+  const blocking = blockingChecks(prechecks);
+  const legs = resolved.error ? [] : resolved.legs;
+  return {
+    cluster: {
+      id: facts.cluster.id,
+      name: facts.cluster.name,
+      subscriptionId: facts.cluster.subscriptionId,
+      resourceGroup: facts.cluster.resourceGroup,
+    },
+    fromVersion: current,
+    toVersion: legs[legs.length - 1] ?? req.to ?? current,
+    legs,
+    steps: resolved.error ? [] : stepsFor(facts, req, legs, pools, approval, wakes),
+    prechecks,
+    approvalRequired: approval,
+    wouldStart: blocking.length === 0,
+    blocking,
+  };
+}
+
+/** `R-<UTC start to the ms>-<8 hex>`: sorts by creation, a valid Table key. */
+export function newUpgradeRunId(at: Date): string {
+  return `R-${at.toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
+}
+
+export function newUpgradeRun(plan: UpgradePlan, req: UpgradeRequest, now: Date): UpgradeRun {
+  const { dryRun: _dryRun, ...request } = req;
+  const at = now.toISOString();
+  return {
+    id: newUpgradeRunId(now),
+    cluster: plan.cluster,
+    state: 'Planned',
+    request,
+    fromVersion: plan.fromVersion,
+    toVersion: plan.toVersion,
+    legs: plan.legs,
+    steps: plan.steps,
+    prechecks: plan.prechecks,
+    progress: { step: 0, steps: plan.steps.length },
+    requestedBy: req.requestedBy,
+    approvalRequired: plan.approvalRequired,
+    ...(plan.steps.some((s) => s.kind === 'wake') ? { woke: true } : {}),
+    createdAt: at,
+    updatedAt: at,
+  };
+}
