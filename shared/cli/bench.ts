@@ -1,3 +1,4 @@
+import { benchChatops, benchChatopsFuzz, TEAMS_REPLY_LIMIT_MS } from '../bench/chatopsBench';
 import { benchInventory } from '../bench/inventoryBench';
 import { benchPowerTick } from '../bench/powerBench';
 import { benchHttpFuzz, benchUpgradesApi } from '../bench/upgradesApiBench';
@@ -104,5 +105,51 @@ export async function runBench(out: (line: string) => void): Promise<number> {
     ),
   );
   for (const v of fuzz.violations.slice(0, 10)) out(`  violation: ${v}`);
+  out('');
+  out(
+    `ChatOps: reply latency through aks-day2 serve, 50 messages at once (4 rounds), signed as Teams signs them; Teams waits ${TEAMS_REPLY_LIMIT_MS} ms`,
+  );
+  const chat = await benchChatops(50, 4);
+  out(
+    renderTable(
+      ['COMMAND', 'CONCURRENT', 'REPLIES', 'STATUSES', 'P50 MS', 'P99 MS', 'MAX MS', 'TEAMS LIMIT MS'],
+      chat.map((c) => [
+        c.command,
+        String(c.concurrent),
+        String(c.requests),
+        Object.entries(c.byStatus)
+          .map(([s, n]) => `${s}: ${n}`)
+          .join(', '),
+        c.p50Ms.toFixed(1),
+        c.p99Ms.toFixed(1),
+        c.maxMs.toFixed(1),
+        String(TEAMS_REPLY_LIMIT_MS),
+      ]),
+    ),
+  );
+  out('');
+  out(
+    'ChatOps fuzz: generated messages with a valid HMAC (text, mentions, unicode, 100 KB, bad JSON) through aks-day2 serve',
+  );
+  const chatFuzz = await benchChatopsFuzz(10_000);
+  out(
+    renderTable(
+      ['MESSAGES', 'BY KIND', 'ANSWERS BY STATUS', 'VIOLATIONS', 'WALL MS'],
+      [
+        [
+          String(chatFuzz.runs),
+          Object.entries(chatFuzz.byKind)
+            .map(([s, n]) => `${s}: ${n}`)
+            .join(', '),
+          Object.entries(chatFuzz.byStatus)
+            .map(([s, n]) => `${s}: ${n}`)
+            .join(', '),
+          String(chatFuzz.violations.length),
+          chatFuzz.wallMs.toFixed(0),
+        ],
+      ],
+    ),
+  );
+  for (const v of chatFuzz.violations.slice(0, 10)) out(`  violation: ${v}`);
   return 0;
 }

@@ -5,6 +5,7 @@ import { simAdmin } from '../local/simAdmin';
 import { consoleLogger, silentLogger } from '../log';
 import type { TeamsMessage } from '../notify/card';
 import type { AksDay2OpsRow } from '../notify/logRows';
+import { demoChatops } from '../demo/chatopsConversation';
 import { demoNodeImageWave } from '../demo/nodeImageWave';
 import { DEMO_DAY_START, runPowerDemoDay } from '../demo/powerDay';
 import { writeHtmlReport } from '../report/htmlReport';
@@ -19,7 +20,8 @@ const usage = 'usage: aks-day2 demo [--report FILE]';
 /**
  * `npm run demo`: the whole app on the embedded simulated fleet (simulator + Azurite, no Azure) over a
  * simulated day: the inventory, the power schedule (three zones, the prod guard, a snooze), the daily
- * version-support report, a ring-ordered node-image wave with a failure that halts the next ring; then
+ * version-support report, a ring-ordered node-image wave with a failure that halts the next ring, a
+ * ChatOps conversation in the Teams channel (snooze, refused prod stop, dry run, four-eyes approval); then
  * every Teams card and Log Analytics row the simulator received, written to an HTML report.
  */
 export async function runDemo(argv: string[], out: (line: string) => void): Promise<number> {
@@ -52,6 +54,9 @@ export async function runDemo(argv: string[], out: (line: string) => void): Prom
     out('');
     await demoNodeImageWave(deps, sim, out);
 
+    out('');
+    const chat = await demoChatops(deps, ctx.local!, out);
+
     const pending = await deps.notifier.deliverPending();
     const teams = await simAdmin<{ posts: TeamsPost[] }>(sim, 'GET', '/teams');
     const logs = await simAdmin<{ rows: LogRow[] }>(sim, 'GET', '/logs');
@@ -61,6 +66,7 @@ export async function runDemo(argv: string[], out: (line: string) => void): Prom
       runs,
       cards: teams.posts.map((p) => p.body as TeamsMessage),
       rows: logs.rows.map((r) => r.row as AksDay2OpsRow),
+      chat,
     });
     out('');
     out(
