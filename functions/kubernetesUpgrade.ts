@@ -3,7 +3,7 @@ import { depsFor } from '../shared/deps';
 import { timerFunction } from '../shared/host/registry';
 import { runKubernetesUpgrade } from '../shared/upgrades/runKubernetesUpgrade';
 
-/** PRODUCT §4 `kubernetesUpgrade`: hourly, unattended Kubernetes upgrades by `day2-upgrade` policy, ring by ring, inside windows. */
+/** `kubernetesUpgrade` (docs/functions.md, docs/upgrades.md): hourly, unattended Kubernetes upgrades by `day2-upgrade` policy, ring by ring, inside windows. */
 export async function kubernetesUpgrade(_timer: Timer, ctx: InvocationContext): Promise<void> {
   await runKubernetesUpgrade(depsFor(ctx), { actor: 'timer' });
 }

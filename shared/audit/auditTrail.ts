@@ -4,7 +4,7 @@ import { parseClusterId, type ClusterRef } from '../fleet/cluster';
 import { toLogRows } from '../notify/logRows';
 import { newRunId } from '../records/newRunId';
 import type { Actor, JobName, Outcome, RunRecord } from '../records/outcome';
-import { Tables } from '../state/tables';
+import { Tables } from '../storage/tables';
 
 /** One audited call (HTTP API, ChatOps): who did what to which cluster, and how it was answered. */
 export interface AuditEntry {

@@ -6,7 +6,7 @@ import { depsFor } from '../deps';
 import { errorMessage } from '../errors';
 import { boundedPrincipal } from '../http/principal';
 import type { Actor, Outcome } from '../records/outcome';
-import { Tables } from '../state/tables';
+import { Tables } from '../storage/tables';
 import { executeCommand, type Answer, type Sender } from './execute';
 import { GENERAL_USAGE, parseCommand } from './grammar';
 import { ReplayStore } from './replayStore';

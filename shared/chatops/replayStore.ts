@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TransactionAction } from '@azure/data-tables';
-import { isConflict, type Tables } from '../state/tables';
+import { isConflict, type Tables } from '../storage/tables';
 
 const TABLE = 'chatopsactivities';
 /** How long an activity id is remembered (Teams retries within seconds; two days is ample). */

@@ -2,6 +2,7 @@ import { benchChatops, benchChatopsFuzz, TEAMS_REPLY_LIMIT_MS } from '../bench/c
 import { benchInventory } from '../bench/inventoryBench';
 import { benchPowerTick } from '../bench/powerBench';
 import { benchHttpFuzz, benchUpgradesApi } from '../bench/upgradesApiBench';
+import { benchUpgradeWave } from '../bench/upgradeWaveBench';
 import { renderTable } from './table';
 
 /** `npm run bench`: prints the benchmark figures as tables (no assertions: figures to compare). */
@@ -60,6 +61,45 @@ export async function runBench(out: (line: string) => void): Promise<number> {
         'WALL MS',
       ],
       power,
+    ),
+  );
+  out('');
+  out(
+    'Kubernetes upgrades: an unattended patch wave (kubernetesUpgrade + the sweeper every 10 virtual minutes) under ARM throttling',
+  );
+  const w = await benchUpgradeWave(500, 20);
+  out(
+    renderTable(
+      [
+        'CLUSTERS',
+        'SUBSCRIPTIONS',
+        'RUNS',
+        'SUCCEEDED',
+        'FAILED BY THROTTLING',
+        'OTHER FAILURES',
+        'ARM REQUESTS',
+        'READS',
+        'WRITES',
+        '429s',
+        'FLOOR MS (token buckets)',
+        'WALL MS',
+      ],
+      [
+        [
+          String(w.clusters),
+          String(w.subscriptions),
+          String(w.runs),
+          String(w.succeeded),
+          String(w.failedByThrottling),
+          String(w.otherFailures),
+          String(w.armRequests),
+          String(w.reads),
+          String(w.writes),
+          String(w.throttled),
+          w.floorMs.toFixed(0),
+          w.wallMs.toFixed(0),
+        ],
+      ],
     ),
   );
   out('');

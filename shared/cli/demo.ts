@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { createDeps } from '../deps';
+import { demoUpgrades } from '../demo/upgradeDemo';
 import { discoverFleet } from '../fleet/inventory';
 import { simAdmin } from '../local/simAdmin';
 import { consoleLogger, silentLogger } from '../log';
 import type { TeamsMessage } from '../notify/card';
 import type { AksDay2OpsRow } from '../notify/logRows';
 import { demoChatops } from '../demo/chatopsConversation';
+import { demoUpgradeApi } from '../demo/upgradeApiDemo';
 import { demoNodeImageWave } from '../demo/nodeImageWave';
 import { DEMO_DAY_START, runPowerDemoDay } from '../demo/powerDay';
 import { writeHtmlReport } from '../report/htmlReport';
@@ -20,8 +22,10 @@ const usage = 'usage: aks-day2 demo [--report FILE]';
 /**
  * `npm run demo`: the whole app on the embedded simulated fleet (simulator + Azurite, no Azure) over a
  * simulated day: the inventory, the power schedule (three zones, the prod guard, a snooze), the daily
- * version-support report, a ring-ordered node-image wave with a failure that halts the next ring, a
- * ChatOps conversation in the Teams channel (snooze, refused prod stop, dry run, four-eyes approval); then
+ * version-support report, a ring-ordered node-image wave with a failure that halts the next ring,
+ * Kubernetes upgrades (two minors in legs; refusals by a PDB, deprecated API use and quota), an
+ * on-demand upgrade through the HTTP API, a ChatOps conversation in the Teams channel (snooze, refused
+ * prod stop, dry run, four-eyes approval); then
  * every Teams card and Log Analytics row the simulator received, written to an HTML report.
  */
 export async function runDemo(argv: string[], out: (line: string) => void): Promise<number> {
@@ -55,11 +59,19 @@ export async function runDemo(argv: string[], out: (line: string) => void): Prom
     await demoNodeImageWave(deps, sim, out);
 
     out('');
+    const upgrades = await demoUpgrades(ctx.clock.now(), ctx.settings.storageConnectionString, out);
+
+    out('');
+    await demoUpgradeApi(ctx, out);
+
+    out('');
     const chat = await demoChatops(deps, ctx.local!, out);
 
     const pending = await deps.notifier.deliverPending();
     const teams = await simAdmin<{ posts: TeamsPost[] }>(sim, 'GET', '/teams');
     const logs = await simAdmin<{ rows: LogRow[] }>(sim, 'GET', '/logs');
+    teams.posts.push(...upgrades.posts);
+    logs.rows.push(...upgrades.rows);
     const runs = await deps.notifier.runs.list({ limit: 1000 });
     await writeHtmlReport(reportFile, {
       title: 'aks-day2 demo: a simulated day on the demo fleet',

@@ -1,3 +1,4 @@
+import { handledEdgeKey } from '../operations/edgeKey';
 import type { ClusterSnapshot } from '../fleet/cluster';
 import type { Inventory } from '../fleet/inventory';
 import { parseClusterPolicy } from '../policy/tags';
@@ -37,7 +38,7 @@ function nowCell(decisions: PowerDecision[], view: PowerPlanView): string {
       !(
         d.kind === 'skip' &&
         view.now.getTime() - d.edge.getTime() > view.catchupMinutes * 60_000 &&
-        !view.handledEdges.has(`${d.cluster.id.toLowerCase()}|${d.action}`)
+        !view.handledEdges.has(handledEdgeKey(d.cluster.id, d.action))
       ),
   );
   return (

@@ -1,4 +1,4 @@
-import { isNotFound, Tables } from '../state/tables';
+import { isNotFound, Tables } from '../storage/tables';
 
 /** The last error of a command that failed and will be tried again; read when it reaches the poison queue. */
 export interface CommandFailure {

@@ -13,55 +13,46 @@ export type CommandHandler<K extends CommandKind> = (
   envelope: CommandEnvelope,
 ) => Promise<void>;
 
-const unknownRun = (runId: string): Day2Error =>
-  new Day2Error('NotFound', `no upgrade run ${runId}`, { operation: 'upgrade' });
-
 /**
- * A refusal of the engine that another try cannot change (the run ended, is not awaiting approval, four
- * eyes) is permanent: reported once, not retried. A repeat of a message already carried out (queues
- * deliver at least once) is not a refusal: nothing is left to do.
+ * An engine refusal that another try cannot change (the run ended, is not awaiting approval, four
+ * eyes) becomes permanent (`Refused`: reported once, not retried), unless the message is a repeat of
+ * one already carried out by the same person (queues deliver at least once): then nothing is left to do.
  */
-async function permanent(
+async function settleRefusal(
   deps: Deps,
   runId: string,
   err: unknown,
-  alreadyDone: (actor: string | undefined) => boolean,
-  actor: string,
+  alreadyDone: (run: NonNullable<Awaited<ReturnType<typeof getRun>>>) => boolean,
 ): Promise<void> {
-  if (!(err instanceof UpgradeError)) throw err;
-  if (err.kind === 'run-ended' || err.kind === 'not-awaiting-approval' || err.kind === 'four-eyes') {
-    const run = await getRun(deps, runId);
-    if (run && alreadyDone(actor)) return;
-    throw new Day2Error('Refused', err.message, {
-      cluster: run?.cluster.id,
-      operation: 'upgrade',
-      cause: err,
-    });
-  }
-  throw err;
+  if (
+    !(err instanceof UpgradeError) ||
+    !(err.kind === 'run-ended' || err.kind === 'not-awaiting-approval' || err.kind === 'four-eyes')
+  )
+    throw err;
+  const run = await getRun(deps, runId);
+  if (run && alreadyDone(run)) return;
+  throw new Day2Error('Refused', err.message, { cluster: run?.cluster.id, operation: 'upgrade', cause: err });
 }
 
 /** One handler per command kind (the compiler asks for a new kind's handler here). */
 export const COMMAND_HANDLERS: { [K in CommandKind]: CommandHandler<K> } = {
   upgrade: async (deps, c) => {
     const run = await advanceRun(deps, c.runId);
-    if (!run) throw unknownRun(c.runId);
+    if (!run) throw new Day2Error('NotFound', `no upgrade run ${c.runId}`, { operation: 'upgrade' });
     deps.log.info(`commandWorker: run ${run.id} on ${run.cluster.name} is ${run.state}`);
   },
   approve: async (deps, c, env) => {
     try {
       await approveRun(deps, c.runId, env.actor);
     } catch (err) {
-      const run = await getRun(deps, c.runId);
-      await permanent(deps, c.runId, err, (a) => run?.approvedBy === a, env.actor);
+      await settleRefusal(deps, c.runId, err, (run) => run.approvedBy === env.actor);
     }
   },
   cancel: async (deps, c, env) => {
     try {
       await cancelRun(deps, c.runId, env.actor);
     } catch (err) {
-      const run = await getRun(deps, c.runId);
-      await permanent(deps, c.runId, err, (a) => run?.cancelledBy === a, env.actor);
+      await settleRefusal(deps, c.runId, err, (run) => run.cancelledBy === env.actor);
     }
   },
   snooze: async (deps, c, env) => {

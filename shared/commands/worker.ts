@@ -1,7 +1,7 @@
 import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
 import type { ErrorCode } from '../errors';
-import { Tables } from '../state/tables';
+import { Tables } from '../storage/tables';
 import { describeCommand, EnvelopeSchema, type CommandEnvelope } from './command';
 import { CommandFailureStore } from './failureStore';
 import { COMMAND_HANDLERS, type CommandHandler } from './handlers';

@@ -50,6 +50,9 @@ export async function demoChatops(
     queueRetryMs: 0,
   });
   const lines: ChatLine[] = [];
+  // The demo day holds its virtual clock still between steps; AKS and the worker need it to move.
+  const speed = sim.clock.speed;
+  if (speed === 0) sim.clock.setSpeed(60);
   try {
     sim.teamsChannel.url = `${served.url}/api/chatops`;
     out(`ChatOps in the Teams channel at ${sim.clock.now().toISOString()} (18:55 in Paris)`);
@@ -86,6 +89,7 @@ export async function demoChatops(
     }
     await say('Chloé', 'status aks-dev-weu-01');
   } finally {
+    sim.clock.setSpeed(speed);
     sim.teamsChannel.url = undefined;
     await served.close();
   }

@@ -43,7 +43,7 @@ export async function demoNodeImageWave(
         `ring ${ringOf(o)} ${o.cluster.name}/${o.nodePool ?? ''}: ${o.outcome === 'InProgress' ? `upgrade started → ${o.toVersion ?? ''}` : `failed: ${o.reason}`}`,
       );
     }
-    const halted = run.outcomes.find((o) => o.reason.startsWith('halted:'));
+    const halted = run.outcomes.find((o) => o.details?.findingKind === 'halted');
     if (halted) {
       say(`ring ${ringOf(halted)} ${halted.cluster.name}/${halted.nodePool ?? ''}: ${halted.reason}`);
       say('the wave stops here; the card of this run says so');

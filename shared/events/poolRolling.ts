@@ -1,7 +1,7 @@
 import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
 import { parseClusterId, sameId, type ClusterRef } from '../fleet/cluster';
-import { readPoolOperation, type PoolOperationState } from '../operations/settlePool';
+import { operationOutcome, readVerdict, type Verdict } from '../operations/lifecycle';
 import type { OutcomeRecord } from '../records/outcome';
 import type { OperationRecord } from '../state/operationStore';
 import type { AksEvent } from './parse';
@@ -33,19 +33,7 @@ async function operationsFor(deps: Pick<Deps, 'state'>, e: PoolEvent): Promise<O
 }
 
 function finishedOutcome(op: OperationRecord, e: PoolEvent): OutcomeRecord {
-  const at = op.finishedAt ?? e.time;
-  return {
-    action: op.action,
-    outcome: op.status,
-    cluster: op.cluster,
-    nodePool: op.nodePool,
-    ...(op.fromVersion ? { fromVersion: op.fromVersion } : {}),
-    ...(op.toVersion ? { toVersion: op.toVersion } : {}),
-    reason: op.reason ?? op.status,
-    at,
-    durationMs: at.getTime() - op.startedAt.getTime(),
-    details: { ...op.details, operationId: op.id, startedByRun: op.runId, eventId: e.id },
-  };
+  return operationOutcome(op, { at: op.finishedAt ?? e.time, details: { eventId: e.id } });
 }
 
 const isStale = (op: OperationRecord, e: PoolEvent): boolean =>
@@ -72,15 +60,25 @@ export async function handlePoolRolling(deps: Deps, e: PoolEvent): Promise<Outco
     );
     return false;
   });
-  if (ops.length === 0) return notOurs(deps, e);
+  if (ops.length === 0) {
+    const pending = await deps.state.operations.pendingHolder(e.clusterId);
+    if (pending?.nodePool === e.data.nodePoolName) {
+      // Ours, but AKS's answer to its submit is not recorded yet: its holder or, after a crash, the sweeper records it.
+      deps.log.info(
+        `events: ${e.type} for ${where}: operation ${pending.id} is not recorded as accepted yet; its outcome is recorded from ARM`,
+      );
+      return [];
+    }
+    return notOurs(deps, e);
+  }
   const out: OutcomeRecord[] = [];
   for (const op of ops) {
     let status: 'Succeeded' | 'Failed' = e.type === 'NodePoolRollingSucceeded' ? 'Succeeded' : 'Failed';
     let reason = `AKS reported ${e.type} at ${e.time.toISOString()}`;
     if (status === 'Failed') {
-      let s: PoolOperationState;
+      let s: Verdict;
       try {
-        s = await readPoolOperation(deps, op);
+        s = await readVerdict(deps, op);
       } catch (err) {
         const error = toDay2Error(err, {
           cluster: e.clusterName,
@@ -88,11 +86,11 @@ export async function handlePoolRolling(deps: Deps, e: PoolEvent): Promise<Outco
         });
         if (isTransient(error)) throw error; // Event Grid redelivers; nothing recorded yet
         s = {
-          status: 'Failed',
+          status: 'Failed' as const,
           reason: `${reason}; the reason could not be read from ARM: ${error.message}`,
         };
       }
-      if (s.status === 'InProgress') {
+      if (s.status === 'running') {
         // AKS may report a failed attempt while it still rolls the pool: the lock stays, the sweeper records the end.
         deps.log.warn(
           `events: ${where}: AKS reported ${e.type}, but ARM says operation ${op.id} is still in progress (${s.reason}); left in flight, the sweeper records how it ends`,

@@ -1,4 +1,5 @@
 import type { ManagedCluster } from '@azure/arm-containerservice';
+import { isTerminalState } from '../operations/terminal';
 
 /** A cluster as every job sees it: read from one ManagedClusters list call, no per-cluster GET. */
 export interface ClusterRef {
@@ -95,5 +96,5 @@ export function toClusterSnapshot(mc: ManagedCluster): ClusterSnapshot {
 
 /** An operation is running on the cluster (AKS answers 409 to any other change until it ends). */
 export function isBusy(c: Pick<ClusterSnapshot, 'provisioningState'>): boolean {
-  return !['Succeeded', 'Failed', 'Canceled'].includes(c.provisioningState);
+  return !isTerminalState(c.provisioningState);
 }

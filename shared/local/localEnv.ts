@@ -44,6 +44,8 @@ export async function startLocalEnvironment(opts: LocalEnvOptions = {}): Promise
       ),
       DAY2_LOGS_ENDPOINT: sim.logsEndpoint,
       DAY2_LOGS_RULE_ID: LOCAL_DCR_ID,
+      // The simulator's Log Analytics workspace (audit logs for the deprecated-API pre-check).
+      ...(sim.logsWorkspaceIds[0] ? { DAY2_LOGS_WORKSPACE_ID: sim.logsWorkspaceIds[0] } : {}),
       AzureWebJobsStorage: opts.storageConnectionString ?? azurite!.connectionString,
       ...opts.env,
     };

@@ -1,21 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
 import type { Actor, OutcomeRecord } from '../records/outcome';
 import type { Day2Error } from '../errors';
+import {
+  acquire,
+  isTerminalState,
+  release,
+  retryLater,
+  submit,
+  type ObservedState,
+} from '../operations/lifecycle';
 import type { NewOperation } from '../state/operationStore';
 import type { NodeImageOpDetails } from './history';
 import type { NodeImageDecision } from './plan';
 
-const TERMINAL = ['Succeeded', 'Failed', 'Canceled'];
-
 /** Poll interval of the SDK poller if anything ever waits on it (nothing in this job does). */
 export const POLL_INTERVAL_MS = 5_000;
-
-/** AKS will accept the upgrade later: another operation runs (409), or throttling / 5xx outlived the SDK's retries. */
-function retryLater(e: Day2Error): boolean {
-  return e.code === 'Conflict' || e.code === 'Throttled' || e.code === 'AzureUnavailable';
-}
 
 /** Gives the cluster's lock back for an operation that never reached AKS (no record of it stays). */
 async function abandonOperation(
@@ -24,12 +24,12 @@ async function abandonOperation(
   reason: string,
 ): Promise<void> {
   deps.log.info(`node-image: ${op.cluster.name}/${op.nodePool ?? ''} not started: ${reason}`);
-  await deps.state.operations.release(op);
+  await release(deps, op);
 }
 
 /**
- * Applies one `upgrade` decision: takes the cluster's lock (the operation is recorded `Starting`),
- * re-reads the pool from ARM, and submits `agentPools.upgradeNodeImageVersion` without waiting for it
+ * Applies one `upgrade` decision through the operation lifecycle: acquires the cluster's lock, re-reads
+ * the pool from ARM (its own step), and submits `agentPools.upgradeNodeImageVersion` without waiting for it
  * (events and the sweeper record the end). Once AKS accepted it, the operation is recorded in flight with
  * its serialized poller for `restorePoller`. AKS busy, throttling or unavailable: skipped, no record, the
  * next run retries. Any other refusal is recorded Failed (kept in history, so later rings halt).
@@ -57,8 +57,7 @@ export async function applyNodeImageUpgrade(
   });
   if (deps.settings.dryRun) return outcome('Planned', d.reason);
 
-  const op: NewOperation = {
-    id: randomUUID(),
+  const claim = await acquire(deps, {
     runId: ctx.runId,
     job: 'node-image',
     action: 'node-image-upgrade',
@@ -69,11 +68,11 @@ export async function applyNodeImageUpgrade(
     toVersion: d.to,
     startedAt: now,
     details: { ...details },
-  };
-  const claim = await deps.state.operations.start(op);
+  });
   if (!claim) {
     return outcome('Skipped', 'another aks-day2 operation holds the cluster; the next run tries again');
   }
+  const op = claim.op;
   const { resourceGroup, name } = d.cluster;
   const client = deps.azure.aks(d.cluster.subscriptionId);
   const failed = (error: Day2Error): OutcomeRecord => {
@@ -87,8 +86,7 @@ export async function applyNodeImageUpgrade(
       },
     };
   };
-  const later = async (error: Day2Error): Promise<OutcomeRecord> => {
-    await abandonOperation(deps, op, error.message);
+  const later = (error: Day2Error): OutcomeRecord => {
     deps.log.warn(
       `node-image: ${name}/${d.pool}: AKS cannot take it now (${error.code}), waiting for the next run: ${error.message}`,
     );
@@ -98,50 +96,55 @@ export async function applyNodeImageUpgrade(
         : `AKS is ${error.code === 'Throttled' ? 'throttling requests' : 'unavailable'}`;
     return outcome('Skipped', `${why}; the next run tries again: ${error.message}`);
   };
+
+  // The re-read: the pool as ARM shows it now, before anything is asked of AKS.
+  let observed: ObservedState;
   try {
     const pool = await client.agentPools.get(resourceGroup, name, d.pool);
-    const state = pool.provisioningState ?? 'Succeeded';
-    if (!TERMINAL.includes(state)) {
-      await abandonOperation(deps, op, `pool busy (provisioningState ${state})`);
-      return outcome('Skipped', `pool busy: provisioningState ${state}; waiting for the next run`);
-    }
-    if (pool.nodeImageVersion === d.to) {
-      await abandonOperation(deps, op, `pool already runs ${d.to}`);
-      return outcome('Skipped', `pool already runs ${d.to}`);
-    }
+    observed = {
+      provisioningState: pool.provisioningState ?? 'Succeeded',
+      nodeImageVersion: pool.nodeImageVersion,
+    };
   } catch (err) {
     // The re-read failed: nothing was asked of AKS, no record stays.
     const error = toDay2Error(err, { cluster: name, operation: `read pool ${d.pool}` });
-    if (retryLater(error)) return later(error);
     await abandonOperation(deps, op, error.message);
-    return failed(error);
+    return retryLater(error) ? later(error) : failed(error);
   }
-  let serialized: string;
-  try {
-    const poller = client.agentPools.upgradeNodeImageVersion(resourceGroup, name, d.pool, {
-      updateIntervalInMs: POLL_INTERVAL_MS,
-    });
-    await poller.submitted();
-    serialized = await poller.serialize();
-  } catch (err) {
-    const error = toDay2Error(err, { cluster: name, operation: 'node-image upgrade' });
-    if (retryLater(error)) return later(error);
+  if (!isTerminalState(observed.provisioningState)) {
+    await abandonOperation(deps, op, `pool busy (provisioningState ${observed.provisioningState})`);
+    return outcome(
+      'Skipped',
+      `pool busy: provisioningState ${observed.provisioningState}; waiting for the next run`,
+    );
+  }
+  if (observed.nodeImageVersion === d.to) {
+    await abandonOperation(deps, op, `pool already runs ${d.to}`);
+    return outcome('Skipped', `pool already runs ${d.to}`);
+  }
+
+  const r = await submit(deps, claim, {
+    expect: { nodeImageVersion: d.to },
+    during: ['UpgradingNodeImageVersion'],
+    observed,
+    send: () =>
+      client.agentPools.upgradeNodeImageVersion(resourceGroup, name, d.pool, {
+        updateIntervalInMs: POLL_INTERVAL_MS,
+      }),
+  });
+  if (r.state === 'later') {
+    deps.log.info(`node-image: ${name}/${d.pool} not started: ${r.error.message}`);
+    return later(r.error);
+  }
+  if (r.state === 'refused') {
     // AKS refused it (400, 403, ...): recorded Failed and kept in history, so the ring gate halts later rings
     // and the next run does not retry it.
-    await deps.state.operations.fail(claim, error.message, deps.clock.now());
-    const o = failed(error);
+    const o = failed(r.error);
     return { ...o, details: { ...o.details, operationId: op.id } };
   }
-  const recorded = await deps.state.operations.submitted(claim, serialized);
-  if (!recorded) {
-    deps.log.error(
-      `node-image: ${name}/${d.pool}: the upgrade was accepted by AKS, but operation ${op.id} was given up meanwhile (it stayed Starting too long); its end will not be recorded`,
-    );
-  } else {
-    deps.log.info(`node-image: ${name}/${d.pool} upgrading ${d.from} → ${d.to} (ring ${d.ring})`);
-  }
+  deps.log.info(`node-image: ${name}/${d.pool} upgrading ${d.from} → ${d.to} (ring ${d.ring})`);
   return {
     ...outcome('InProgress', `started: ${d.reason}`),
-    details: { ...details, operationId: op.id, ...(recorded ? {} : { untracked: true }) },
+    details: { ...details, operationId: op.id, ...(r.tracked ? {} : { recovered: true }) },
   };
 }

@@ -1,5 +1,5 @@
 import type { FindingStore } from '../state/findingStore';
-import type { NodeImageDecision } from './plan';
+import type { FindingKind, NodeImageDecision } from './plan';
 
 /**
  * Node-image findings (an image to report, a pool left to AKS, a stopped cluster, a halted ring, a failed
@@ -7,22 +7,14 @@ import type { NodeImageDecision } from './plan';
  * finding that disappears is forgotten, so it is told again if it comes back (FindingStore, scope
  * `node-image`).
  */
-export type FindingKind = 'notify' | 'aks-managed' | 'stopped' | 'halted' | 'not-retried' | 'tag';
+export type { FindingKind } from './plan';
 
 export const FINDING_SCOPE = 'node-image';
 
-const SKIP_FINDINGS: Array<[RegExp, FindingKind]> = [
-  [/^left to AKS/, 'aks-managed'],
-  [/^(cluster|pool) is stopped/, 'stopped'],
-  [/^halted:/, 'halted'],
-  [/not retried automatically/, 'not-retried'],
-];
-
-/** The finding a decision is, or undefined when it is routine (waiting for a window, a soak, a busy pool). */
-export function findingKind(d: Pick<NodeImageDecision, 'kind' | 'reason'>): FindingKind | undefined {
-  if (d.kind === 'notify') return 'notify';
-  if (d.kind !== 'skip') return undefined;
-  return SKIP_FINDINGS.find(([re]) => re.test(d.reason))?.[1];
+/** The finding a decision is (its structured `finding`), or undefined when it is routine (waiting for a window, a soak, a busy pool). */
+export function findingKind(d: Pick<NodeImageDecision, 'kind' | 'finding'>): FindingKind | undefined {
+  if (d.kind === 'upgrade') return undefined;
+  return d.finding ?? (d.kind === 'notify' ? 'notify' : undefined);
 }
 
 type Store = Pick<FindingStore, 'reported' | 'add' | 'remove'>;

@@ -1,3 +1,4 @@
+import { isTerminalState } from '../operations/terminal';
 import { isBusy, type ClusterRef, type ClusterSnapshot, type PoolSnapshot } from '../fleet/cluster';
 import { osKey } from './osKey';
 
@@ -63,10 +64,17 @@ export interface NodeImageDecision {
   /** Image family of `to` (see osKey). */
   osKey: string;
   reason: string;
+  /** Set when the decision is a finding to tell once (not routine waiting): what kind of finding it is. */
+  finding?: FindingKind;
 }
 
+/**
+ * Kinds of node-image findings: an image to report, a pool left to AKS, a stopped cluster or pool, a
+ * halted ring, a failed upgrade not retried, a bad tag.
+ */
+export type FindingKind = 'notify' | 'aks-managed' | 'stopped' | 'halted' | 'not-retried' | 'tag';
+
 const AKS_MANAGED_CHANNELS = ['nodeimage', 'securitypatch'];
-const TERMINAL = ['Succeeded', 'Failed', 'Canceled'];
 
 function windowOpen(w: WindowInput, now: Date): { open: boolean; text: string } {
   return 'inWindow' in w
@@ -101,7 +109,7 @@ function latestRecords(history: readonly NodeImageRollout[], image: string): Nod
   return [...byPool.values()];
 }
 
-type GateResult = { ok: true } | { ok: false; reason: string };
+type GateResult = { ok: true } | { ok: false; reason: string; finding?: FindingKind };
 
 function ringGate(
   me: NodeImageClusterInput,
@@ -127,6 +135,7 @@ function ringGate(
   if (failed)
     return {
       ok: false,
+      finding: 'halted',
       reason: `halted: ring ${failed.ring} failed on ${nameOf(failed.clusterId)}/${failed.pool} with image ${image}`,
     };
 
@@ -183,7 +192,7 @@ function ringGate(
 }
 
 function poolBusy(p: PoolSnapshot): boolean {
-  return !TERMINAL.includes(p.provisioningState);
+  return !isTerminalState(p.provisioningState);
 }
 
 /**
@@ -223,12 +232,12 @@ export function planNodeImage(input: NodeImagePlanInput): NodeImageDecision[] {
         ring: policy.ring,
         osKey: osKey(to ?? from),
       };
-      const decide = (kind: NodeImageDecision['kind'], reason: string) =>
-        decisions.push({ ...base, kind, reason });
+      const decide = (kind: NodeImageDecision['kind'], reason: string, finding?: FindingKind) =>
+        decisions.push({ ...base, kind, reason, ...(finding ? { finding } : {}) });
 
       const channel = cluster.nodeOSUpgradeChannel ?? '';
       if (AKS_MANAGED_CHANNELS.includes(channel.toLowerCase())) {
-        decide('skip', `left to AKS: nodeOSUpgradeChannel is ${channel}`);
+        decide('skip', `left to AKS: nodeOSUpgradeChannel is ${channel}`, 'aks-managed');
         continue;
       }
       if (to === undefined) {
@@ -240,19 +249,19 @@ export function planNodeImage(input: NodeImagePlanInput): NodeImageDecision[] {
         continue;
       }
       if (policy.protect) {
-        decide('notify', `day2-protect is set: ${to} is available, reported only`);
+        decide('notify', `day2-protect is set: ${to} is available, reported only`, 'notify');
         continue;
       }
       if (policy.nodeImage === 'notify') {
-        decide('notify', `${to} is available (day2-node-image is notify)`);
+        decide('notify', `${to} is available (day2-node-image is notify)`, 'notify');
         continue;
       }
       if (cluster.powerState === 'Stopped') {
-        decide('skip', 'cluster is stopped');
+        decide('skip', 'cluster is stopped', 'stopped');
         continue;
       }
       if (pool.powerState === 'Stopped') {
-        decide('skip', 'pool is stopped');
+        decide('skip', 'pool is stopped', 'stopped');
         continue;
       }
 
@@ -279,12 +288,13 @@ export function planNodeImage(input: NodeImagePlanInput): NodeImageDecision[] {
         decide(
           'skip',
           `the upgrade to ${to} failed at ${(mine.finishedAt ?? mine.startedAt).toISOString()}; not retried automatically`,
+          'not-retried',
         );
         continue;
       }
       const gate = ringGate(entry, to, osKey(to), input.clusters, history, now, soakHours, firstSeen);
       if (!gate.ok) {
-        decide('skip', gate.reason);
+        decide('skip', gate.reason, gate.finding);
         continue;
       }
       const w = windowOpen(entry.window, now);

@@ -30,7 +30,7 @@ import type { Clock } from '../clock';
 import { Day2Error, errorMessage } from '../errors';
 import type { Logger } from '../log';
 import type { Actor, JobName } from '../records/outcome';
-import { lazyTable, statusOf, type LazyTable } from '../records/tables';
+import { lazyTable, statusOf, type LazyTable } from '../storage/tables';
 import { textFrom, textProperties } from '../records/tableText';
 import {
   DESTINATIONS,

@@ -1,18 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { toDay2Error } from '../azure/azureError';
 import type { Day2Error } from '../errors';
 import { isBusy, toClusterSnapshot, type ClusterSnapshot } from '../fleet/cluster';
 import type { OutcomeRecord } from '../records/outcome';
-import type { NewOperation } from '../state/operationStore';
+import { acquire, release, retryLater, submit } from '../operations/lifecycle';
 import type { PowerDecision } from './plan';
 import { decisionOutcome, JOB, type Tick } from './tick';
 
 const TARGET = { stop: 'Stopped', start: 'Running' } as const;
-
-/** AKS will accept the change later: a 409 (another operation), or throttling / 5xx that outlived the SDK's retries. */
-function retryLater(e: Day2Error): boolean {
-  return e.code === 'Conflict' || e.code === 'Throttled' || e.code === 'AzureUnavailable';
-}
+/** The cluster's provisioningState while AKS stops or starts it. */
+const DURING = { stop: 'Stopping', start: 'Starting' } as const;
 
 async function reread(tick: Tick, d: PowerDecision): Promise<ClusterSnapshot> {
   const { resourceGroup, name, subscriptionId } = d.cluster;
@@ -43,16 +39,6 @@ function precheck(tick: Tick, d: PowerDecision, c: ClusterSnapshot): OutcomeReco
   return undefined;
 }
 
-/** Starts stop/start on AKS: waits for AKS to accept it (not for completion) and returns the serialized poller. */
-async function submit(tick: Tick, d: PowerDecision): Promise<string> {
-  const { resourceGroup, name, subscriptionId } = d.cluster;
-  const clusters = tick.deps.azure.aks(subscriptionId).managedClusters;
-  const poller =
-    d.action === 'stop' ? clusters.stop(resourceGroup, name) : clusters.start(resourceGroup, name);
-  await poller.submitted();
-  return poller.serialize();
-}
-
 function failure(tick: Tick, d: PowerDecision, e: Day2Error): OutcomeRecord {
   const details = {
     errorCode: e.code,
@@ -73,11 +59,12 @@ function failure(tick: Tick, d: PowerDecision, e: Day2Error): OutcomeRecord {
 
 /**
  * Carries out one `act` decision of the plan. Dry run: the cluster is re-read and the outcome is
- * `Planned` (edges go to the dry-run edge store, never the real one). Otherwise: take the cluster's lock
- * (the operation is recorded `Starting`), re-read it, and call AKS; once AKS accepted it the operation is
- * recorded in flight with its serialized poller and a later tick records how it ended. The edge is
- * consumed unless the action is deferred (operation running, 409, throttled or unavailable), so it is
- * retried next tick. Never throws for an Azure failure (it becomes the outcome); storage failures propagate.
+ * `Planned` (edges go to the dry-run edge store, never the real one). Otherwise, through the operation
+ * lifecycle: acquire the cluster's lock, re-read the cluster (its own step), and submit; once AKS
+ * accepted it the operation is in flight with its serialized poller and a later tick records how it
+ * ended. The edge is consumed unless the action is deferred (operation running, 409, throttled or
+ * unavailable), so it is retried next tick. Never throws for an Azure failure (it becomes the outcome);
+ * storage failures propagate.
  */
 export async function applyAction(tick: Tick, d: PowerDecision): Promise<OutcomeRecord> {
   const { deps } = tick;
@@ -106,17 +93,14 @@ export async function applyAction(tick: Tick, d: PowerDecision): Promise<Outcome
     if (o.details?.deferred !== true) await consume();
     return o;
   }
-  const op: NewOperation = {
-    id: randomUUID(),
+  const claim = await acquire(deps, {
     runId: tick.runId,
     job: JOB,
     action: d.action,
     actor: tick.actor,
     cluster: d.cluster,
-    startedAt: deps.clock.now(),
     details: { edge: d.edge.toISOString(), edgeKey: d.edgeKey },
-  };
-  const claim = await deps.state.operations.start(op);
+  });
   if (!claim) {
     return decisionOutcome(
       tick,
@@ -126,48 +110,51 @@ export async function applyAction(tick: Tick, d: PowerDecision): Promise<Outcome
       { deferred: true },
     );
   }
-  let skip: OutcomeRecord | undefined;
-  let error: Day2Error | undefined;
-  let poller: string | undefined;
+  const operationId = claim.op.id;
+
+  // The re-read: the cluster as ARM shows it now, before anything is asked of AKS.
+  let observed: ClusterSnapshot;
   try {
-    skip = precheck(tick, d, await reread(tick, d));
-    if (!skip) poller = await submit(tick, d);
+    observed = await reread(tick, d);
   } catch (err) {
-    error = toDay2Error(err, { cluster: d.cluster.name, operation: d.action });
+    const e = toDay2Error(err, { cluster: d.cluster.name, operation: d.action });
+    const o = failure(tick, d, e);
+    if (o.outcome !== 'Failed') {
+      await release(deps, claim);
+      return o;
+    }
+    await deps.state.operations.fail(claim, e.message, deps.clock.now());
+    await consume();
+    return { ...o, details: { ...o.details, operationId } };
   }
+  const skip = precheck(tick, d, observed);
   if (skip) {
-    await deps.state.operations.release(op);
+    await release(deps, claim);
     if (skip.details?.deferred !== true) await consume();
     return skip;
   }
-  if (error || poller === undefined) {
-    const e =
-      error ??
-      toDay2Error(new Error('AKS returned no operation to follow'), {
-        cluster: d.cluster.name,
-        operation: d.action,
-      });
-    const o = failure(tick, d, e);
-    if (o.outcome === 'Failed') {
-      await deps.state.operations.fail(claim, e.message, deps.clock.now());
-      await consume();
-      return { ...o, details: { ...o.details, operationId: op.id } };
-    }
-    await deps.state.operations.release(op);
-    return o;
+
+  const { resourceGroup, name, subscriptionId } = d.cluster;
+  const clusters = deps.azure.aks(subscriptionId).managedClusters;
+  const r = await submit(deps, claim, {
+    expect: { powerState: TARGET[d.action] },
+    during: [DURING[d.action]],
+    observed: { provisioningState: observed.provisioningState, powerState: observed.powerState },
+    send: () =>
+      d.action === 'stop' ? clusters.stop(resourceGroup, name) : clusters.start(resourceGroup, name),
+  });
+  if (r.state === 'later') return failure(tick, d, r.error);
+  if (r.state === 'refused') {
+    const o = failure(tick, d, r.error);
+    return { ...o, details: { ...o.details, operationId } };
   }
-  const recorded = await deps.state.operations.submitted(claim, poller);
-  await consume();
-  if (!recorded) {
-    deps.log.error(
-      `${JOB}: ${d.action} on ${d.cluster.name} was accepted by AKS, but operation ${op.id} was given up meanwhile (it stayed Starting too long); its end will not be recorded`,
-    );
+  if (!r.tracked) {
     return decisionOutcome(
       tick,
       d,
       'InProgress',
-      `${d.action} accepted by AKS (${d.reason}); its end will not be recorded (the operation record was given up while AKS answered)`,
-      { operationId: op.id, untracked: true },
+      `${d.action} accepted by AKS (${d.reason}); its answer was lost on the way, ARM shows it running; the next tick records how it ends`,
+      { operationId, recovered: true },
     );
   }
   return decisionOutcome(
@@ -175,6 +162,6 @@ export async function applyAction(tick: Tick, d: PowerDecision): Promise<Outcome
     d,
     'InProgress',
     `${d.action} accepted by AKS (${d.reason}); the next tick records how it ends`,
-    { operationId: op.id },
+    { operationId },
   );
 }

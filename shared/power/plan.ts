@@ -7,6 +7,7 @@ import {
   type PolicyDefaults,
   type TagError,
 } from '../policy/tags';
+import { edgeKey, handledEdgeKey } from '../operations/edgeKey';
 import { lastEdgeAtOrBefore, nextEdgeAfter } from './edges';
 import { localDate, localTime, minutesBetween } from './format';
 
@@ -20,7 +21,7 @@ export interface PowerPlanInput {
   catchupMinutes: number;
   /** Cluster id lower-case → snoozed until (keeps it running past stop edges until then). */
   snoozes: ReadonlyMap<string, Date>;
-  /** `${clusterIdLower}|stop` or `|start` → latest edge instant already handled (acted on or consumed). */
+  /** `handledEdgeKey(cluster, action)` → latest edge instant already handled (acted on or consumed). */
   handledEdges: ReadonlyMap<string, Date>;
 }
 
@@ -29,7 +30,7 @@ export type PowerDecision = {
   action: PowerAction;
   /** The cron edge instant; for a stop postponed by a snooze, the instant the snooze ended. */
   edge: Date;
-  /** `${idLower}|${action}|${edge.toISOString()}`: idempotency key of the edge. */
+  /** `edgeKey(cluster, action, edge)`: idempotency key of the edge. */
   edgeKey: string;
   /** act: call AKS; skip: edge consumed, nothing done; defer: edge not consumed, retried next tick. */
   kind: 'act' | 'skip' | 'defer';
@@ -52,8 +53,6 @@ interface Candidate {
 
 /** A stop and a start closer than this are not both carried out (the later wins). */
 const SUPERSEDE_WINDOW_MS = 30 * 60_000;
-
-const handledKey = (idLower: string, action: PowerAction): string => `${idLower}|${action}`;
 
 function refOf(c: ClusterSnapshot): ClusterRef {
   return { id: c.id, name: c.name, subscriptionId: c.subscriptionId, resourceGroup: c.resourceGroup };
@@ -79,7 +78,7 @@ function candidates(c: ClusterSnapshot, p: ClusterPolicy, input: PowerPlanInput)
   const out: Candidate[] = [];
   for (const action of ['stop', 'start'] as const) {
     const edge = last[action];
-    const handled = input.handledEdges.get(handledKey(id, action));
+    const handled = input.handledEdges.get(handledEdgeKey(id, action));
     if (!edge || (handled && edge <= handled)) continue;
     out.push({ action, edge, cronEdge: edge, label: `${action} edge ${localTime(edge, zone, now)}` });
   }
@@ -92,7 +91,7 @@ function candidates(c: ClusterSnapshot, p: ClusterPolicy, input: PowerPlanInput)
   // without a snooze is respected until the next edge as usual.
   const until = input.snoozes.get(id);
   const stopEdge = last.stop;
-  const handledStop = input.handledEdges.get(handledKey(id, 'stop'));
+  const handledStop = input.handledEdges.get(handledEdgeKey(id, 'stop'));
   if (
     until &&
     until <= now &&
@@ -126,7 +125,7 @@ function planCluster(c: ClusterSnapshot, p: ClusterPolicy, input: PowerPlanInput
       cluster,
       action: x.action,
       edge: x.edge,
-      edgeKey: `${id}|${x.action}|${x.edge.toISOString()}`,
+      edgeKey: edgeKey(id, x.action, x.edge),
       kind,
       reason,
     });
@@ -226,7 +225,7 @@ export function handledAfter(
   const next = new Map(previous);
   for (const d of decisions) {
     if (d.kind === 'defer') continue;
-    const key = handledKey(d.cluster.id.toLowerCase(), d.action);
+    const key = handledEdgeKey(d.cluster.id, d.action);
     const prev = next.get(key);
     if (!prev || prev < d.edge) next.set(key, d.edge);
   }

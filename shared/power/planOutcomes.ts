@@ -1,3 +1,4 @@
+import { handledEdgeKey } from '../operations/edgeKey';
 import type { ClusterRef } from '../fleet/cluster';
 import type { OutcomeRecord } from '../records/outcome';
 import { mapLimit } from '../util/mapLimit';
@@ -19,7 +20,7 @@ function isFirstSight(
   return (
     d.kind === 'skip' &&
     tick.now.getTime() - d.edge.getTime() > catchupMinutes * 60_000 &&
-    !handled.has(`${d.cluster.id.toLowerCase()}|${d.action}`)
+    !handled.has(handledEdgeKey(d.cluster.id, d.action))
   );
 }
 

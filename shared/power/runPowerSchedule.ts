@@ -2,7 +2,7 @@ import type { Deps } from '../deps';
 import { errorMessage } from '../errors';
 import { discoverFleet, type Inventory } from '../fleet/inventory';
 import { runJob } from '../records/runJob';
-import { settleOperations } from '../operations/settle';
+import { settleJob } from '../operations/lifecycle';
 import type { Actor, OutcomeRecord, RunRecord } from '../records/outcome';
 import { mapLimit } from '../util/mapLimit';
 import { applyAction } from './applyAction';
@@ -99,8 +99,9 @@ export async function runPowerSchedule(deps: Deps, opts: PowerRunOptions = {}): 
       `${JOB}: run ${run.runId} at ${startedAt.toISOString()}${dryRun ? ' (dry run: nothing is changed)' : ''}${opts.pastDue ? ' (timer past due)' : ''}`,
     );
     try {
-      // settleOperations never throws for one operation; if even the in-flight list cannot be read, the tick still plans.
-      run.outcomes.push(...(await settleOperations(deps, JOB)).outcomes);
+      // Before planning: operations of earlier ticks (and of a crashed tick) settled or recovered from ARM, so
+      // their edges are handled. settleJob never throws for one operation; if even the list cannot be read, the tick still plans.
+      run.outcomes.push(...(await settleJob(deps, JOB)).outcomes);
     } catch (err) {
       deps.log.error(
         `${JOB}: run ${run.runId}: the operations of earlier ticks were not checked (the sweeper retries): ${errorMessage(err)}`,

@@ -16,7 +16,8 @@ import { Day2Error, errorMessage } from '../errors';
 import { parseClusterId, sameId } from '../fleet/cluster';
 import type { OutcomeRecord, RunRecord } from './outcome';
 import { summarizeRun, summaryFromJson, summaryToJson, type RunSummary } from './runSummary';
-import { forEachLimited, lazyTable, statusOf, type LazyTable } from './tables';
+import { lazyTable, statusOf, type LazyTable } from '../storage/tables';
+import { forEachLimited } from '../util/forEachLimited';
 import { textBytes, textEntities } from './tableText';
 
 export interface RunStore {

@@ -1,6 +1,7 @@
 /**
  * Faults on demand (fleet file `faults[]` and the admin API): HTTP statuses and latency for matching
- * ARM requests, N times or at a rate; failures of given long-running operations.
+ * ARM requests, N times or at a rate; answers lost after ARM accepted the request (`dropResponse`);
+ * failures of given long-running operations.
  */
 import { randomUUID } from 'node:crypto';
 import { FaultSchema, type Fault, type FaultInput } from './fleet/schema';
@@ -81,6 +82,15 @@ export class FaultStore {
       )
         ms += f.ms;
     return ms;
+  }
+
+  /**
+   * True when the answer to this request, which ARM processed and accepted (a 2xx: the operation really
+   * started), is to be lost: the connection is cut before the response reaches the client.
+   */
+  dropResponseFor(r: RequestFacts, status: number): boolean {
+    if (status >= 300) return false;
+    return this.faults.some((f) => f.type === 'dropResponse' && this.matches(f, r) && this.fire(f));
   }
 
   httpFaultFor(r: RequestFacts): Extract<Fault, { type: 'httpStatus' }> | undefined {

@@ -161,7 +161,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     return await m.route.handler(sreq);
   }
 
-  async function handleArm(req: IncomingMessage, sreq: SimRequest): Promise<SimResponse> {
+  async function handleArm(
+    req: IncomingMessage,
+    sreq: SimRequest,
+  ): Promise<SimResponse & { drop?: boolean }> {
     const requestId = randomUUID();
     const correlation = String(
       req.headers['x-ms-correlation-request-id'] ?? req.headers['x-ms-client-request-id'] ?? randomUUID(),
@@ -226,6 +229,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
             res = errorResponse(err);
           }
           if (m && m !== 'method') puts.record(operation, m.params, res.status);
+          if (faults.dropResponseFor(facts, res.status)) {
+            counters.status(res.status);
+            return { ...res, drop: true };
+          }
           const after = faults.latencyFor(facts, 'after');
           if (after > 0) await new Promise((r) => setTimeout(r, after).unref());
           counters.status(res.status);
@@ -275,7 +282,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
         sreq.body = parseJson(rawBody);
         send(res, logs.handle(sreq));
       } else {
-        send(res, await handleArm(req, sreq));
+        const answer = await handleArm(req, sreq);
+        // dropResponse fault: ARM accepted the request (the operation runs), the client never hears it.
+        if (answer.drop) req.socket.destroy();
+        else send(res, answer);
       }
     } catch (err) {
       send(res, errorResponse(err));

@@ -1,4 +1,5 @@
-import { getOrUndefined, isConflict, isNotFound, keyOf, Tables } from './tables';
+import { handledEdgeKey } from '../operations/edgeKey';
+import { getOrUndefined, isConflict, isNotFound, keyOf, Tables } from '../storage/tables';
 
 interface EdgeEntity {
   clusterId: string;
@@ -20,12 +21,12 @@ export class EdgeStore {
     private readonly table = 'edges',
   ) {}
 
-  /** Map key: `${clusterIdLower}|${action}` (the plan's `handledEdges` input). */
+  /** Map key: `handledEdgeKey(cluster, action)` (the plan's `handledEdges` input). */
   async all(): Promise<Map<string, Date>> {
     return this.tables.use(this.table, 'read the handled edges', async (t) => {
       const out = new Map<string, Date>();
       for await (const e of t.listEntities<EdgeEntity>())
-        out.set(`${e.clusterId}|${e.action}`, new Date(e.edge));
+        out.set(handledEdgeKey(e.clusterId, e.action), new Date(e.edge));
       return out;
     });
   }

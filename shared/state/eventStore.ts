@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { getOrUndefined, Tables } from './tables';
+import { getOrUndefined, Tables } from '../storage/tables';
 
 /**
  * Event Grid event ids whose handling is done (docs/functions.md: delivery is at-least-once). An id is marked

@@ -1,4 +1,4 @@
-import { keyOf, Tables } from './tables';
+import { keyOf, Tables } from '../storage/tables';
 
 interface FindingEntity {
   clusterId: string;

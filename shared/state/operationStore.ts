@@ -1,7 +1,8 @@
 import type { TableClient } from '@azure/data-tables';
 import type { ClusterRef } from '../fleet/cluster';
 import type { Actor, JobName } from '../records/outcome';
-import { getOrUndefined, isConflict, isNotFound, keyOf, Tables } from './tables';
+import type { OperationIntent } from '../operations/intent';
+import { getOrUndefined, isConflict, isNotFound, keyOf, Tables } from '../storage/tables';
 
 /** An operation aks-day2 started on AKS (stop, start, upgrade, node-image upgrade) and its outcome. */
 export interface OperationRecord {
@@ -23,21 +24,37 @@ export interface OperationRecord {
   details?: Record<string, unknown>;
   /** Finished records: false until the run that reported the outcome marked it (`markReported`). */
   reported?: boolean;
+  /** What was about to be asked of AKS, recorded before the request was sent (`intend`). */
+  intent?: OperationIntent;
+  /** Accepted by AKS but its poller was lost (the submitting process died or its answer never came): found from ARM. */
+  recovered?: boolean;
 }
 
 /** An operation about to be submitted to AKS: what `start` records (status `Starting`, no poller). */
-export type NewOperation = Omit<OperationRecord, 'status' | 'finishedAt' | 'reason' | 'poller' | 'reported'>;
+export type NewOperation = Omit<
+  OperationRecord,
+  'status' | 'finishedAt' | 'reason' | 'poller' | 'reported' | 'intent' | 'recovered'
+>;
 
-/** The cluster's lock taken for `op` and its `Starting` record written; `etag` is that record's. */
+/** Before AKS accepted it: `Starting` (lock taken, nothing sent) or `Submitting` (intent recorded, request may be on its way). */
+export type PendingStage = 'Starting' | 'Submitting';
+
+/** The cluster's lock taken for `op` and its record written; `etag` is that record's, `stage` its status. */
 export interface Claim {
   op: NewOperation;
   etag: string;
+  /** `Starting` when absent. */
+  stage?: PendingStage;
+  intent?: OperationIntent;
 }
+
+/** An operation whose holder has not recorded AKS's answer yet (`pending`). */
+export type PendingOperation = NewOperation & { stage: PendingStage; intent?: OperationIntent };
 
 export type FinishedOperation = OperationRecord & { status: 'Succeeded' | 'Failed'; finishedAt: Date };
 
-/** Stored status: `Starting` is the gap between taking the lock and AKS accepting the operation. */
-type StoredStatus = 'Starting' | OperationRecord['status'];
+/** Stored status: `Starting`/`Submitting` are the gap between taking the lock and AKS accepting the operation. */
+type StoredStatus = PendingStage | OperationRecord['status'];
 
 interface OperationEntity {
   id: string;
@@ -57,6 +74,8 @@ interface OperationEntity {
   details?: string;
   clusterId: string;
   reported?: boolean;
+  intent?: string;
+  recovered?: boolean;
 }
 
 type Keyed<T> = T & { partitionKey: string; rowKey: string };
@@ -77,6 +96,8 @@ const toEntity = (
     reason?: string;
     poller?: string;
     reported?: boolean;
+    intent?: OperationIntent;
+    recovered?: boolean;
   },
   pk = OP,
 ): Keyed<OperationEntity> => ({
@@ -99,6 +120,8 @@ const toEntity = (
   poller: r.poller,
   details: r.details ? JSON.stringify(r.details) : undefined,
   reported: r.reported,
+  intent: r.intent ? JSON.stringify(r.intent) : undefined,
+  recovered: r.recovered,
 });
 
 const fromEntity = (e: OperationEntity): OperationRecord => ({
@@ -118,7 +141,24 @@ const fromEntity = (e: OperationEntity): OperationRecord => ({
   poller: e.poller || undefined,
   details: e.details ? (JSON.parse(e.details) as Record<string, unknown>) : undefined,
   ...(typeof e.reported === 'boolean' ? { reported: e.reported } : {}),
+  ...(e.intent ? { intent: JSON.parse(e.intent) as OperationIntent } : {}),
+  ...(e.recovered ? { recovered: true } : {}),
 });
+
+const PENDING: readonly string[] = ['Starting', 'Submitting'];
+
+const pendingOf = (e: OperationEntity): PendingOperation => {
+  const {
+    status: _s,
+    finishedAt: _f,
+    reason: _r,
+    poller: _p,
+    reported: _rep,
+    recovered: _rec,
+    ...rest
+  } = fromEntity(e);
+  return { ...rest, stage: e.status as PendingStage };
+};
 
 const ignoreGone = (err: unknown): void => {
   if (!isConflict(err) && !isNotFound(err)) throw err;
@@ -169,6 +209,7 @@ export class OperationStore {
       partitionKey: pk,
       rowKey: rk,
       operationId: op.id,
+      takenAt: op.startedAt.toISOString(),
       expiresAt: new Date(op.startedAt.getTime() + lockTtlMs).toISOString(),
     };
     return this.locks(`take the lock of ${op.cluster.name}`, async (locks) => {
@@ -199,7 +240,12 @@ export class OperationStore {
    * is still the one `start` wrote (ETag). Undefined when it is not (a sweeper abandoned it meanwhile).
    */
   async submitted(claim: Claim, poller: string): Promise<OperationRecord | undefined> {
-    const record: OperationRecord = { ...claim.op, status: 'InProgress', poller };
+    const record: OperationRecord = {
+      ...claim.op,
+      status: 'InProgress',
+      poller,
+      ...(claim.intent ? { intent: claim.intent } : {}),
+    };
     return this.ops(`record operation ${claim.op.id} in progress`, async (t) => {
       try {
         await t.updateEntity(toEntity(record), 'Replace', { etag: claim.etag });
@@ -212,9 +258,124 @@ export class OperationStore {
     });
   }
 
+  /**
+   * Records what is about to be asked of AKS, before the request is sent: `Starting` → `Submitting` with
+   * `intent` (ETag-conditional). From here a dead holder's operation is found out from ARM, never assumed.
+   * Undefined when the record changed meanwhile (given up by a recovery).
+   */
+  async intend(claim: Claim, intent: OperationIntent): Promise<Claim | undefined> {
+    const record = toEntity({ ...claim.op, status: 'Submitting', intent });
+    return this.ops(`record the intent of operation ${claim.op.id}`, async (t) => {
+      let etag: string;
+      try {
+        etag = (await t.updateEntity(record, 'Replace', { etag: claim.etag })).etag ?? '';
+      } catch (err) {
+        ignoreGone(err);
+        return undefined;
+      }
+      await t.upsertEntity({ ...record, partitionKey: ACTIVE }, 'Replace');
+      return { op: claim.op, etag, stage: 'Submitting' as const, intent };
+    });
+  }
+
+  /**
+   * Records an operation AKS accepted whose record is no longer the one its claim wrote: given up while
+   * AKS answered (re-created), or found by a recovery (the poller attached). Never reverses an outcome:
+   * a finished record is returned as it is. `poller` absent: accepted, found from ARM (`recovered`).
+   */
+  async adopt(
+    accepted: NewOperation & { intent?: OperationIntent; stage?: PendingStage },
+    poller?: string,
+  ): Promise<OperationRecord> {
+    const { stage: _stage, ...op } = accepted;
+    return this.ops(`record accepted operation ${op.id}`, async (t) => {
+      for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+        const e = await getOrUndefined<OperationEntity>(t, OP, op.id);
+        if (e && FINISHED.includes(e.status)) return fromEntity(e);
+        if (e?.status === 'InProgress' && (e.poller || !poller)) return fromEntity(e);
+        const base = e ? fromEntity(e) : undefined;
+        const record: OperationRecord = {
+          ...op,
+          ...(base?.intent ? { intent: base.intent } : {}),
+          status: 'InProgress',
+          ...(poller ? { poller } : { recovered: true }),
+        };
+        try {
+          if (e) await t.updateEntity(toEntity(record), 'Replace', { etag: e.etag });
+          else await t.createEntity(toEntity(record));
+        } catch (err) {
+          ignoreGone(err);
+          continue; // changed meanwhile: read again
+        }
+        await t.upsertEntity(toEntity(record, ACTIVE), 'Replace');
+        return record;
+      }
+      throw new Error(`operation ${op.id} still contended after ${LOCK_ATTEMPTS} attempts`);
+    });
+  }
+
   async get(id: string): Promise<OperationRecord | undefined> {
     const e = await this.ops(`read operation ${id}`, (t) => getOrUndefined<OperationEntity>(t, OP, id));
-    return e && e.status !== 'Starting' ? fromEntity(e) : undefined;
+    return e && !PENDING.includes(e.status) ? fromEntity(e) : undefined;
+  }
+
+  /** The operation holding the cluster's lock, still before AKS's answer was recorded; undefined otherwise. */
+  async pendingHolder(clusterId: string): Promise<PendingOperation | undefined> {
+    const lock = await this.locks(`read the lock of ${clusterId}`, (l) =>
+      getOrUndefined<{ operationId: string }>(l, 'lock', keyOf(clusterId)),
+    );
+    if (!lock) return undefined;
+    const e = await this.ops(`read operation ${lock.operationId}`, (t) =>
+      getOrUndefined<OperationEntity>(t, OP, lock.operationId),
+    );
+    return e && PENDING.includes(e.status) ? pendingOf(e) : undefined;
+  }
+
+  /**
+   * Frees a lock left behind by a crash: taken before `before` for an operation that has no record
+   * (killed between the lock and the record) or a finished one (killed before the unlock). True when freed.
+   */
+  async breakOrphanLock(clusterId: string, before: Date): Promise<boolean> {
+    const rk = keyOf(clusterId);
+    const lock = await this.locks(`read the lock of ${clusterId}`, (l) =>
+      getOrUndefined<{ operationId: string; takenAt?: string }>(l, 'lock', rk),
+    );
+    if (!lock?.takenAt || new Date(lock.takenAt) >= before) return false;
+    const e = await this.ops(`read operation ${lock.operationId}`, (t) =>
+      getOrUndefined<OperationEntity>(t, OP, lock.operationId),
+    );
+    if (e && !FINISHED.includes(e.status)) return false;
+    return this.locks(`free the orphaned lock of ${clusterId}`, async (l) => {
+      try {
+        await l.deleteEntity('lock', rk, { etag: lock.etag });
+        return true;
+      } catch (err) {
+        ignoreGone(err);
+        return false;
+      }
+    });
+  }
+
+  /** Operations still `Starting` or `Submitting` that started before `before` (their holder is presumed dead). */
+  async pending(before: Date): Promise<PendingOperation[]> {
+    const rows = await this.active(
+      `(status eq 'Starting' or status eq 'Submitting') and startedAt lt '${before.toISOString()}'`,
+      'list operations not yet accepted',
+    );
+    const out: PendingOperation[] = [];
+    for (const row of rows) {
+      // The history row is authoritative: an index row a crash left behind is repaired, not recovered.
+      const e = await this.ops(`read operation ${row.id}`, (t) =>
+        getOrUndefined<OperationEntity>(t, OP, row.id),
+      );
+      if (e && PENDING.includes(e.status)) out.push(pendingOf(e));
+      else if (e)
+        await this.ops(`repair the index row of operation ${row.id}`, (t) =>
+          this.syncIndex(t, toEntity(fromEntity(e))),
+        );
+      else out.push(pendingOf(row)); // killed before the history row was written: released as never sent
+    }
+    return out;
   }
 
   /**
@@ -278,7 +439,7 @@ export class OperationStore {
   }
 
   async history(filter: { job?: JobName; since?: Date } = {}): Promise<OperationRecord[]> {
-    const parts = [`PartitionKey eq '${OP}'`, "status ne 'Starting'"];
+    const parts = [`PartitionKey eq '${OP}'`, "status ne 'Starting'", "status ne 'Submitting'"];
     if (filter.job) parts.push(`job eq '${filter.job}'`);
     if (filter.since) parts.push(`startedAt ge '${filter.since.toISOString()}'`);
     return this.ops('read operation history', async (t) => {
@@ -297,13 +458,14 @@ export class OperationStore {
    * A record AKS accepted (InProgress with a poller) or a finished one is left alone.
    */
   async release(op: Pick<OperationRecord, 'id' | 'cluster'>): Promise<void> {
-    await this.ops(`release operation ${op.id}`, async (t) => {
+    const released = await this.ops(`release operation ${op.id}`, async (t) => {
       const e = await getOrUndefined<OperationEntity>(t, OP, op.id);
-      if (e && !neverSubmitted(e)) return;
+      if (e && !neverSubmitted(e)) return false; // accepted by AKS: its lock stays until its outcome
       if (e) await t.deleteEntity(OP, op.id, { etag: e.etag }).catch(ignoreGone);
       await t.deleteEntity(ACTIVE, op.id).catch(ignoreGone);
+      return true;
     });
-    await this.unlock(op.id, op.cluster.id);
+    if (released) await this.unlock(op.id, op.cluster.id);
   }
 
   /**
@@ -322,7 +484,7 @@ export class OperationStore {
       const e = await this.ops(`read operation ${op.id}`, (t) =>
         getOrUndefined<OperationEntity>(t, OP, op.id),
       );
-      if (e && !neverSubmitted(e)) {
+      if (e && e.status !== 'Starting' && !neverSubmitted(e)) {
         await this.ops(`repair the index row of operation ${op.id}`, (t) =>
           this.syncIndex(t, toEntity(fromEntity(e))),
         );
@@ -396,11 +558,24 @@ export class OperationStore {
 
   /** AKS refused the operation when it was submitted: recorded Failed (kept in history), the lock released. */
   fail(claim: Claim, reason: string, at: Date): Promise<FinishedOperation | undefined> {
-    return this.complete(claim.op.id, 'Starting', 'Failed', reason, at, claim.etag);
+    return this.complete(claim.op.id, claim.stage ?? 'Starting', 'Failed', reason, at, claim.etag);
+  }
+
+  /** A dead holder's operation that AKS accepted and that has ended (found from ARM): its outcome, recorded once. */
+  finishPending(
+    op: PendingOperation,
+    status: 'Succeeded' | 'Failed',
+    reason: string,
+    at: Date,
+  ): Promise<FinishedOperation | undefined> {
+    return this.complete(op.id, op.stage, status, reason, at);
   }
 }
 
-/** `Starting`, or a legacy `InProgress` record without a poller (written before AKS accepted it). */
+/**
+ * Not accepted by AKS as far as the record says: `Starting`, `Submitting` (released only after ARM showed it
+ * was not accepted), or a legacy `InProgress` record without a poller (neither recovered).
+ */
 function neverSubmitted(e: OperationEntity): boolean {
-  return e.status === 'Starting' || (e.status === 'InProgress' && !e.poller);
+  return PENDING.includes(e.status) || (e.status === 'InProgress' && !e.poller && !e.recovered);
 }

@@ -1,4 +1,4 @@
-import { isConflict, isNotFound, keyOf, Tables } from './tables';
+import { isConflict, isNotFound, keyOf, Tables } from '../storage/tables';
 
 interface SnoozeEntity {
   clusterId: string;

@@ -3,7 +3,7 @@ import { EventStore } from './eventStore';
 import { FindingStore } from './findingStore';
 import { OperationStore } from './operationStore';
 import { SnoozeStore } from './snoozeStore';
-import { Tables } from './tables';
+import { Tables } from '../storage/tables';
 import { UpgradeRunStore } from './upgradeRunStore';
 
 /** The app's durable state in Table storage (AzureWebJobsStorage). */

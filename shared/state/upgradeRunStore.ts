@@ -2,7 +2,7 @@ import type { TableClient } from '@azure/data-tables';
 import type { ClusterRef } from '../fleet/cluster';
 import type { RunState, UpgradeRun } from '../upgrades/model';
 import { isTerminalRun } from '../upgrades/model';
-import { getOrUndefined, isConflict, isNotFound, keyOf, type Tables } from './tables';
+import { getOrUndefined, isConflict, isNotFound, keyOf, type Tables } from '../storage/tables';
 
 /** Table `upgraderuns`: partition `run` holds every run by id; partition `active` one row per cluster with a run not yet ended. */
 const RUN = 'run';

@@ -3,14 +3,8 @@ import type { Deps } from '../deps';
 import { newRunId } from '../records/newRunId';
 import type { JobName, OutcomeRecord, RunRecord } from '../records/outcome';
 import { REPORT_GRACE_MS, reportRun } from '../operations/reported';
-import { NEVER_SUBMITTED_MS, settleOperations } from '../operations/settle';
-import { settlePoolOperation } from '../operations/settlePool';
-import type { OperationRecord } from '../state/operationStore';
+import { LEASE_MS, operationOutcome, settleJob } from '../operations/lifecycle';
 import { advanceActiveRuns, isTerminalRun } from '../upgrades/api';
-import { mapLimit } from '../util/mapLimit';
-
-/** Node-image operations checked at most this many at a time. */
-export const SWEEP_CONCURRENCY = 8;
 
 export interface SweepResult {
   /** Everything this sweep recorded or reported again, all jobs together (what the CLI prints); not itself reported. */
@@ -23,64 +17,20 @@ export interface SweepResult {
 
 type Swept = OutcomeRecord & { job: JobName };
 
-function outcomeOf(op: OperationRecord, at: Date, note: string): Swept {
-  return {
-    job: op.job,
-    action: op.action,
-    outcome: op.status,
-    cluster: op.cluster,
-    ...(op.nodePool ? { nodePool: op.nodePool } : {}),
-    ...(op.fromVersion ? { fromVersion: op.fromVersion } : {}),
-    ...(op.toVersion ? { toVersion: op.toVersion } : {}),
-    reason: `${op.reason ?? op.status} (${note})`,
-    at,
-    durationMs: (op.finishedAt ?? at).getTime() - op.startedAt.getTime(),
-    details: { ...op.details, operationId: op.id, startedByRun: op.runId, job: op.job },
-  };
-}
+const NOTES: Partial<Record<JobName, string>> = {
+  'node-image': 'recorded by the sweeper: no event had recorded it',
+};
 
-/** Releases operations left `Starting` by a crash between the lock and the submit (never an outcome). */
-async function abandonNeverSubmitted(deps: Deps, now: Date): Promise<void> {
-  try {
-    for (const op of await deps.state.operations.abandonStale(new Date(now.getTime() - NEVER_SUBMITTED_MS))) {
-      deps.log.warn(
-        `sweep: ${op.job} ${op.action} on ${op.cluster.name}${op.nodePool ? `/${op.nodePool}` : ''} (operation ${op.id}) was never submitted to AKS; its lock is released, no outcome recorded`,
-      );
-    }
-  } catch (err) {
-    deps.log.error(
-      `sweep: could not release operations never submitted: ${toDay2Error(err, { operation: 'release operations never submitted' }).message}`,
-    );
-  }
-}
-
-/** Node-image operations, one by one (`settlePoolOperation`). */
-async function settleNodeImage(
-  deps: Deps,
-  ops: OperationRecord[],
-): Promise<{ outcomes: Swept[]; running: number }> {
-  const settled = await mapLimit(ops, SWEEP_CONCURRENCY, async (op) => {
-    try {
-      return await settlePoolOperation(deps, op);
-    } catch (err) {
-      // Stays in flight: the next sweep (a minute later) reads it again.
-      const error = toDay2Error(err, { cluster: op.cluster.name, operation: `check ${op.action}` });
-      deps.log.error(
-        `sweep: ${op.cluster.name}/${op.nodePool ?? ''} (operation ${op.id}) still counted in flight; could not check it: ${error.message}`,
-      );
-      return { state: 'running' as const, reason: error.message };
-    }
+/** A job's operations: those whose holder died recovered from ARM, those in flight settled (`settleJob`). */
+async function sweepJob(deps: Deps, job: JobName): Promise<{ outcomes: Swept[]; running: number }> {
+  const r = await settleJob(deps, job, {
+    logPrefix: `sweep: ${job}`,
+    note: NOTES[job] ?? 'recorded by the sweeper',
   });
-  const outcomes: Swept[] = [];
-  let running = 0;
-  for (const s of settled) {
-    if (s.state === 'running') running++;
-    if (s.state === 'finished')
-      outcomes.push(
-        outcomeOf(s.record, deps.clock.now(), 'recorded by the sweeper: no event had recorded it'),
-      );
-  }
-  return { outcomes, running };
+  return {
+    outcomes: r.outcomes.map((o) => ({ ...o, job, details: { ...o.details, job } })),
+    running: r.running.length,
+  };
 }
 
 /** Carries every upgrade run that has not ended forward (each reports itself); returns how many still run. */
@@ -100,9 +50,14 @@ async function advanceUpgradeRuns(deps: Deps): Promise<number> {
 async function unreported(deps: Deps, now: Date): Promise<Swept[]> {
   try {
     const ops = await deps.state.operations.unreported(new Date(now.getTime() - REPORT_GRACE_MS));
-    return ops.map((op) =>
-      outcomeOf(op, op.finishedAt, 'reported by the sweeper: the run that recorded it did not report it'),
-    );
+    return ops.map((op) => ({
+      ...operationOutcome(op, {
+        at: op.finishedAt,
+        note: 'reported by the sweeper: the run that recorded it did not report it',
+        details: { job: op.job },
+      }),
+      job: op.job,
+    }));
   } catch (err) {
     deps.log.error(
       `sweep: could not read unreported outcomes: ${toDay2Error(err, { operation: 'read unreported outcomes' }).message}`,
@@ -112,39 +67,38 @@ async function unreported(deps: Deps, now: Date): Promise<Swept[]> {
 }
 
 /**
- * The `upgradeSweeper` job (docs/functions.md): every operation any job left in flight is read from ARM, and
- * the ones that ended are recorded once, so a lost Event Grid event never leaves a run hanging.
- * Node-image operations are settled here one by one (`settlePoolOperation`); every other job's
- * operations (stop/start, upgrades) through the shared `settleOperations(deps, job)`. It also releases
- * operations never submitted to AKS, and reports outcomes recorded earlier that no run reported. Each
- * outcome is reported under its own job (one run per job, actor `timer`), so `AksDay2Ops_CL` by `Job`
- * finds a stop's outcome under `power-schedule`. Nothing is reported when nothing was recorded.
+ * The `upgradeSweeper` job (docs/functions.md): every operation any job left in flight is read from ARM and the ones that
+ * ended are recorded once, so a lost Event Grid event never leaves a run hanging; operations whose
+ * holder died before recording AKS's answer are recovered from ARM (`settleJob` of the operation
+ * lifecycle, per job). It also reports outcomes recorded earlier that no run reported. Each outcome is
+ * reported under its own job (one run per job, actor `timer`), so `AksDay2Ops_CL` by `Job` finds a
+ * stop's outcome under `power-schedule`. Nothing is reported when nothing was recorded.
  */
 export async function runSweep(deps: Deps): Promise<SweepResult> {
   const startedAt = deps.clock.now();
-  await abandonNeverSubmitted(deps, startedAt);
-  const inFlight = await deps.state.operations.inFlight();
-  const nodeImage = await settleNodeImage(
-    deps,
-    inFlight.filter((o) => o.job === 'node-image'),
-  );
-  const outcomes: Swept[] = [...nodeImage.outcomes];
-  let stillRunning = nodeImage.running;
-  // Upgrade runs settle their own steps (advanceActiveRuns below); every other job's operations here.
-  const otherJobs = [
-    ...new Set(inFlight.filter((o) => o.job !== 'node-image' && o.job !== 'upgrade').map((o) => o.job)),
-  ].sort();
-  for (const job of otherJobs) {
-    const r = await settleOperations(deps, job);
-    stillRunning += r.running.length;
-    outcomes.push(
-      ...r.outcomes.map((o) => ({
-        ...o,
-        job,
-        reason: `${o.reason} (recorded by the sweeper)`,
-        details: { ...o.details, job },
-      })),
-    );
+  const [inFlight, pending] = await Promise.all([
+    deps.state.operations.inFlight(),
+    deps.state.operations.pending(new Date(startedAt.getTime() - LEASE_MS)).catch((err: unknown) => {
+      deps.log.error(
+        `sweep: could not list operations not yet accepted: ${toDay2Error(err, { operation: 'list pending operations' }).message}`,
+      );
+      return [];
+    }),
+  ]);
+  const outcomes: Swept[] = [];
+  let stillRunning = 0;
+  // Upgrade runs settle their own steps (advanceUpgradeRuns below); every other job's operations here.
+  const jobs = [...new Set([...inFlight, ...pending].map((o) => o.job))].filter((j) => j !== 'upgrade');
+  for (const job of jobs.sort()) {
+    try {
+      const r = await sweepJob(deps, job);
+      outcomes.push(...r.outcomes);
+      stillRunning += r.running;
+    } catch (err) {
+      deps.log.error(
+        `sweep: ${job}: its operations were not checked (next sweep retries): ${toDay2Error(err, { operation: 'sweep' }).message}`,
+      );
+    }
   }
   stillRunning += await advanceUpgradeRuns(deps);
   outcomes.push(...(await unreported(deps, startedAt)));

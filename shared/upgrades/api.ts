@@ -6,12 +6,14 @@ import type { Deps } from '../deps';
 import type { Actor } from '../records/outcome';
 import { advance } from './engine';
 import { UpgradeError } from './errors';
+import { toDay2Error } from '../azure/azureError';
 import { Day2Error } from '../errors';
+import { mapLimit } from '../util/mapLimit';
 import { gatherFacts, type UpgradeFacts } from './facts';
 import type { RunState, UpgradePlan, UpgradeRequest, UpgradeRun } from './model';
 import { isTerminalRun } from './model';
 import { newUpgradeRun, planUpgrade } from './plan';
-import { reportRunEvent } from './report';
+import { reportRefusal, reportRunEvent } from './report';
 
 export type {
   ForceSpec,
@@ -58,7 +60,16 @@ export async function requestUpgrade(deps: Deps, req: UpgradeRequest): Promise<R
   }
   const plan = planUpgrade(facts, req, deps.settings);
   if (req.dryRun) return { dryRun: true, plan };
+  if (facts.otherRun) {
+    throw new UpgradeError(
+      'run-in-flight',
+      `${facts.cluster.name} already has upgrade run ${facts.otherRun.id} (${facts.otherRun.state})`,
+      { cluster: facts.cluster.id, runId: facts.otherRun.id },
+    );
+  }
   if (!plan.wouldStart) {
+    // Unattended refusals are the timer run's outcomes; a person's refused request is reported at once.
+    if (!req.unattended) await reportRefusal(deps, plan, req.requestedBy);
     throw new UpgradeError(
       'prechecks-failed',
       `upgrade of ${facts.cluster.name} refused: ${plan.blocking.map((c) => `${c.check}: ${c.summary}${c.overridable ? ' (force overrides)' : ''}`).join('; ')}`,
@@ -176,13 +187,22 @@ export async function advanceRun(deps: Deps, id: string): Promise<UpgradeRun | u
 
 /** Advances every run that has not ended (the sweeper and the timer call this). */
 export async function advanceActiveRuns(deps: Deps): Promise<UpgradeRun[]> {
-  const out: UpgradeRun[] = [];
-  for (const run of await deps.state.upgradeRuns.active()) {
-    const r = await advance(deps, run);
-    if (r) out.push(r);
-  }
-  return out;
+  const runs = await deps.state.upgradeRuns.active();
+  const advanced = await mapLimit(runs, ADVANCE_CONCURRENCY, async (run) => {
+    try {
+      return await advance(deps, run);
+    } catch (err) {
+      // One run that cannot be advanced now (storage) never holds the others up; the next pass retries it.
+      const e = toDay2Error(err, { cluster: run.cluster.name, operation: `advance upgrade run ${run.id}` });
+      deps.log.error(`upgrade: run ${run.id} not advanced: ${e.message}`);
+      return run;
+    }
+  });
+  return advanced.filter((r): r is UpgradeRun => r !== undefined);
 }
+
+/** Runs advanced at most this many at a time (each a few ARM reads; ARM throttles per subscription). */
+export const ADVANCE_CONCURRENCY = 32;
 
 function validateRequest(req: UpgradeRequest): void {
   const bad = (field: string, why: string): never => {

@@ -9,11 +9,22 @@ import { choosePools, legPreChecks } from './plan';
 import { blockingChecks } from './prechecks';
 import { reportRunEvent } from './report';
 import {
+  acquire,
+  LEASE_MS,
+  recoverPending,
+  release,
+  settle,
+  type ObservedState,
+  type SubmitOptions,
+  submit,
+} from '../operations/lifecycle';
+import {
   isOperationStep,
-  pollOperation,
   readStepResource,
   sendStep,
+  percentComplete,
   stepOperation,
+  type OperationStepKind,
   type StepResource,
   type StepVerdict,
 } from './stepOperation';
@@ -31,7 +42,8 @@ export type CrashPoint =
   | 'step-ended'; // the step's end is stored in the run; the next step not started
 
 export interface EngineHooks {
-  at?(point: CrashPoint, step: UpgradeStep): void;
+  /** Called at each point; a test makes the process "die" there by never resolving. */
+  at?(point: CrashPoint, step: UpgradeStep): void | Promise<void>;
 }
 
 let hooks: EngineHooks = {};
@@ -59,9 +71,8 @@ type Outcome = { next: 'continue'; run: UpgradeRun } | { next: 'wait'; run: Upgr
 
 const MAX_STEPS_PER_ADVANCE = 64;
 
-function retryLater(e: Day2Error): boolean {
-  return e.code === 'Conflict' || e.code === 'Throttled' || e.code === 'AzureUnavailable';
-}
+const retryLater = (e: Day2Error): boolean =>
+  e.code === 'Conflict' || e.code === 'Throttled' || e.code === 'AzureUnavailable';
 
 const nowIso = (deps: Pick<Deps, 'clock'>) => deps.clock.now().toISOString();
 
@@ -126,10 +137,7 @@ export async function advance(deps: Deps, start: UpgradeRun): Promise<UpgradeRun
         progress: { step: run.steps.length, steps: run.steps.length },
       });
       if (!saved) return undefined;
-      deps.log.info(
-        `upgrade: run ${run.id} on ${run.cluster.name} ended ${final}${run.reason ? `: ${run.reason}` : ''}`,
-      );
-      await reportRunEvent(deps, saved, 'ended');
+      await ended(deps, saved);
       return saved;
     }
     const step = run.steps[i]!;
@@ -138,6 +146,7 @@ export async function advance(deps: Deps, start: UpgradeRun): Promise<UpgradeRun
         ending(run, 'cancelled', `cancelled by ${run.cancelledBy}`, nowIso(deps)),
       );
       if (!saved) return undefined;
+      if (isTerminalRun(saved.state)) await ended(deps, saved);
       run = saved;
       continue;
     }
@@ -146,10 +155,12 @@ export async function advance(deps: Deps, start: UpgradeRun): Promise<UpgradeRun
       out = await carryOut(deps, run, i);
     } catch (err) {
       const e = toDay2Error(err, { cluster: run.cluster.name, operation: `upgrade step ${step.kind}` });
-      if (e.code === 'StorageFailed' || retryLater(e) || e.code === 'Internal') throw e;
-      deps.log.error(
-        `upgrade: run ${run.id}: step ${step.kind}${step.pool ? ` ${step.pool}` : ''} could not be carried out now: ${e.message}`,
-      );
+      if (e.code === 'StorageFailed' || e.code === 'Internal') throw e;
+      // AKS busy, throttling or unavailable beyond the SDK's retries, or ARM refused a read: the step
+      // waits; the next advance (sweeper, event) tries again.
+      const line = `upgrade: run ${run.id}: step ${step.kind}${step.pool ? ` ${step.pool}` : ''} could not be carried out now: ${e.message}`;
+      if (retryLater(e)) deps.log.warn(line);
+      else deps.log.error(line);
       return run;
     }
     if (out.next === 'wait') {
@@ -158,10 +169,19 @@ export async function advance(deps: Deps, start: UpgradeRun): Promise<UpgradeRun
     }
     const saved = await deps.state.upgradeRuns.save({ ...out.run, updatedAt: nowIso(deps) });
     if (!saved) return undefined;
-    hooks.at?.('step-ended', saved.steps[i]!);
+    if (isTerminalRun(saved.state)) await ended(deps, saved);
+    await hooks.at?.('step-ended', saved.steps[i]!);
     run = saved;
   }
   return run;
+}
+
+/** The run ended (stored): logged and reported once, by the advancer whose save ended it. */
+async function ended(deps: Deps, run: UpgradeRun): Promise<void> {
+  const line = `upgrade: run ${run.id} on ${run.cluster.name} ended ${run.state}${run.reason ? `: ${run.reason}` : ''}`;
+  if (run.state === 'Succeeded' || run.state === 'Cancelled') deps.log.info(line);
+  else deps.log.error(line);
+  await reportRunEvent(deps, run, 'ended');
 }
 
 function setState(run: UpgradeRun, i: number): UpgradeRun {
@@ -344,99 +364,162 @@ async function operationStep(deps: Deps, run: UpgradeRun, i: number): Promise<Ou
     });
     const saved = await deps.state.upgradeRuns.save(setState(claimed, i));
     if (!saved) return { next: 'wait', run, dirty: false };
-    hooks.at?.('step-claimed', saved.steps[i]!);
-    return submitOrSettle(deps, saved, i);
+    await hooks.at?.('step-claimed', saved.steps[i]!);
+    return submitOrSettle(deps, saved, i, r);
   }
   return submitOrSettle(deps, run, i);
 }
 
-async function submitOrSettle(deps: Deps, run: UpgradeRun, i: number): Promise<Outcome> {
+/** `claimedAfter`: the resource as read just before the step was claimed now (nothing recorded for it yet). */
+async function submitOrSettle(
+  deps: Deps,
+  run: UpgradeRun,
+  i: number,
+  claimedAfter?: StepResource,
+): Promise<Outcome> {
   const step = run.steps[i]!;
   const id = step.operationId!;
-  const op = await deps.state.operations.get(id);
+  const ops = deps.state.operations;
+  if (claimedAfter) return send(deps, run, i, claimedAfter);
+  const op = await ops.get(id);
   if (op && (op.status === 'Succeeded' || op.status === 'Failed')) {
     // The run reports its steps itself (when it ends): the sweeper need not report this one.
-    await deps.state.operations.markReported([id]);
-    return concluded(deps, run, i, {
-      state: op.status,
-      reason: op.reason ?? op.status,
-      ...(typeof op.details?.azureCode === 'string' ? { azureCode: op.details.azureCode } : {}),
-    });
+    await ops.markReported([id]);
+    return concluded(deps, run, i, { state: op.status, reason: op.reason ?? op.status });
   }
   if (op?.status === 'InProgress') {
-    const v = (await pollOperation(deps, op)) ?? fromResource(await readStepResource(deps, run, step));
-    if (v.state === 'running') return { next: 'wait', run, dirty: false };
-    const finished = await deps.state.operations.finish(op.id, v.state, v.reason, deps.clock.now());
-    await deps.state.operations.markReported([id]);
-    if (!finished) {
-      // Recorded meanwhile (an event, the sweeper): what was recorded first stands.
-      const again = await deps.state.operations.get(op.id);
-      if (again && again.status !== 'InProgress')
-        return concluded(deps, run, i, { state: again.status, reason: again.reason ?? again.status });
-    }
-    return concluded(deps, run, i, v);
+    const r = await settle(deps, op);
+    if (r.state === 'running') return progressOf(deps, run, i, op.poller);
+    const rec = r.state === 'finished' ? r.record : await ops.get(id);
+    if (!rec || rec.status === 'InProgress') return { next: 'wait', run, dirty: false };
+    await ops.markReported([id]);
+    return concluded(deps, run, i, { state: rec.status, reason: rec.reason ?? rec.status });
   }
-  // No operation recorded as accepted: AKS may still have it (the answer was lost, or the process died
-  // before storing the poller). ARM decides; only a request ARM shows it never got is sent.
-  const r = await readStepResource(deps, run, step);
+  // Not recorded as accepted. Our own request still pending (its holder may be sending it right now, or
+  // died): after its lease its fate is found from ARM; before, it is waited for.
+  const holder = await ops.pendingHolder(run.cluster.id);
+  if (holder?.id === id) {
+    if (holder.startedAt.getTime() > deps.clock.now().getTime() - LEASE_MS)
+      return { next: 'wait', run, dirty: false };
+    const rec = await recoverPending(deps, holder, 'upgrade:');
+    if (rec.state === 'finished') {
+      await ops.markReported([id]);
+      return concluded(deps, run, i, { state: rec.op.status, reason: rec.op.reason ?? rec.op.status });
+    }
+    if (rec.state !== 'released') return { next: 'wait', run, dirty: false };
+  }
+  // ARM decides whether AKS has the change already (an answer never recorded): then it is followed
+  // from the resource, never sent again.
+  return send(deps, run, i, await readStepResource(deps, run, step));
+}
+
+/** Takes the lock, reads the resource again, and sends the step's request unless ARM shows AKS has it. */
+async function send(deps: Deps, run: UpgradeRun, i: number, r: StepResource): Promise<Outcome> {
+  const step = run.steps[i]!;
+  const id = step.operationId!;
+  const ops = deps.state.operations;
   if (r.asked) return adoptFromResource(run, i, r, deps);
   if (!r.atRest) return { next: 'wait', run, dirty: false };
-  const claim = await deps.state.operations.start(stepOperation(run, step, id, deps.clock.now()));
+  const claim = await acquire(deps, stepOperation(run, step, id, deps.clock.now()));
   if (!claim) {
     deps.log.info(
       `upgrade: run ${run.id}: ${run.cluster.name} is held by another aks-day2 operation; step ${step.kind} waits`,
     );
     return { next: 'wait', run, dirty: false };
   }
-  hooks.at?.('lock-taken', step);
+  await hooks.at?.('lock-taken', step);
   let fresh: StepResource;
   try {
     fresh = await readStepResource(deps, run, step);
   } catch (err) {
-    await deps.state.operations.release(claim.op);
+    await release(deps, claim);
     throw err;
   }
   if (fresh.asked || !fresh.atRest) {
-    await deps.state.operations.release(claim.op);
+    await release(deps, claim);
     return fresh.asked ? adoptFromResource(run, i, fresh, deps) : { next: 'wait', run, dirty: false };
   }
-  let serialized: string;
-  try {
-    const poller = sendStep(deps, run, step, fresh);
-    await poller.submitted();
-    hooks.at?.('request-accepted', step);
-    serialized = await poller.serialize();
-  } catch (err) {
-    if (isCrash(err)) throw err;
-    const e = toDay2Error(err, {
-      cluster: run.cluster.name,
-      operation: step.kind === 'pool' ? 'pool upgrade' : 'upgrade',
-    });
-    if (retryLater(e)) {
-      // AKS may have taken it after all (a lost answer): ARM says on the next pass.
-      await deps.state.operations.release(claim.op);
-      deps.log.warn(
-        `upgrade: run ${run.id}: ${step.kind}${step.pool ? ` ${step.pool}` : ''} not accepted now (${e.code}): ${e.message}`,
-      );
-      return { next: 'wait', run, dirty: false };
-    }
-    await deps.state.operations.fail(claim, e.message, deps.clock.now());
+  const res = await submit(deps, claim, {
+    ...EXPECT[step.kind as OperationStepKind](step),
+    observed: observedOf(fresh),
+    send: () => {
+      const p = sendStep(deps, run, step, fresh);
+      return {
+        submitted: async () => {
+          await p.submitted();
+          await hooks.at?.('request-accepted', step);
+        },
+        serialize: () => p.serialize(),
+      };
+    },
+  });
+  if (res.state === 'later') {
+    deps.log.warn(
+      `upgrade: run ${run.id}: ${step.kind}${step.pool ? ` ${step.pool}` : ''} not accepted now (${res.error.code}): ${res.error.message}`,
+    );
+    return { next: 'wait', run, dirty: false };
+  }
+  if (res.state === 'refused') {
+    await ops.markReported([id]);
     return concluded(deps, run, i, {
       state: 'Failed',
-      reason: e.message,
-      ...(e.azureCode ? { azureCode: e.azureCode } : {}),
+      reason: res.error.message,
+      ...(res.error.azureCode ? { azureCode: res.error.azureCode } : {}),
     });
   }
-  const recorded = await deps.state.operations.submitted(claim, serialized);
-  hooks.at?.('poller-stored', step);
+  await hooks.at?.('poller-stored', step);
   deps.log.info(
-    `upgrade: run ${run.id}: ${run.cluster.name} ${step.kind}${step.pool ? ` ${step.pool}` : ''}${step.toVersion ? ` → ${step.toVersion}` : ''} accepted by AKS${recorded ? '' : ' (its record was given up meanwhile; settled from ARM)'}`,
+    `upgrade: run ${run.id}: ${run.cluster.name} ${step.kind}${step.pool ? ` ${step.pool}` : ''}${step.toVersion ? ` → ${step.toVersion}` : ''} accepted by AKS${res.tracked ? '' : ' (its answer was lost; followed from ARM)'}`,
   );
   return { next: 'wait', run, dirty: false };
 }
 
-function isCrash(err: unknown): boolean {
-  return err instanceof Error && err.name === 'SimulatedCrash';
+/** What ARM shows once a step took effect, and the provisioningStates it shows while it runs. */
+const EXPECT: Record<OperationStepKind, (s: UpgradeStep) => Pick<SubmitOptions, 'expect' | 'during'>> = {
+  wake: () => ({ expect: { powerState: 'Running' }, during: ['Starting'] }),
+  sleep: () => ({ expect: { powerState: 'Stopped' }, during: ['Stopping'] }),
+  'control-plane': (s) => ({ expect: { kubernetesVersion: s.toVersion }, during: ['Upgrading', 'Updating'] }),
+  pool: (s) => ({ expect: { kubernetesVersion: s.toVersion }, during: ['Upgrading'] }),
+  'node-image': () => ({ during: ['UpgradingNodeImageVersion'] }),
+};
+
+function observedOf(r: StepResource): ObservedState {
+  if (r.pool)
+    return {
+      provisioningState: r.pool.provisioningState ?? 'Succeeded',
+      ...(r.pool.powerState?.code ? { powerState: r.pool.powerState.code } : {}),
+      ...(r.pool.nodeImageVersion ? { nodeImageVersion: r.pool.nodeImageVersion } : {}),
+      ...(r.pool.currentOrchestratorVersion ? { kubernetesVersion: r.pool.currentOrchestratorVersion } : {}),
+    };
+  return {
+    provisioningState: r.cluster.provisioningState ?? 'Succeeded',
+    ...(r.cluster.powerState?.code ? { powerState: r.cluster.powerState.code } : {}),
+    ...(r.cluster.currentKubernetesVersion ? { kubernetesVersion: r.cluster.currentKubernetesVersion } : {}),
+  };
+}
+
+/** A pool step still rolling: nodes done / total from AKS's percentComplete, stored when it moved. */
+async function progressOf(
+  deps: Deps,
+  run: UpgradeRun,
+  i: number,
+  poller: string | undefined,
+): Promise<Outcome> {
+  const step = run.steps[i]!;
+  const total = step.progress?.nodesTotal;
+  if ((step.kind !== 'pool' && step.kind !== 'node-image') || total === undefined)
+    return { next: 'wait', run, dirty: false };
+  let pct: number | undefined;
+  try {
+    pct = await percentComplete(deps.azure.aks(run.cluster.subscriptionId), poller);
+  } catch {
+    pct = undefined; // progress is a nicety: an unreadable status never holds the run up
+  }
+  if (pct === undefined) return { next: 'wait', run, dirty: false };
+  const nodesDone = Math.min(total, Math.floor((pct / 100) * total));
+  if (nodesDone === step.progress?.nodesDone) return { next: 'wait', run, dirty: false };
+  const moved = setState(withStep(run, i, { progress: { nodesDone, nodesTotal: total } }), i);
+  return { next: 'wait', run: { ...moved, updatedAt: nowIso(deps) }, dirty: true };
 }
 
 function fromResource(r: StepResource): StepVerdict {

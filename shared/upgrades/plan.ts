@@ -112,7 +112,7 @@ export function legPreChecks(
   pools: Array<{ pool: AgentPool; surge: PoolSurge }>,
   wakes: boolean,
 ): PreCheckResult[] {
-  return runPreChecks(
+  const results = runPreChecks(
     {
       facts,
       request: req,
@@ -124,6 +124,20 @@ export function legPreChecks(
       wakes,
     },
     req.force,
+  );
+  if (!req.nodeImageOnly) return results;
+  // Node images only: the Kubernetes version does not change, so nothing about it is checked.
+  return results.map((r) =>
+    r.check === 'target' || r.check === 'skew' || r.check === 'deprecated-apis'
+      ? {
+          ...r,
+          status: 'pass' as const,
+          kind: 'node-image-only',
+          overridable: false,
+          summary: 'node images only: the Kubernetes version stays',
+          evidence: [],
+        }
+      : r,
   );
 }
 
@@ -188,6 +202,29 @@ export function newUpgradeRunId(at: Date): string {
 export function newUpgradeRun(plan: UpgradePlan, req: UpgradeRequest, now: Date): UpgradeRun {
   const { dryRun: _dryRun, ...request } = req;
   const at = now.toISOString();
+  // The first leg's pre-checks were made on facts read just now: that step is done, unless the run
+  // starts the cluster first (then they are made again once it runs).
+  const first = plan.steps.findIndex((s) => s.kind === 'pre-checks');
+  const fresh = first >= 0 && !plan.steps.some((s) => s.kind === 'wake');
+  const leg0 = plan.prechecks.filter((c) => c.toVersion === plan.steps[first]?.toVersion);
+  const steps = plan.steps.map((s, i) =>
+    i === first && fresh
+      ? {
+          ...s,
+          status: 'Succeeded' as const,
+          startedAt: at,
+          finishedAt: at,
+          reason: `${leg0.filter((c) => c.status === 'pass').length} passed, ${leg0.filter((c) => c.status === 'warn').length} warned${
+            leg0.some((c) => c.overridden)
+              ? `, overridden: ${leg0
+                  .filter((c) => c.overridden)
+                  .map((c) => c.check)
+                  .join(', ')}`
+              : ''
+          } (when the run was requested)`,
+        }
+      : s,
+  );
   return {
     id: newUpgradeRunId(now),
     cluster: plan.cluster,
@@ -196,9 +233,9 @@ export function newUpgradeRun(plan: UpgradePlan, req: UpgradeRequest, now: Date)
     fromVersion: plan.fromVersion,
     toVersion: plan.toVersion,
     legs: plan.legs,
-    steps: plan.steps,
+    steps,
     prechecks: plan.prechecks,
-    progress: { step: 0, steps: plan.steps.length },
+    progress: { step: 0, steps: steps.length },
     requestedBy: req.requestedBy,
     approvalRequired: plan.approvalRequired,
     ...(plan.steps.some((s) => s.kind === 'wake') ? { woke: true } : {}),

@@ -1,7 +1,8 @@
 import type { Deps } from '../deps';
 import { reportRun } from '../operations/reported';
-import type { Outcome, OutcomeRecord, RunRecord } from '../records/outcome';
-import type { RunState, UpgradeRun, UpgradeStep } from './model';
+import { newRunId } from '../records/newRunId';
+import type { Actor, Outcome, OutcomeRecord, RunRecord } from '../records/outcome';
+import type { RunState, UpgradePlan, UpgradeRun, UpgradeStep } from './model';
 
 export type RunEvent = 'awaiting-approval' | 'approved' | 'ended';
 
@@ -130,4 +131,46 @@ export async function reportRunEvent(
     outcomes: runOutcomes(run, event),
   };
   await reportRun(deps, record);
+}
+
+/**
+ * A request refused by its pre-checks (no run was created): reported at once, one Failed row per failed
+ * check with its evidence, and one `upgrade` row saying the upgrade was refused.
+ */
+export async function reportRefusal(
+  deps: Pick<Deps, 'notifier' | 'state' | 'clock'>,
+  plan: UpgradePlan,
+  requestedBy: Actor,
+): Promise<void> {
+  const at = deps.clock.now();
+  const failed = plan.prechecks.filter((c) => c.status === 'fail' && !c.overridden);
+  const outcomes: OutcomeRecord[] = failed.map((c) => ({
+    action: `pre-check ${c.check}`,
+    outcome: 'Failed',
+    cluster: plan.cluster,
+    fromVersion: plan.fromVersion,
+    ...(c.toVersion ? { toVersion: c.toVersion } : {}),
+    reason: `${c.summary}${c.overridable ? ' (force overrides)' : ''}${c.evidence.length ? ` — ${c.evidence.slice(0, 4).join('; ')}` : ''}`,
+    at,
+    details: { check: c.check, kind: c.kind, overridable: c.overridable, evidence: c.evidence },
+  }));
+  outcomes.push({
+    action: 'upgrade',
+    outcome: 'Failed',
+    cluster: plan.cluster,
+    fromVersion: plan.fromVersion,
+    toVersion: plan.toVersion,
+    reason: `refused by its pre-checks: ${failed.map((c) => c.check).join(', ')}`,
+    at,
+    details: { refused: true, requestedBy },
+  });
+  await reportRun(deps, {
+    runId: newRunId(at),
+    job: 'upgrade',
+    actor: requestedBy,
+    startedAt: at,
+    endedAt: at,
+    dryRun: false,
+    outcomes,
+  });
 }

@@ -10,7 +10,7 @@ import type { UpgradeRun } from './model';
 import { planUnattendedUpgrades, type UnattendedDecision } from './policy';
 
 /** Unattended runs started at most this many at a time (each reads its cluster's facts first). */
-export const START_CONCURRENCY = 8;
+export const START_CONCURRENCY = 16;
 /** Runs looked at for ring gating: those created in the last 30 days. */
 const HISTORY_DAYS = 30;
 

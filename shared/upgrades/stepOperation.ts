@@ -1,9 +1,7 @@
-import type { AgentPool, ManagedCluster } from '@azure/arm-containerservice';
-import { toDay2Error } from '../azure/azureError';
+import type { AgentPool, ContainerServiceClient, ManagedCluster } from '@azure/arm-containerservice';
+import { createDefaultHttpClient, createPipelineRequest } from '@azure/core-rest-pipeline';
 import type { Deps } from '../deps';
-import type { Day2Error } from '../errors';
-import { restoreOperation } from '../operations/restore';
-import type { NewOperation, OperationRecord } from '../state/operationStore';
+import type { NewOperation } from '../state/operationStore';
 import type { UpgradeRun, UpgradeStep } from './model';
 
 /** Steps that are an operation on AKS. */
@@ -193,24 +191,29 @@ export function stepOperation(run: UpgradeRun, step: UpgradeStep, id: string, no
   };
 }
 
-/** One poll of an accepted operation's stored poller: still running, or how it ended (AKS's error). */
-export async function pollOperation(
-  deps: Pick<Deps, 'azure'>,
-  op: OperationRecord,
-): Promise<StepVerdict | undefined> {
-  if (!op.poller) return undefined;
-  const client = deps.azure.aks(op.cluster.subscriptionId);
+/**
+ * How far AKS says an accepted operation is (`percentComplete` of its operation status, 0-100), read
+ * once through the client's own pipeline (same credential, TLS and retries); undefined when unknown.
+ */
+export async function percentComplete(
+  client: ContainerServiceClient,
+  serializedPoller: string | undefined,
+): Promise<number | undefined> {
+  if (!serializedPoller) return undefined;
+  let url: string | undefined;
   try {
-    const state = await restoreOperation(client, op.poller).poll();
-    if (state.status === 'succeeded')
-      return { state: 'Succeeded', reason: `AKS reports ${op.action} succeeded` };
-    if (state.status === 'failed' || state.status === 'canceled')
-      return { state: 'Failed', reason: `AKS reports ${op.action} ${state.status}` };
-    return { state: 'running', reason: `AKS reports ${op.action} ${state.status}` };
-  } catch (err) {
-    const e: Day2Error = toDay2Error(err, { cluster: op.cluster.name, operation: op.action });
-    if (e.code === 'OperationFailed')
-      return { state: 'Failed', reason: e.message, ...(e.azureCode ? { azureCode: e.azureCode } : {}) };
-    throw e;
+    url = (JSON.parse(serializedPoller) as { state?: { config?: { operationLocation?: string } } }).state
+      ?.config?.operationLocation;
+  } catch {
+    return undefined;
   }
+  if (!url) return undefined;
+  const res = await client.pipeline.sendRequest(httpClient, createPipelineRequest({ url, method: 'GET' }));
+  if (res.status !== 200 || !res.bodyAsText) return undefined;
+  const body = JSON.parse(res.bodyAsText) as { percentComplete?: unknown };
+  return typeof body.percentComplete === 'number' && Number.isFinite(body.percentComplete)
+    ? Math.max(0, Math.min(100, body.percentComplete))
+    : undefined;
 }
+
+const httpClient = createDefaultHttpClient();

@@ -54,7 +54,9 @@ export function poolSurge(
 
 /** vCPUs and quota family of a VM size, from its name (e.g. Standard_D4s_v5 → 4, standardDSv5Family). */
 export function vmSizeInfo(vmSize: string): { vcpus: number; family: string } | undefined {
-  const m = /^Standard_([A-Z]+)(\d+)(-\d+)?([a-z]*)(?:_([A-Za-z0-9]+))?(?:_v(\d+))?$/.exec(vmSize.trim());
+  const m = /^Standard_([A-Z]+)(\d+)(-\d+)?([a-z]*)(?:_(?!v\d+$)([A-Za-z0-9]+))?(?:_v(\d+))?$/.exec(
+    vmSize.trim(),
+  );
   if (!m) return undefined;
   const [, letters, cpus, constrained, suffix, , version] = m;
   const vcpus = constrained ? Number(constrained.slice(1)) : Number(cpus);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
-import { isConflict, isNotFound, Tables } from '../state/tables';
+import { isConflict, isNotFound, Tables } from '../storage/tables';
 
 /** A response kept for repeats of a request with the same Idempotency-Key. */
 export interface StoredResponse {

@@ -6,7 +6,7 @@ import { readJsonBody } from '../http/jsonBody';
 import { actorOf, requirePermission } from '../http/principal';
 import { fieldProblem, ProblemError, type FieldError, type FieldLocation } from '../http/problem';
 import { findCluster } from '../power/findCluster';
-import { Tables } from '../state/tables';
+import { Tables } from '../storage/tables';
 import {
   getRun,
   isTerminalRun,

@@ -38,6 +38,23 @@ describe('npm run demo', () => {
     );
   });
 
+  it('upgrades one cluster through two minors and shows three refusals with their evidence', () => {
+    expect(r.stdout).toContain('aks-shop-weu-01: 1.32.8 → 1.34.2 in 2 legs (1.33.6 → 1.34.2)');
+    expect(r.stdout).toMatch(
+      /aks-shop-weu-01 R-\S+: NodePools: pool web → 1\.34\.2 \(max surge 50%, from pool\), nodes \d\/4/,
+    );
+    expect(r.stdout).toMatch(/aks-shop-weu-01 R-\S+: Succeeded/);
+    expect(r.stdout).toMatch(/FAIL +pdbs +.*payments\/checkout-pdb/);
+    expect(r.stdout).toMatch(
+      /FAIL +deprecated-apis .*flowcontrol\.apiserver\.k8s\.io\/v1beta3\/flowschemas by "helm\/v3\.12\.3/,
+    );
+    expect(r.stdout).toMatch(/FAIL +quota +.*standardDDSv5Family needs 116 vCPUs, 60 free/);
+    const html = fs.readFileSync(report, 'utf8');
+    expect(html).toContain('checkout-pdb');
+    expect(html).toContain('helm/v3.12.3');
+    expect(html).toContain('standardDDSv5Family');
+  });
+
   it('delivers the cards and rows to the receivers and writes the report page', () => {
     const m = /Delivered: (\d+) Teams cards and (\d+) Log Analytics rows/.exec(r.stdout);
     expect(m).not.toBeNull();

@@ -124,6 +124,38 @@ describe('simulated throttling and faults', () => {
     );
   });
 
+  it('starts a stop and then cuts the connection, so the client never hears that ARM accepted it', async () => {
+    await admin(s, 'POST', '/faults', {
+      type: 'dropResponse',
+      match: { operation: 'ManagedClusters_Stop' },
+      times: 1,
+    });
+    const client = aksClient(s, SUB.dev);
+    const poller = client.managedClusters.stop('rg-aks-dev-weu', 'aks-dev-weu-01');
+    // The SDK retries the cut connection; its retry finds the stop already running and gets AKS's 409.
+    const err = await rejectionOf(poller.submitted());
+    expect(err).toMatchObject({ statusCode: 409, code: 'OperationNotAllowed' });
+    const mc = await client.managedClusters.get('rg-aks-dev-weu', 'aks-dev-weu-01');
+    expect(mc.provisioningState).toBe('Stopping');
+    const { faults } = await admin<{ faults: Array<{ type: string; used: number }> }>(s, 'GET', '/faults');
+    expect(faults).toEqual([expect.objectContaining({ type: 'dropResponse', used: 1 })]);
+  });
+
+  it('never drops the answer to a request ARM refused', async () => {
+    await admin(s, 'POST', '/faults', {
+      type: 'dropResponse',
+      match: { operation: 'ManagedClusters_Start' },
+    });
+    const client = aksClient(s, SUB.dev);
+    // aks-dev-weu-01 runs: AKS refuses the start (409), and a refusal is answered, not dropped.
+    const err = await rejectionOf(
+      client.managedClusters.start('rg-aks-dev-weu', 'aks-dev-weu-01').submitted(),
+    );
+    expect(err).toMatchObject({ statusCode: 409 });
+    const { faults } = await admin<{ faults: Array<{ used: number }> }>(s, 'GET', '/faults');
+    expect(faults[0]?.used).toBe(0);
+  });
+
   it('rejects a malformed fault with a 400 naming the problem', async () => {
     const r = await call(s, 'POST', '/admin/faults', { type: 'httpStatus', status: 200 });
     expect(r.status).toBe(400);

@@ -1,4 +1,5 @@
 import { runNodeImage } from '../../shared/nodeimage/runNodeImage';
+import { runSweep } from '../../shared/sweeper/runSweep';
 import { admin } from '../sim/simClient';
 import type { TestApp } from '../support/app';
 import { armCalls, nodeImageOps, one, startWindowOpenApp } from '../nodeimage/helpers';
@@ -72,4 +73,37 @@ describe('node-image apply: refusals are recorded, transient failures are retrie
       expect(one(again.run, 'aks-dev-weu-01', 'apps').outcome).toBe('InProgress');
     },
   );
+});
+
+describe('node-image apply: an upgrade whose answer was lost is followed from ARM', () => {
+  let app: TestApp;
+  beforeEach(async () => {
+    app = await startWindowOpenApp();
+  });
+  afterEach(async () => app?.close());
+
+  it('records the upgrade AKS accepted although its answer never came, and the sweeper records how it ended', async () => {
+    await admin(app.sim, 'POST', '/faults', {
+      type: 'dropResponse',
+      match: { operation: 'AgentPools_UpgradeNodeImageVersion', cluster: 'aks-dev-weu-01' },
+      times: 1,
+    });
+    const r = await runNodeImage(app.deps);
+    const started = one(r.run, 'aks-dev-weu-01', 'apps');
+    expect(started).toMatchObject({ outcome: 'InProgress', details: { recovered: true } });
+    expect(
+      (await app.deps.state.operations.inFlight()).map((o) => `${o.cluster.name}/${o.nodePool}`),
+    ).toContain('aks-dev-weu-01/apps');
+
+    await admin(app.sim, 'POST', '/clock/advance', { hours: 2 });
+    const sweep = await runSweep(app.deps);
+    const ended = sweep.run.outcomes.find(
+      (o) => o.cluster.name === 'aks-dev-weu-01' && o.nodePool === 'apps',
+    );
+    expect(ended).toMatchObject({
+      action: 'node-image-upgrade',
+      outcome: 'Succeeded',
+      reason: expect.stringContaining('found from ARM') as unknown,
+    });
+  });
 });

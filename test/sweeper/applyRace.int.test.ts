@@ -1,5 +1,5 @@
 import { simAdmin } from '../../shared/local/simAdmin';
-import { settleOperations } from '../../shared/operations/settle';
+import { settleJob as settleOperations } from '../../shared/operations/lifecycle';
 import { runPowerSchedule } from '../../shared/power/runPowerSchedule';
 import { runSweep } from '../../shared/sweeper/runSweep';
 import { startTestApp, type TestApp } from '../support/app';

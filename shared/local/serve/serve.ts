@@ -18,8 +18,8 @@ export interface ServeOptions {
   log: Logger;
   /** App Service authentication on: callers are named by `x-ms-client-principal` (sent by the caller locally). */
   easyAuth?: boolean;
-  /** Run timer functions (default true). */
-  timers?: boolean;
+  /** Run timer functions (default true); a list runs only those. */
+  timers?: boolean | string[];
   /** Run queue functions (default true). */
   queues?: boolean;
   /** How long a message being processed stays invisible (default 30 s). */
@@ -74,7 +74,14 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   const timers =
     opts.timers === false
       ? undefined
-      : startTimerHost({ functions: defs.timers, env: process.env, clock, log: opts.log });
+      : startTimerHost({
+          functions: Array.isArray(opts.timers)
+            ? defs.timers.filter((d) => (opts.timers as string[]).includes(d.name))
+            : defs.timers,
+          env: process.env,
+          clock,
+          log: opts.log,
+        });
   return {
     url: http.url,
     functions: {

@@ -297,6 +297,17 @@ export const FaultSchema = z.discriminatedUnion('type', [
     rate: z.number().min(0).max(1).optional(),
   }),
   z.strictObject({
+    type: z.literal('dropResponse'),
+    id: z.string().optional(),
+    match: FaultMatchSchema.default({}),
+    times: z
+      .int()
+      .min(1)
+      .optional()
+      .describe('drop the answer to this many accepted requests, then stop (default: always)'),
+    rate: z.number().min(0).max(1).optional(),
+  }),
+  z.strictObject({
     type: z.literal('operationFailure'),
     id: z.string().optional(),
     cluster: z.string().min(1).describe('cluster name or resource id'),

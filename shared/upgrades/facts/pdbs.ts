@@ -4,10 +4,10 @@ import type { ClusterSnapshot } from '../../fleet/cluster';
 
 /**
  * The one command the PDB pre-check runs on a cluster through AKS run-command. Fixed text: nothing a
- * user or a payload controls ever becomes part of it. Prints one JSON array of every PDB's status.
+ * user or a payload controls ever becomes part of it. Prints every PDB with its status as a kubectl
+ * JSON list (run-command keeps at most 512 kB of output; a longer list fails to parse and the check warns).
  */
-export const PDB_COMMAND =
-  "kubectl get pdb -A -o json | jq -c '[.items[] | {ns:.metadata.namespace, name:.metadata.name, gen:.metadata.generation, og:.status.observedGeneration, allowed:.status.disruptionsAllowed, cur:.status.currentHealthy, des:.status.desiredHealthy, exp:.status.expectedPods}]'";
+export const PDB_COMMAND = 'kubectl get pdb -A -o json';
 
 export interface PdbStatus {
   namespace: string;
@@ -32,11 +32,30 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /**
- * Parses the command's output: the JSON array the fixed command prints, or (when `jq` output is not
- * there) the table of `kubectl get pdb -A`. Throws on anything else.
+ * Parses the command's output: kubectl's JSON list, a compact JSON array of the same fields, or the
+ * table of `kubectl get pdb -A`. Throws on anything else.
  */
 export function parsePdbOutput(logs: string): PdbStatus[] {
   const text = logs.trim();
+  if (text.startsWith('{')) {
+    const list = JSON.parse(text) as { items?: Array<Record<string, Record<string, unknown> | undefined>> };
+    return (list.items ?? []).map((item) => {
+      const meta = item.metadata ?? {};
+      const st = item.status ?? {};
+      return {
+        namespace: str(meta.namespace).slice(0, 100),
+        name: str(meta.name).slice(0, 100),
+        allowed: num(st.disruptionsAllowed) ?? 0,
+        ...(num(st.expectedPods) !== undefined ? { expectedPods: num(st.expectedPods) } : {}),
+        ...(num(st.currentHealthy) !== undefined ? { currentHealthy: num(st.currentHealthy) } : {}),
+        ...(num(st.desiredHealthy) !== undefined ? { desiredHealthy: num(st.desiredHealthy) } : {}),
+        current:
+          num(st.observedGeneration) === undefined ||
+          num(meta.generation) === undefined ||
+          num(st.observedGeneration)! >= num(meta.generation)!,
+      };
+    });
+  }
   if (text.startsWith('[')) {
     const rows = JSON.parse(text) as Array<Record<string, unknown>>;
     return rows.map((r) => ({

@@ -1,0 +1,77 @@
+import { upgradeRequestOf } from '../../shared/cli/commands/upgrade';
+import { aksDay2 } from '../support/cli';
+
+describe('aks-day2 upgrade', () => {
+  it('prints every pre-check with its evidence on --dry-run and changes nothing', () => {
+    const r = aksDay2('upgrade', 'aks-dev-weu-01', '--sim', '--to', 'next-minor', '--dry-run');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('aks-dev-weu-01: 1.33.5 → 1.34.2');
+    for (const check of [
+      'state',
+      'target',
+      'skew',
+      'auto-upgrade',
+      'deprecated-apis',
+      'pdbs',
+      'quota',
+      'subnet',
+      'window',
+    ])
+      expect(r.stdout).toMatch(new RegExp(`^  (PASS|WARN|FAIL\\*?) +${check} `, 'm'));
+    expect(r.stdout).toContain('· upgrade profile offers:');
+    expect(r.stdout).toContain('The upgrade would start.');
+  });
+
+  it('shows progress with the pool and nodes done / total until the run ends with --wait', () => {
+    const r = aksDay2(
+      'upgrade',
+      'aks-dev-weu-01',
+      '--sim',
+      '--to',
+      'next-minor',
+      '--max-surge',
+      '2',
+      '--wait',
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /NodePools — step 3\/5: pool system → 1\.34\.2 \(max surge 2, from request\), nodes \d\/3/,
+    );
+    expect(r.stdout).toMatch(/, Succeeded\n/);
+  });
+
+  it('reads the options of the command line into one request, and refuses unknown checks for --force', () => {
+    expect(
+      upgradeRequestOf(
+        [
+          'aks-x',
+          '--to',
+          '1.33.3',
+          '--pools',
+          'system,apps',
+          '--max-surge',
+          '33%',
+          '--wake',
+          '--force',
+          'pdbs,quota',
+          '--dry-run',
+        ],
+        'cli:me',
+      ).req,
+    ).toEqual({
+      cluster: 'aks-x',
+      requestedBy: 'cli:me',
+      to: '1.33.3',
+      pools: ['system', 'apps'],
+      maxSurge: '33%',
+      wake: true,
+      force: ['pdbs', 'quota'],
+      dryRun: true,
+    });
+    expect(upgradeRequestOf(['aks-x', '--force', 'all'], 'cli:me').req.force).toBe(true);
+    expect(() => upgradeRequestOf(['aks-x', '--force', 'nope'], 'cli:me')).toThrow(/unknown check nope/);
+    const bad = aksDay2('upgrade', 'aks-x', '--max-surge');
+    expect(bad.status).toBe(2);
+  });
+});
