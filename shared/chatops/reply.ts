@@ -21,8 +21,15 @@ const MAX_CELL = 200;
 
 const cell = (s: string): string => (s.length > MAX_CELL ? `${s.slice(0, MAX_CELL - 1)}…` : s);
 
+/** Characters of a text reply at most (one line; Teams wraps it). */
+export const MAX_TEXT_REPLY = 500;
+
 export function textReply(text: string): ChatReply {
-  return { type: 'message', text: cell(text.replace(/\s+/g, ' ')).slice(0, 600) };
+  const one = text.replace(/\s+/g, ' ');
+  return {
+    type: 'message',
+    text: one.length > MAX_TEXT_REPLY ? `${one.slice(0, MAX_TEXT_REPLY - 1)}…` : one,
+  };
 }
 
 export interface CardSection {

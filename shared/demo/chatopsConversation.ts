@@ -3,6 +3,7 @@ import type { LocalEnvironment } from '../local/localEnv';
 import { startServe } from '../local/serve/serve';
 import { simAdmin } from '../local/simAdmin';
 import { silentLogger } from '../log';
+import { runPowerSchedule } from '../power/runPowerSchedule';
 import type { ChatLine } from '../report/htmlReport';
 import type { ChannelExchange } from '../sim/teamsChannel';
 
@@ -67,6 +68,18 @@ export async function demoChatops(
     const runOf = (ex: ChannelExchange): string =>
       /accepted, run (\S+?):/.exec((ex.reply as { text?: string }).text ?? '')?.[1] ?? '';
 
+    // The demo day left aks-dev-weu-01 stopped: Alice starts it a little before, to keep it up tonight.
+    const weu01 = async (): Promise<string | undefined> => {
+      const state = await simAdmin<{
+        clusters: Array<{ name: string; properties?: { powerState?: { code?: string } } }>;
+      }>(sim, 'GET', '/state');
+      return state.clusters.find((c) => c.name === 'aks-dev-weu-01')?.properties?.powerState?.code;
+    };
+    if ((await weu01()) === 'Stopped') {
+      await say('Alice', 'start aks-dev-weu-01');
+      await waitFor('aks-dev-weu-01 to run', async () => ((await weu01()) === 'Running' ? true : undefined));
+      await runPowerSchedule(deps); // records how the start ended, as the next tick would
+    }
     await say('Alice', 'snooze aks-dev-weu-01 for 2h');
     await waitFor('the snooze to be recorded', async () =>
       (await deps.state.snoozes.all(sim.clock.now())).size > 0 ? true : undefined,
@@ -85,8 +98,14 @@ export async function demoChatops(
         const r = await deps.state.upgradeRuns.get(runId);
         return r?.approvedBy ? r : undefined;
       });
-      out(`  run ${run.id} approved by ${run.approvedBy}; it goes on (${run.state})`);
+      out(`  run ${run.id} approved by ${run.approvedBy}; the worker carries it on`);
     }
+    // 19:05 in Paris: the stop edge has passed, and the snooze keeps aks-dev-weu-01 running.
+    const toStopEdge = at.getTime() + 10 * 60_000 - sim.clock.now().getTime();
+    if (toStopEdge > 0) await simAdmin(sim, 'POST', '/clock/advance', { ms: toStopEdge });
+    const tick = await runPowerSchedule(deps);
+    const kept = tick.outcomes.find((o) => o.cluster.name === 'aks-dev-weu-01');
+    if (kept) out(`  power schedule at 19:05 Paris: aks-dev-weu-01 ${kept.outcome}: ${kept.reason}`);
     await say('Chloé', 'status aks-dev-weu-01');
   } finally {
     sim.clock.setSpeed(speed);
