@@ -14,6 +14,8 @@ export interface ChatFuzzReport {
   runs: number;
   byStatus: Record<string, number>;
   byKind: Record<string, number>;
+  /** Requests sent again after the connection was reset before an answer. */
+  connectionResets: number;
   /** Answers that broke a rule: a 5xx, no JSON reply, or a bad message not answered with the usage. */
   violations: string[];
 }
@@ -168,7 +170,13 @@ export async function fuzzChatops(
     numRuns: opts.runs,
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
   });
-  const report: ChatFuzzReport = { runs: gens.length, byStatus: {}, byKind: {}, violations: [] };
+  const report: ChatFuzzReport = {
+    runs: gens.length,
+    byStatus: {},
+    byKind: {},
+    connectionResets: 0,
+    violations: [],
+  };
   let next = 0;
   await Promise.all(
     Array.from({ length: opts.concurrency ?? 16 }, async () => {
@@ -176,14 +184,31 @@ export async function fuzzChatops(
         const i = next++;
         const m = gens[i]!(`fuzz-${opts.seed ?? 0}-${i}`);
         report.byKind[m.kind] = (report.byKind[m.kind] ?? 0) + 1;
-        const res = await fetch(chatopsUrl, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            authorization: `HMAC ${createHmac('sha256', key).update(m.body).digest('base64')}`,
-          },
-          body: m.body,
-        });
+        const send = (): Promise<Response> =>
+          fetch(chatopsUrl, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              authorization: `HMAC ${createHmac('sha256', key).update(m.body).digest('base64')}`,
+            },
+            body: m.body,
+          });
+        let res: Response;
+        try {
+          res = await send();
+        } catch {
+          // A kept-alive connection the server closed as it was reused (the request never reached it):
+          // counted, and sent once more on a new connection.
+          report.connectionResets++;
+          try {
+            res = await send();
+          } catch (err) {
+            report.violations.push(
+              `no answer for ${m.kind}: ${err instanceof Error ? err.message : String(err)}`,
+            );
+            continue;
+          }
+        }
         const text = await res.text();
         report.byStatus[res.status] = (report.byStatus[res.status] ?? 0) + 1;
         const what = `${m.kind} ${JSON.stringify(m.body.slice(0, 80))}`;

@@ -174,7 +174,7 @@ export async function runBench(out: (line: string) => void): Promise<number> {
   const chatFuzz = await benchChatopsFuzz(10_000);
   out(
     renderTable(
-      ['MESSAGES', 'BY KIND', 'ANSWERS BY STATUS', 'VIOLATIONS', 'WALL MS'],
+      ['MESSAGES', 'BY KIND', 'ANSWERS BY STATUS', 'RESENT AFTER RESET', 'VIOLATIONS', 'WALL MS'],
       [
         [
           String(chatFuzz.runs),
@@ -184,6 +184,7 @@ export async function runBench(out: (line: string) => void): Promise<number> {
           Object.entries(chatFuzz.byStatus)
             .map(([s, n]) => `${s}: ${n}`)
             .join(', '),
+          String(chatFuzz.connectionResets),
           String(chatFuzz.violations.length),
           chatFuzz.wallMs.toFixed(0),
         ],
