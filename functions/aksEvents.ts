@@ -1,5 +1,6 @@
-import { app, type InvocationContext } from '@azure/functions';
+import type { InvocationContext } from '@azure/functions';
 import { depsFor, type Deps } from '../shared/deps';
+import { eventGridFunction } from '../shared/host/registry';
 import { handleAksEvents } from '../shared/events/handleAksEvents';
 import { parseAksEvents } from '../shared/events/parse';
 
@@ -16,4 +17,4 @@ export function aksEventsHandler(deps: (ctx: InvocationContext) => Deps = depsFo
  */
 export const aksEvents = aksEventsHandler();
 
-app.eventGrid<unknown>('aksEvents', { handler: aksEvents });
+eventGridFunction({ name: 'aksEvents', handler: aksEvents });

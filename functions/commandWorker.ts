@@ -5,7 +5,7 @@ import { depsFor } from '../shared/deps';
 import { queueFunction } from '../shared/host/registry';
 
 /**
- * `commandWorker` (docs/functions.md): carries out what the HTTP API and ChatOps accepted. A failure is retried
+ * `commandWorker`: carries out what the HTTP API and ChatOps accepted. A failure is retried
  * by the queue; after 5 tries the host moves the message to `day2-commands-poison` (`commandPoison`).
  */
 export async function commandWorker(message: unknown, ctx: InvocationContext): Promise<void> {

@@ -10,7 +10,7 @@ import {
 } from '../shared/upgradesHttp/routes';
 
 /**
- * `upgradesApi` (docs/http-api.md): on-demand upgrades over HTTP. The handlers accept, check and enqueue;
+ * `upgradesApi` on-demand upgrades over HTTP. The handlers accept, check and enqueue;
  * `commandWorker` carries the change out. Function key, and app roles when App Service authentication is on.
  */
 export const upgradesApi = {

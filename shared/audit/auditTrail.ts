@@ -38,7 +38,7 @@ const tablesOf = (deps: Pick<Deps, 'settings'>, prefix?: string): Tables =>
   new Tables(deps.settings.storageConnectionString, prefix);
 
 /**
- * Records an audit row (docs/records.md columns, `Actor` = `http:<principal>` or `teams:<object id>`) with
+ * Records an audit row (the `AksDay2Ops_CL` columns, `Actor` = `http:<principal>` or `teams:<object id>`) with
  * one insert into table `<prefix>audit`, keyed by time and call: many calls at once never contend (the
  * outbox's ordered sequence would). `forwardAuditRows`, run by `outboxDelivery` every minute, moves
  * them into the outbox, which delivers them to Log Analytics. No card, no run record.

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Actor } from '../records/outcome';
 
 /**
- * Work that the HTTP API and ChatOps accept and the `commandWorker` carries out (docs/functions.md). A new
+ * Work that the HTTP API and ChatOps accept and the `commandWorker` carries out. A new
  * kind is added here (schema and type) and in `handlers.ts` (the compiler then asks for its handler).
  * Every text field is bounded: a message is at most a few hundred bytes.
  */

@@ -82,8 +82,8 @@ export async function demoUpgradeApi(
       `  POST /api/upgrades {"cluster":"${cluster}"} → ${real.status}, Location: ${real.location}, run ${run.id} ${run.state}`,
     );
     let last = '';
-    for (let i = 0; i < 60 && !TERMINAL.includes(run.state); i++) {
-      sim.clock.advance(2 * 60_000);
+    for (let i = 0; i < 30 && !TERMINAL.includes(run.state); i++) {
+      sim.clock.advance(5 * 60_000);
       await served.timers?.fireDue(); // the sweeper's minute tick advances the run
       await served.queues?.drain();
       run = (await send(`${api}/upgrades/${run.id}`, 'GET')).body as Run;

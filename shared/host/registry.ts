@@ -1,5 +1,6 @@
 import {
   app,
+  type EventGridHandler,
   type HttpHandler,
   type HttpMethod,
   type StorageQueueHandler,
@@ -36,6 +37,22 @@ export interface QueueFunctionDefinition {
   handler: StorageQueueHandler;
 }
 
+/**
+ * True inside the Functions worker, which provides `@azure/functions-core` (the check
+ * `@azure/functions` makes itself). Elsewhere the library is in test mode, registers nothing and
+ * warns on every call, so registrations are only recorded here (`aks-day2 serve`, tests, the demo).
+ */
+function underFunctionsHost(): boolean {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module only the Functions worker provides
+    require('@azure/functions-core');
+    return true;
+  } catch {
+    return false;
+  }
+}
+const HOSTED = underFunctionsHost();
+
 const http: HttpFunctionDefinition[] = [];
 const timers: TimerFunctionDefinition[] = [];
 const queues: QueueFunctionDefinition[] = [];
@@ -47,6 +64,7 @@ function once<T extends { name: string }>(list: T[], def: T): void {
 
 export function httpFunction(def: HttpFunctionDefinition): void {
   once(http, def);
+  if (!HOSTED) return;
   app.http(def.name, {
     methods: def.methods,
     route: def.route,
@@ -57,12 +75,20 @@ export function httpFunction(def: HttpFunctionDefinition): void {
 
 export function timerFunction(def: TimerFunctionDefinition): void {
   once(timers, def);
+  if (!HOSTED) return;
   app.timer(def.name, { schedule: def.schedule, handler: def.handler });
 }
 
 export function queueFunction(def: QueueFunctionDefinition): void {
   once(queues, def);
+  if (!HOSTED) return;
   app.storageQueue(def.name, { queueName: def.queueName, connection: def.connection, handler: def.handler });
+}
+
+/** An Event Grid function: registered with the Functions host only (a local host delivers no Event Grid events). */
+export function eventGridFunction(def: { name: string; handler: EventGridHandler }): void {
+  if (!HOSTED) return;
+  app.eventGrid(def.name, { handler: def.handler });
 }
 
 /** What the files of `functions/` registered so far (load them first). */

@@ -1,7 +1,7 @@
 import type { HttpRequest } from '@azure/functions';
 import { fieldProblem } from './problem';
 
-/** docs/http-api.md: request bodies over 64 KB are refused with 413. */
+/** Request bodies over 64 KB are refused with 413 (docs/http-api.md). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;

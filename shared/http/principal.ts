@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { fieldProblem } from './problem';
 
-/** App roles of the API (Entra app roles, `roles` claim), docs/http-api.md. */
+/** App roles of the API (Entra app roles, `roles` claim); see docs/http-api.md. */
 export const APP_ROLES = ['Day2.Reader', 'Day2.Operator', 'Day2.Approver'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
 
@@ -126,5 +126,5 @@ export function requirePermission(caller: Caller, permission: Permission, what: 
     );
 }
 
-/** `Actor` of a call (docs/records.md). */
+/** The `Actor` of a call in the records (docs/records.md). */
 export const actorOf = (caller: Caller): `http:${string}` => `http:${caller.id}`;

@@ -228,11 +228,11 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
           } catch (err) {
             res = errorResponse(err);
           }
-          if (m && m !== 'method') puts.record(operation, m.params, res.status);
           if (faults.dropResponseFor(facts, res.status)) {
             counters.status(res.status);
             return { ...res, drop: true };
           }
+          if (m && m !== 'method') puts.record(operation, m.params, res.status);
           const after = faults.latencyFor(facts, 'after');
           if (after > 0) await new Promise((r) => setTimeout(r, after).unref());
           counters.status(res.status);

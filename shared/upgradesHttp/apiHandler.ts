@@ -70,7 +70,7 @@ export function toProblem(err: unknown, subject: ErrorSubject, ctx: InvocationCo
 }
 
 /**
- * Every call of the HTTP API is audited (docs/http-api.md): one `AksDay2Ops_CL` row, `Job` = `upgrade`,
+ * Every call of the HTTP API is audited: one `AksDay2Ops_CL` row, `Job` = `upgrade`,
  * `Action` = `http <METHOD> /api/<route>`, `Actor` = `http:<principal>`, `Outcome` Succeeded (below
  * 400) or Failed, the status and problem type in `Details`.
  *

@@ -41,7 +41,7 @@ export interface IdempotencyOptions {
   ttlMs?: number;
   /** A request holding a key longer than this is presumed crashed and another may take the key over (60 s). */
   staleMs?: number;
-  /** How long a repeat waits for the first request with its key to finish before answering 409 (10 s). */
+  /** How long a repeat waits for the first request with its key to finish before answering 409 (30 s). */
   waitMs?: number;
 }
 
@@ -67,7 +67,7 @@ export class IdempotencyStore {
   ) {
     this.ttlMs = opts.ttlMs ?? 24 * 3_600_000;
     this.staleMs = opts.staleMs ?? 60_000;
-    this.waitMs = opts.waitMs ?? 10_000;
+    this.waitMs = opts.waitMs ?? 30_000;
   }
 
   static keyOf(scope: string, key: string): { partitionKey: string; rowKey: string } {

@@ -32,7 +32,7 @@ const PoolName = z
   .string({ message: 'expected a node pool name' })
   .regex(/^[a-z][a-z0-9]{0,11}$/, 'expected a node pool name (lower-case letters and digits, at most 12)');
 
-/** `POST /api/upgrades` body (docs/http-api.md), plus the pools subset and `wake` the command line also has. */
+/** The `POST /api/upgrades` body, plus the pools subset and `wake` the command line also has. */
 export const UpgradeRequestSchema = z
   .object(
     {

@@ -1,8 +1,8 @@
 import { fuzzHttpApi } from '../../shared/bench/httpFuzz';
 import { startServedApp, type ServedApp } from '../support/serve';
 
-/** Requests per run in npm test (about 30 s on 2 cores: well-formed ones make real pre-checks); `npm run bench` sends 10,000. */
-const RUNS = Number(process.env.DAY2_FUZZ_RUNS ?? 500);
+/** Requests per run in npm test (well-formed ones make real pre-checks, seconds each); `npm run bench` sends 10,000. */
+const RUNS = Number(process.env.DAY2_FUZZ_RUNS ?? 300);
 
 describe('the HTTP API under generated requests (bodies, headers, paths, sizes)', () => {
   let s: ServedApp;
@@ -36,5 +36,5 @@ describe('the HTTP API under generated requests (bodies, headers, paths, sizes)'
     // The generator reaches the API's answers, not only its doorstep.
     for (const st of ['200', '202', '400', '401', '403', '404', '409', '413', '415', '422'])
       expect(report.byStatus[st]).toBeGreaterThan(0);
-  });
+  }, 300_000); // an upper bound only: a loaded 2-core machine answers slowly
 });
