@@ -1,4 +1,5 @@
 import type { BenchRow } from '../bench/benchEnv';
+import { benchChatops, benchChatopsFuzz, TEAMS_REPLY_LIMIT_MS } from '../bench/chatopsBench';
 import { benchInventory } from '../bench/inventoryBench';
 import { benchNodeImage } from '../bench/nodeImageBench';
 import { benchPowerTick } from '../bench/powerBench';
@@ -31,6 +32,8 @@ type Job = { name: string; run: (n: number) => Promise<BenchRow> };
 const UPGRADE_WAVE = 'upgrade-wave';
 /** `--jobs http-api`: POST /api/upgrades latency with 50 clients through serve, and the 10,000-request fuzz (run once). */
 const HTTP_API = 'http-api';
+/** `--jobs chatops`: ChatOps reply latency with 50 messages at once through serve, and the 10,000-message fuzz (run once). */
+const CHATOPS = 'chatops';
 
 const JOBS: Job[] = [
   { name: 'inventory', run: (n) => benchInventory(n, 'arm') },
@@ -83,6 +86,7 @@ export async function runBench(out: (line: string) => void, argv: readonly strin
   for (const d of details) out(`  ${d}`);
   if (!jobs || jobs.includes(UPGRADE_WAVE)) await upgradeWave(out);
   if (!jobs || jobs.includes(HTTP_API)) await httpApi(out);
+  if (!jobs || jobs.includes(CHATOPS)) await chatops(out);
   return 0;
 }
 
@@ -176,4 +180,55 @@ async function httpApi(out: (line: string) => void): Promise<void> {
     ),
   );
   for (const v of fuzz.violations.slice(0, 10)) out(`  violation: ${v}`);
+}
+
+/** ChatOps through `aks-day2 serve`: reply latency against Teams' limit, and the fuzz (docs/chatops.md). */
+async function chatops(out: (line: string) => void): Promise<void> {
+  out('');
+  out(
+    `ChatOps: reply latency through aks-day2 serve, 50 messages at once (4 rounds), signed as Teams signs them; Teams waits ${TEAMS_REPLY_LIMIT_MS} ms`,
+  );
+  const chat = await benchChatops(50, 4);
+  out(
+    renderTable(
+      ['COMMAND', 'CONCURRENT', 'REPLIES', 'STATUSES', 'P50 MS', 'P99 MS', 'MAX MS', 'TEAMS LIMIT MS'],
+      chat.map((c) => [
+        c.command,
+        String(c.concurrent),
+        String(c.requests),
+        Object.entries(c.byStatus)
+          .map(([s, n]) => `${s}: ${n}`)
+          .join(', '),
+        c.p50Ms.toFixed(1),
+        c.p99Ms.toFixed(1),
+        c.maxMs.toFixed(1),
+        String(TEAMS_REPLY_LIMIT_MS),
+      ]),
+    ),
+  );
+  out('');
+  out(
+    'ChatOps fuzz: generated messages with a valid HMAC (text, mentions, unicode, 100 KB, bad JSON) through aks-day2 serve',
+  );
+  const chatFuzz = await benchChatopsFuzz(10_000);
+  out(
+    renderTable(
+      ['MESSAGES', 'BY KIND', 'ANSWERS BY STATUS', 'RESENT AFTER RESET', 'VIOLATIONS', 'WALL MS'],
+      [
+        [
+          String(chatFuzz.runs),
+          Object.entries(chatFuzz.byKind)
+            .map(([s, n]) => `${s}: ${n}`)
+            .join(', '),
+          Object.entries(chatFuzz.byStatus)
+            .map(([s, n]) => `${s}: ${n}`)
+            .join(', '),
+          String(chatFuzz.connectionResets),
+          String(chatFuzz.violations.length),
+          chatFuzz.wallMs.toFixed(0),
+        ],
+      ],
+    ),
+  );
+  for (const v of chatFuzz.violations.slice(0, 10)) out(`  violation: ${v}`);
 }

@@ -6,6 +6,7 @@ import { simAdmin } from '../local/simAdmin';
 import { consoleLogger, silentLogger } from '../log';
 import type { TeamsMessage } from '../notify/card';
 import type { AksDay2OpsRow } from '../notify/logRows';
+import { demoChatops } from '../demo/chatopsConversation';
 import { demoUpgradeApi } from '../demo/upgradeApiDemo';
 import { demoNodeImageWave } from '../demo/nodeImageWave';
 import { DEMO_DAY_START, runPowerDemoDay } from '../demo/powerDay';
@@ -23,7 +24,9 @@ const usage = 'usage: aks-day2 demo [--report FILE]';
  * `npm run demo`: the whole app on the embedded simulated fleet (simulator + Azurite, no Azure) over a
  * simulated day: the inventory, the power schedule (three zones, the prod guard, a snooze), the daily
  * version-support report, a ring-ordered node-image wave with a failure that halts the next ring,
- * Kubernetes upgrades (two minors in legs; refusals by a PDB, deprecated API use and quota); then
+ * Kubernetes upgrades (two minors in legs; refusals by a PDB, deprecated API use and quota), an
+ * on-demand upgrade through the HTTP API, a ChatOps conversation in the Teams channel (snooze, refused
+ * prod stop, dry run, four-eyes approval); then
  * every Teams card and Log Analytics row the simulator received, written to an HTML report.
  */
 export async function runDemo(argv: string[], print: (line: string) => void): Promise<number> {
@@ -73,6 +76,9 @@ export async function runDemo(argv: string[], print: (line: string) => void): Pr
     out('');
     await demoUpgradeApi(ctx, out);
 
+    out('');
+    const chat = await demoChatops(deps, ctx.local!, out);
+
     const pending = await deps.notifier.deliverPending();
     const teams = await simAdmin<{ posts: TeamsPost[] }>(sim, 'GET', '/teams');
     const logs = await simAdmin<{ rows: LogRow[] }>(sim, 'GET', '/logs');
@@ -84,6 +90,7 @@ export async function runDemo(argv: string[], print: (line: string) => void): Pr
       runs,
       cards: teams.posts.map((p) => p.body as TeamsMessage),
       rows: logs.rows.map((r) => r.row as AksDay2OpsRow),
+      chat,
     });
     progress.done();
     out('');

@@ -24,8 +24,13 @@ export const CommandSchema = z.discriminatedUnion('kind', [
       cluster: z.string().min(1).max(400),
       until: z.string().max(5).optional(),
       for: z.string().max(16).optional(),
+      /** When given (ChatOps), the outcome is reported as this run (card + row). */
+      reportAs: runId.optional(),
     })
     .strict(),
+  /** Stop or start a cluster now (ChatOps); the outcome is reported as run `reportAs`. */
+  z.object({ kind: z.literal('stop'), cluster: z.string().min(1).max(400), reportAs: runId }).strict(),
+  z.object({ kind: z.literal('start'), cluster: z.string().min(1).max(400), reportAs: runId }).strict(),
 ]);
 
 export type Day2Command = z.infer<typeof CommandSchema>;

@@ -1,6 +1,9 @@
 import type { Deps } from '../deps';
 import { Day2Error } from '../errors';
+import { findCluster } from '../power/findCluster';
+import { powerNow } from '../power/powerNow';
 import { snoozeCluster } from '../power/snoozeCluster';
+import type { OutcomeRecord } from '../records/outcome';
 import { advanceRun, approveRun, cancelRun, getRun, UpgradeError } from '../upgrades/api';
 import type { CommandEnvelope, CommandKind, Day2Command } from './command';
 
@@ -60,5 +63,44 @@ export const COMMAND_HANDLERS: { [K in CommandKind]: CommandHandler<K> } = {
       actor: env.actor,
     });
     deps.log.info(`commandWorker: ${text}`);
+    if (c.reportAs) {
+      const cluster = await findCluster(deps.azure, deps.settings.subscriptions, c.cluster, deps.log);
+      await reportAs(deps, c.reportAs, env, {
+        action: 'snooze',
+        outcome: 'Succeeded',
+        cluster,
+        reason: text,
+        at: deps.clock.now(),
+      });
+    }
   },
+  stop: async (deps, c, env) => power(deps, 'stop', c.cluster, c.reportAs, env),
+  start: async (deps, c, env) => power(deps, 'start', c.cluster, c.reportAs, env),
 };
+
+/** A command's outcome as a run of its own (card through the outbox, row), under the id the requester was given. */
+async function reportAs(deps: Deps, runId: string, env: CommandEnvelope, o: OutcomeRecord): Promise<void> {
+  await deps.notifier.report({
+    runId,
+    job: 'power-schedule',
+    actor: env.actor,
+    startedAt: new Date(env.requestedAt),
+    endedAt: deps.clock.now(),
+    dryRun: false,
+    outcomes: [o],
+    // The requester was told a run id: its card comes whatever the outcome (a skip included).
+    alwaysReport: true,
+  });
+}
+
+async function power(
+  deps: Deps,
+  action: 'stop' | 'start',
+  clusterText: string,
+  runId: string,
+  env: CommandEnvelope,
+): Promise<void> {
+  const cluster = await findCluster(deps.azure, deps.settings.subscriptions, clusterText, deps.log);
+  const o = await powerNow(deps, { action, cluster, actor: env.actor, runId });
+  await reportAs(deps, runId, env, o);
+}

@@ -10,6 +10,8 @@ const JOB_OF: Record<CommandKind, JobName> = {
   approve: 'upgrade',
   cancel: 'upgrade',
   snooze: 'power-schedule',
+  stop: 'power-schedule',
+  start: 'power-schedule',
 };
 
 function clusterRef(hint: string | undefined): ClusterRef {

@@ -1,6 +1,7 @@
 import { startSimulator, type SimHandle, type SimOptions } from '../sim/server';
 import { loadSettings, type Settings } from '../config/settings';
 import { startAzurite, type AzuriteHandle } from './azurite';
+import { CHANNEL_MEMBERS } from '../sim/teamsChannel';
 
 /**
  * Everything the app needs, locally, with no Azure: the AKS fleet simulator (ARM, Teams and Logs
@@ -35,6 +36,12 @@ export async function startLocalEnvironment(opts: LocalEnvOptions = {}): Promise
       DAY2_AUTH: 'local',
       DAY2_LOCAL_CA_CERT: sim.caCertPath,
       DAY2_TEAMS_WEBHOOK_URL: sim.teamsWebhookUrl,
+      DAY2_TEAMS_OUTGOING_SECRET: sim.teamsOutgoingSecret,
+      DAY2_CHATOPS_ROLES: JSON.stringify(
+        Object.fromEntries(
+          CHANNEL_MEMBERS.filter((m) => m.role !== 'none').map((m) => [m.aadObjectId, m.role]),
+        ),
+      ),
       DAY2_LOGS_ENDPOINT: sim.logsEndpoint,
       DAY2_LOGS_RULE_ID: LOCAL_DCR_ID,
       // The simulator's Log Analytics workspace (audit logs for the deprecated-API pre-check).

@@ -21,6 +21,22 @@ export interface ReportInput {
   title?: string;
   /** Rows shown in the table at most (the rest are counted). Default 2,000. */
   maxRows?: number;
+  /** A ChatOps conversation in the Teams channel: shown as a chat, reply cards rendered. */
+  chat?: readonly ChatLine[];
+}
+
+/** One message said to `@day2` and the app's reply. */
+export interface ChatLine {
+  /** ISO time the message was said (virtual clock). */
+  at: string;
+  from: string;
+  text: string;
+  /** HTTP status of the reply. */
+  status: number;
+  /** Milliseconds the reply took. */
+  ms: number;
+  /** The reply body: `{type: 'message', text, attachments?}`. */
+  reply: unknown;
 }
 
 const esc = (s: string): string =>
@@ -74,6 +90,13 @@ export function renderHtmlReport(input: ReportInput): string {
   .card-frame .ac-adaptiveCard { border-left: 4px solid #5B5FC7; }
   .card-frame a { color: #5B5FC7; text-decoration: none; }
   .card-frame p { margin: 0; }
+  .chat { width: 760px; max-width: 100%; }
+  .chat-msg { margin: 0 0 6px; }
+  .chat-who { font-size: 12px; color: #616161; margin: 0 0 2px; }
+  .chat-text { display: inline-block; background: #FFFFFF; border-radius: 6px; padding: 6px 10px; box-shadow: 0 1px 2px rgba(0,0,0,.1); }
+  .chat-reply { margin: 0 0 16px 32px; }
+  .chat-reply .chat-text { background: #E8EBFA; }
+  .chat-mention { color: #5B5FC7; font-weight: 600; }
   table.grid { border-collapse: collapse; background: #FFFFFF; font-size: 12px; }
   table.grid th, table.grid td { border: 1px solid #E0E0E0; padding: 4px 6px; text-align: left; vertical-align: top; max-width: 420px; overflow-wrap: anywhere; }
   table.grid th { background: #EBEBF7; position: sticky; top: 0; }
@@ -85,6 +108,7 @@ export function renderHtmlReport(input: ReportInput): string {
 <h1>${esc(title)}</h1>
 <div class="sub">${runs.length} run(s) · ${input.cards.length} Teams card(s) · ${input.rows.length} ${LOG_TABLE} row(s)</div>
 <pre id="render-errors" data-count="0"></pre>
+${input.chat && input.chat.length ? `<h2>Teams channel: ChatOps</h2>\n<div class="chat" id="chat"></div>` : ''}
 <h2>Teams cards</h2>
 <div id="cards"></div>
 <h2>Runs</h2>
@@ -98,6 +122,7 @@ ${rows.map((r) => `<tr>${cols.map((c) => `<td>${cell(r[c])}</td>`).join('')}</tr
 ${input.rows.length > rows.length ? `<p class="sub">… and ${input.rows.length - rows.length} more rows not shown.</p>` : ''}
 <script>${rendererSource()}</script>
 <script id="card-data" type="application/json">${scriptJson(input.cards)}</script>
+<script id="chat-data" type="application/json">${scriptJson(input.chat ?? [])}</script>
 <script id="host-config" type="application/json">${scriptJson(TEAMS_HOST_CONFIG)}</script>
 <script>
 (function () {
@@ -153,9 +178,62 @@ ${input.rows.length > rows.length ? `<p class="sub">… and ${input.rows.length 
       report('exception: ' + (err && err.message ? err.message : String(err)));
     }
   });
+  // The ChatOps conversation: each message, then the reply (its text, and its card rendered when it has one).
+  var chat = JSON.parse(document.getElementById('chat-data').textContent);
+  var chatBox = document.getElementById('chat');
+  var chatCards = 0;
+  var bubble = function (cls, who, text) {
+    var d = document.createElement('div');
+    d.className = cls;
+    var w = document.createElement('div');
+    w.className = 'chat-who';
+    w.textContent = who;
+    var t = document.createElement('div');
+    t.className = 'chat-text';
+    t.textContent = text;
+    d.appendChild(w);
+    d.appendChild(t);
+    return d;
+  };
+  chat.forEach(function (line, i) {
+    if (!chatBox) return;
+    var said = bubble('chat-msg', line.from + ' · ' + line.at.slice(11, 16) + ' UTC', '');
+    var mention = document.createElement('span');
+    mention.className = 'chat-mention';
+    mention.textContent = '@day2 ';
+    said.lastChild.appendChild(mention);
+    said.lastChild.appendChild(document.createTextNode(line.text));
+    chatBox.appendChild(said);
+    var reply = line.reply || {};
+    var answer = bubble('chat-reply', 'day2 · HTTP ' + line.status + ' in ' + Math.round(line.ms) + ' ms', typeof reply.text === 'string' ? reply.text : JSON.stringify(reply));
+    var att = (reply.attachments || [])[0];
+    if (att && att.contentType === 'application/vnd.microsoft.card.adaptive') {
+      try {
+        var card = new AdaptiveCards.AdaptiveCard();
+        card.hostConfig = hostConfig;
+        var cctx = new AdaptiveCards.SerializationContext(AdaptiveCards.Versions.v1_4);
+        card.parse(att.content, cctx);
+        for (var e = 0; e < cctx.eventCount; e++) errors.push({ card: 'chat ' + (i + 1), message: 'parse: ' + cctx.getEventAt(e).message });
+        var el = card.render();
+        if (el) {
+          var frame = document.createElement('div');
+          frame.className = 'card-frame';
+          frame.setAttribute('data-chat-card', String(i));
+          frame.appendChild(el);
+          answer.removeChild(answer.lastChild);
+          answer.appendChild(frame);
+          chatCards++;
+        } else errors.push({ card: 'chat ' + (i + 1), message: 'render() returned nothing' });
+      } catch (err) {
+        errors.push({ card: 'chat ' + (i + 1), message: 'exception: ' + (err && err.message ? err.message : String(err)) });
+      }
+    }
+    chatBox.appendChild(answer);
+  });
+  document.body.setAttribute('data-chat-cards-rendered', String(chatCards));
   var box = document.getElementById('render-errors');
   box.setAttribute('data-count', String(errors.length));
-  box.textContent = errors.map(function (e) { return 'card ' + (e.card + 1) + ': ' + e.message; }).join('\\n');
+  box.textContent = errors.map(function (e) { return (typeof e.card === 'number' ? 'card ' + (e.card + 1) : e.card) + ': ' + e.message; }).join('\\n');
   document.body.setAttribute('data-cards-rendered', String(rendered));
 })();
 </script>

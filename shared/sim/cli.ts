@@ -101,6 +101,7 @@ export async function runSimCommand(argv: string[]): Promise<number> {
       caCertPath: sim.caCertPath,
       admin: sim.admin,
       teamsWebhookUrl: sim.teamsWebhookUrl,
+      teamsOutgoingSecret: sim.teamsOutgoingSecret,
       logsEndpoint: sim.logsEndpoint,
       logsQueryEndpoint: sim.logsQueryEndpoint,
       logsWorkspaceIds: sim.logsWorkspaceIds,

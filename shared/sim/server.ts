@@ -22,6 +22,7 @@ import { parseFleet, type Fleet, type FleetFile } from './fleet/schema';
 import { matchRoute, parseJson, readBody, send, type Route, type SimRequest, type SimResponse } from './http';
 import { OperationEngine } from './operations';
 import { LogsReceiver, TeamsReceiver } from './receivers';
+import { TeamsChannel, teamsChannelRoutes } from './teamsChannel';
 import { agentPoolRoutes } from './routes/agentPools';
 import { eventGridSystemTopicRoutes } from './routes/eventGridSystemTopics';
 import { maintenanceRoutes } from './routes/maintenance';
@@ -66,6 +67,10 @@ export interface SimHandle {
   admin: string;
   /** `${arm}/teams/webhook?sig=local`: a Teams Workflows receiver. */
   teamsWebhookUrl: string;
+  /** Security token (base64) of the channel's outgoing webhook: the app's DAY2_TEAMS_OUTGOING_SECRET. */
+  teamsOutgoingSecret: string;
+  /** The Teams channel whose messages go to the app's chatops endpoint (`/admin/teams/channel`). */
+  teamsChannel: TeamsChannel;
   /** `${arm}/logs`: a Logs Ingestion endpoint. */
   logsEndpoint: string;
   /** `${arm}/loganalytics/v1`: the Logs Query API (LogsQueryClient `endpoint`). */
@@ -121,6 +126,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   const throttle = new Throttle({ ...fleet.throttling }, realNow);
   const counters = new RequestCounters();
   const teams = new TeamsReceiver(() => clock.nowMs());
+  const teamsChannel = new TeamsChannel(() => clock.nowMs());
   const logs = new LogsReceiver(() => clock.nowMs());
   const unsubscribe = clock.onChange(() => engine.evaluate());
 
@@ -142,6 +148,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   const admin = [
     ...adminRoutes({ ctx, clock, counters, throttle, eventGrid, teams, logs }),
     ...upgradeAdminRoutes(ctx, puts),
+    ...teamsChannelRoutes(teamsChannel),
   ];
 
   const cert = await makeCertificate();
@@ -317,6 +324,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     caCert: cert.cert,
     admin: `${origin}/admin`,
     teamsWebhookUrl: `${origin}/teams/webhook?sig=local`,
+    teamsOutgoingSecret: teamsChannel.secret,
+    teamsChannel,
     logsEndpoint: `${origin}/logs`,
     logsQueryEndpoint: `${origin}${LOGS_QUERY_BASE}`,
     logsWorkspaceIds: [...state.workspaceIds],

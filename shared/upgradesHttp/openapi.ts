@@ -43,6 +43,26 @@ const COMMON: ProblemKind[] = ['unauthenticated', 'forbidden', 'unavailable', 'i
  * The OpenAPI 3.1 description of the upgrades API, served at `GET /api/openapi.json` and kept in the
  * repository as docs/openapi.json (a test checks both against the registered functions).
  */
+/** A Teams message reply of the chatops endpoint. */
+const chatReply = {
+  type: 'object',
+  required: ['type', 'text'],
+  properties: {
+    type: { const: 'message' },
+    text: { type: 'string' },
+    attachments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          contentType: { const: 'application/vnd.microsoft.card.adaptive' },
+          content: { type: 'object' },
+        },
+      },
+    },
+  },
+};
+
 export function openApiDocument(): Record<string, unknown> {
   const request = z.toJSONSchema(UpgradeRequestSchema, { target: 'draft-2020-12', io: 'input' });
   delete (request as { $schema?: string }).$schema;
@@ -152,6 +172,53 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/chatops': {
+        post: {
+          operationId: 'chatops',
+          summary: 'Teams outgoing webhook: `@day2 <command>` (docs/chatops.md)',
+          description:
+            'Anonymous at the Functions level; every call must carry `Authorization: HMAC <base64>`, the HMAC-SHA256 of the raw body keyed with the base64-decoded security token of the outgoing webhook. The reply is a Teams message: text, or text and one Adaptive Card.',
+          security: [{ teamsHmac: [] }],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  description: 'A Bot Framework message activity as Teams posts it',
+                  properties: {
+                    type: { type: 'string' },
+                    id: { type: 'string' },
+                    text: { type: 'string', description: 'e.g. `<at>day2</at>&nbsp;status aks-dev-weu-01`' },
+                    from: {
+                      type: 'object',
+                      properties: {
+                        id: { type: 'string' },
+                        name: { type: 'string' },
+                        aadObjectId: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            '200': {
+              description: 'The reply shown in the thread',
+              content: { 'application/json': { schema: chatReply } },
+            },
+            '401': {
+              description: 'No, a malformed or a wrong HMAC signature (audited; nothing else is read)',
+              content: { 'application/json': { schema: chatReply } },
+            },
+            '413': {
+              description: 'A body over 1 MB (not read)',
+              content: { 'application/json': { schema: chatReply } },
+            },
+          },
+        },
+      },
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',
@@ -170,6 +237,12 @@ export function openApiDocument(): Record<string, unknown> {
       securitySchemes: {
         functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key' },
         functionKeyQuery: { type: 'apiKey', in: 'query', name: 'code' },
+        teamsHmac: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description: '`HMAC <base64>` of the raw body (Teams outgoing webhook)',
+        },
       },
       headers: {
         RetryAfter: {

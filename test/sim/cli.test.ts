@@ -62,6 +62,7 @@ describe('aks-day2 sim', () => {
       'caCertPath',
       'admin',
       'teamsWebhookUrl',
+      'teamsOutgoingSecret',
       'logsEndpoint',
       'logsQueryEndpoint',
       'logsWorkspaceIds',

@@ -38,6 +38,7 @@ export async function startServedApp(
     queueRetryMs: 0,
     queueLeaseMs: 2_000,
   });
+  app.sim.teamsChannel.url = `${serve.url}/api/chatops`;
   return {
     app,
     serve,

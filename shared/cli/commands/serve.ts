@@ -94,6 +94,8 @@ export const serveCommand: Command = {
         queueLeaseMs,
         queueRetryMs,
       });
+      // The simulator's Teams channel posts what its members say to this app's chatops endpoint.
+      if (sim) sim.teamsChannel.url = `${served.url}/api/chatops`;
       const stopped = new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);
@@ -114,6 +116,7 @@ export const serveCommand: Command = {
                   arm: sim.arm,
                   admin: sim.admin,
                   teamsWebhookUrl: sim.teamsWebhookUrl,
+                  teamsChannel: `${sim.admin}/teams/channel`,
                   logsEndpoint: sim.logsEndpoint,
                   clock: sim.clock.now().toISOString(),
                 },

@@ -12,6 +12,15 @@ export function targetCheck(c: CheckContext): PreCheckResult {
       `from ${c.from}`,
       `asked: ${c.request.to ?? 'latest-patch'}`,
     ]);
+  if (c.request.nodeImageOnly)
+    return result(
+      'target',
+      'pass',
+      'node-image-only',
+      false,
+      `node images only: the version stays ${c.from}`,
+      [`version ${c.from}`],
+    );
   const ev = [`${c.from} → ${c.to}`];
   const fromNow = c.from === c.facts.cluster.kubernetesVersion;
   if (fromNow && c.facts.offeredUpgrades.length > 0) {
