@@ -1,3 +1,4 @@
+import { deleteRows, rowsWhere } from '../storage/prune';
 import { isNotFound, Tables } from '../storage/tables';
 
 /** The last error of a command that failed and will be tried again; read when it reaches the poison queue. */
@@ -53,5 +54,12 @@ export class CommandFailureStore {
         if (!isNotFound(err)) throw err;
       }
     });
+  }
+
+  /** Housekeeping: deletes failures recorded before `before` (a command long gone); returns how many. */
+  async prune(before: Date): Promise<number> {
+    return this.tables.use(TABLE, 'prune command failures', async (t) =>
+      deleteRows(t, await rowsWhere(t, `at lt datetime'${before.toISOString()}'`, ['at'])),
+    );
   }
 }

@@ -1,6 +1,9 @@
+import { CommandFailureStore } from '../commands/failureStore';
 import type { Deps } from '../deps';
 import { FIRST_SEEN_SCOPE } from '../nodeimage/firstSeen';
 import { toRollout } from '../nodeimage/history';
+import { Tables } from '../storage/tables';
+import { IdempotencyStore } from '../upgradesHttp/idempotencyStore';
 import { isNewestImage, newestImages } from './keep';
 
 /** Rows deleted per table by one pass. */
@@ -50,6 +53,9 @@ export async function runHousekeeping(deps: Deps): Promise<HousekeepingReport> {
     snoozes: await state.snoozes.prune(now),
     upgraderuns: await state.upgradeRuns.prune(cutoff),
   };
+  const tables = new Tables(deps.settings.storageConnectionString);
+  deleted.idempotency = await new IdempotencyStore(tables, () => now).prune(cutoff);
+  deleted.commandfailures = await new CommandFailureStore(tables).prune(cutoff);
   const runs = await notifier.runs.prune(cutoff);
   deleted.Runs = runs.runs;
   deleted.RunIndex = runs.index;
