@@ -1,10 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { silentLogger } from '../log';
-import { startLocalEnvironment } from '../local/localEnv';
-import { startServe } from '../local/serve/serve';
 import { CHANNEL_MEMBERS } from '../sim/teamsChannel';
 import { fuzzChatops, type ChatFuzzReport } from './chatopsFuzz';
+import { percentile, withServedLocal } from './servedLocal';
 
 /** Teams waits this long for an outgoing webhook's reply. */
 export const TEAMS_REPLY_LIMIT_MS = 5_000;
@@ -19,29 +17,10 @@ export interface ChatLatency {
   maxMs: number;
 }
 
-const percentile = (sorted: number[], p: number): number =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : 0;
-
 async function withServedDemo<T>(fn: (chatopsUrl: string, secret: string) => Promise<T>): Promise<T> {
-  const saved = { ...process.env };
-  const local = await startLocalEnvironment({ startTime: '2026-01-12T06:00:00Z' });
-  try {
-    const served = await startServe({
-      port: 0,
-      env: local.env,
-      clock: { now: () => local.sim.clock.now() },
-      log: silentLogger,
-      timers: false,
-    });
-    try {
-      return await fn(`${served.url}/api/chatops`, local.sim.teamsOutgoingSecret);
-    } finally {
-      await served.close();
-    }
-  } finally {
-    await local.close();
-    process.env = saved;
-  }
+  return withServedLocal({ startTime: '2026-01-12T06:00:00Z' }, { timers: false }, (url, local) =>
+    fn(`${url}/api/chatops`, local.sim.teamsOutgoingSecret),
+  );
 }
 
 /**

@@ -2,10 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { createAzureClients } from '../azure/clients';
 import { discoverFleet } from '../fleet/inventory';
 import { silentLogger } from '../log';
-import { startLocalEnvironment } from '../local/localEnv';
-import { startServe } from '../local/serve/serve';
 import { generatedFleet } from '../sim/fleet/generate';
 import { fuzzHttpApi, type FuzzReport } from './httpFuzz';
+import { percentile, withServedLocal } from './servedLocal';
 
 export interface ApiLatency {
   clients: number;
@@ -17,9 +16,6 @@ export interface ApiLatency {
   wallMs: number;
 }
 
-const percentile = (sorted: number[], p: number): number =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : 0;
-
 /**
  * `POST /api/upgrades` through `aks-day2 serve` (in this process) on a generated fleet: `clients`
  * concurrent clients, each cluster asked once (accept: validate, read the cluster and make the
@@ -27,20 +23,10 @@ const percentile = (sorted: number[], p: number): number =>
  * is measured.
  */
 export async function benchUpgradesApi(clusters = 500, clients = 50): Promise<ApiLatency> {
-  const saved = { ...process.env };
-  const local = await startLocalEnvironment({
-    fleet: generatedFleet({ clusters, subscriptions: 20, seed: 11 }),
-  });
-  try {
-    const served = await startServe({
-      port: 0,
-      env: local.env,
-      clock: { now: () => local.sim.clock.now() },
-      log: silentLogger,
-      timers: false,
-      queues: false,
-    });
-    try {
+  return withServedLocal(
+    { fleet: generatedFleet({ clusters, subscriptions: 20, seed: 11 }) },
+    { timers: false, queues: false },
+    async (url, local) => {
       const inv = await discoverFleet(createAzureClients(local.settings), [], silentLogger);
       const ids = inv.clusters.map((c) => c.id);
       const latencies: number[] = [];
@@ -52,7 +38,7 @@ export async function benchUpgradesApi(clusters = 500, clients = 50): Promise<Ap
           while (next < ids.length) {
             const id = ids[next++]!;
             const s = performance.now();
-            const res = await fetch(`${served.url}/api/upgrades`, {
+            const res = await fetch(`${url}/api/upgrades`, {
               method: 'POST',
               headers: { 'content-type': 'application/json' },
               body: JSON.stringify({ cluster: id, to: 'latest-patch' }),
@@ -74,42 +60,24 @@ export async function benchUpgradesApi(clusters = 500, clients = 50): Promise<Ap
         maxMs: latencies[latencies.length - 1] ?? 0,
         wallMs,
       };
-    } finally {
-      await served.close();
-    }
-  } finally {
-    await local.close();
-    process.env = saved;
-  }
+    },
+  );
 }
 
 /** The HTTP fuzz at full size (10,000 requests) through `aks-day2 serve` on the demo fleet. */
 export async function benchHttpFuzz(runs = 10_000): Promise<FuzzReport & { wallMs: number }> {
-  const saved = { ...process.env };
-  const local = await startLocalEnvironment({ startTime: '2026-01-12T06:00:00Z' });
-  try {
-    const served = await startServe({
-      port: 0,
-      env: local.env,
-      clock: { now: () => local.sim.clock.now() },
-      log: silentLogger,
-      easyAuth: true,
-      timers: false,
-    });
-    try {
+  return withServedLocal(
+    { startTime: '2026-01-12T06:00:00Z' },
+    { easyAuth: true, timers: false },
+    async (url, local) => {
       const inv = await discoverFleet(createAzureClients(local.settings), [], silentLogger);
       const t0 = performance.now();
       const r = await fuzzHttpApi(
-        served.url,
+        url,
         inv.clusters.map((c) => c.name),
         { runs, concurrency: 32 },
       );
       return { ...r, wallMs: performance.now() - t0 };
-    } finally {
-      await served.close();
-    }
-  } finally {
-    await local.close();
-    process.env = saved;
-  }
+    },
+  );
 }

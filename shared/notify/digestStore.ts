@@ -34,22 +34,8 @@ export interface DigestStore {
 export const carryKey = (clusterId: string): string =>
   `carry|${createHash('sha256').update(clusterId.toLowerCase()).digest('hex').slice(0, 32)}`;
 
-type Entity = {
-  partitionKey: string;
-  rowKey: string;
-  action: string;
-  outcome: string;
-  clusterId: string;
-  cluster: string;
-  nodePool?: string;
-  fromVersion?: string;
-  toVersion?: string;
-  at: Date;
-  nodes?: number;
-  operationId?: string;
-  carried?: boolean;
-  since?: Date;
-};
+/** The entry as a Table row: its job and day are the partition key. */
+type Entity = Omit<DigestEntry, 'job' | 'day'> & { partitionKey: string; rowKey: string };
 
 const partitionOf = (job: string, day: string): string => `${job}|${day}`;
 

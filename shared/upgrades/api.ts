@@ -222,23 +222,9 @@ function validateRequest(req: UpgradeRequest): void {
     for (const p of req.pools)
       if (!/^[a-z][a-z0-9]{0,11}$/.test(p)) bad('pools', `"${p.slice(0, 20)}" is not a pool name`);
   }
-  if (
-    req.drainTimeoutInMinutes !== undefined &&
-    !(
-      Number.isInteger(req.drainTimeoutInMinutes) &&
-      req.drainTimeoutInMinutes >= 5 &&
-      req.drainTimeoutInMinutes <= 1440
-    )
-  )
+  if (!absentOrIntIn(req.drainTimeoutInMinutes, 5, 1440))
     bad('drainTimeoutInMinutes', 'an integer from 5 to 1440');
-  if (
-    req.nodeSoakDurationInMinutes !== undefined &&
-    !(
-      Number.isInteger(req.nodeSoakDurationInMinutes) &&
-      req.nodeSoakDurationInMinutes >= 0 &&
-      req.nodeSoakDurationInMinutes <= 30
-    )
-  )
+  if (!absentOrIntIn(req.nodeSoakDurationInMinutes, 0, 30))
     bad('nodeSoakDurationInMinutes', 'an integer from 0 to 30');
   if (
     req.undrainableNodeBehavior !== undefined &&
@@ -246,4 +232,9 @@ function validateRequest(req: UpgradeRequest): void {
   )
     bad('undrainableNodeBehavior', 'Cordon or Schedule');
   if (req.nodeImageOnly && req.to !== undefined) bad('to', 'not with nodeImageOnly');
+}
+
+/** True when `v` is not given, or is a whole number from `min` to `max`. */
+function absentOrIntIn(v: number | undefined, min: number, max: number): boolean {
+  return v === undefined || (Number.isInteger(v) && v >= min && v <= max);
 }
