@@ -93,7 +93,7 @@ describe('the timer functions, called as the Functions host calls them (settings
     const logs: string[] = [];
     await housekeeping(timer, context('housekeeping', logs));
     expect(logs.find((l) => l.includes('housekeeping: kept 90 days'))).toMatch(
-      /operations 0, locks 0, findings 0, edges 0, edgesdryrun 0, events 0, snoozes 0, upgraderuns 0, Runs 0, RunIndex 0, Outbox 0, OutboxDead 0$/,
+      /operations 0, locks 0, findings 0, edges 0, edgesdryrun 0, events 0, snoozes 0, upgraderuns 0, idempotency 0, commandfailures 0, Runs 0, RunIndex 0, Outbox 0, OutboxDead 0$/,
     );
   });
 });
