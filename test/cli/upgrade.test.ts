@@ -23,6 +23,51 @@ describe('aks-day2 upgrade', () => {
     expect(r.stdout).toContain('The upgrade would start.');
   });
 
+  it('gives the dry run as JSON for scripts with --output json, every pre-check with its result', () => {
+    const r = aksDay2(
+      'upgrade',
+      'aks-dev-weu-01',
+      '--sim',
+      '--to',
+      'next-minor',
+      '--dry-run',
+      '--output',
+      'json',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const plan = JSON.parse(r.stdout) as {
+      cluster: { name: string };
+      toVersion: string;
+      wouldStart: boolean;
+      prechecks: Array<{ check: string; status: string }>;
+    };
+    expect({ cluster: plan.cluster.name, to: plan.toVersion, wouldStart: plan.wouldStart }).toEqual({
+      cluster: 'aks-dev-weu-01',
+      to: '1.34.2',
+      wouldStart: true,
+    });
+    expect(plan.prechecks.map((c) => c.check).sort()).toEqual(
+      [
+        'auto-upgrade',
+        'deprecated-apis',
+        'pdbs',
+        'quota',
+        'skew',
+        'state',
+        'subnet',
+        'target',
+        'window',
+      ].sort(),
+    );
+  });
+
+  it('refuses --output json without --dry-run: a real run reports in text', () => {
+    const r = aksDay2('upgrade', 'aks-dev-weu-01', '--sim', '--output', 'json');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--output json goes with --dry-run');
+  });
+
   it('shows progress with the pool and nodes done / total until the run ends with --wait', () => {
     const r = aksDay2(
       'upgrade',

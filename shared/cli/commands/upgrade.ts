@@ -16,10 +16,11 @@ import {
 import { formatPlan, formatPreChecks, formatRun, progressLine } from '../../upgrades/format';
 import { flagString, parseArgs } from '../args';
 import { withAppContext, type AppContext } from '../appContext';
+import { emit, OUTPUT_FLAG, outputFormat, type OutputFormat } from '../output';
 import type { Command } from '../command';
 
 const usage =
-  'upgrade CLUSTER [--to x.y.z|latest-patch|next-minor] [--pools a,b] [--max-surge N|N%] [--wake] [--force CHECK,…|all] [--dry-run] [--wait] [--sim] [--fleet FILE]';
+  'upgrade CLUSTER [--to x.y.z|latest-patch|next-minor] [--pools a,b] [--max-surge N|N%] [--wake] [--force CHECK,…|all] [--dry-run [--output table|json]] [--wait] [--sim] [--fleet FILE]';
 
 /** How often `--wait` looks at the run against Azure; against the simulator its clock is moved on instead. */
 const WAIT_POLL_MS = 15_000;
@@ -46,10 +47,13 @@ function parseForce(v: string | undefined): ForceSpec | undefined {
 export function upgradeRequestOf(
   argv: string[],
   actor: UpgradeRequest['requestedBy'],
-): { req: UpgradeRequest; wait: boolean; sim: boolean; fleet?: string } {
+): { req: UpgradeRequest; wait: boolean; sim: boolean; fleet?: string; output: OutputFormat } {
   const a = parseArgs(
     argv,
-    { value: ['to', 'pools', 'max-surge', 'force', 'fleet'], bool: ['wake', 'dry-run', 'wait', 'sim'] },
+    {
+      value: ['to', 'pools', 'max-surge', 'force', 'fleet', OUTPUT_FLAG],
+      bool: ['wake', 'dry-run', 'wait', 'sim'],
+    },
     `usage: aks-day2 ${usage}`,
   );
   const [cluster, ...extra] = a.positionals;
@@ -74,8 +78,12 @@ export function upgradeRequestOf(
     ...(force !== undefined ? { force } : {}),
     ...(a.flags.has('dry-run') ? { dryRun: true } : {}),
   };
+  const output = outputFormat(a);
+  if (output === 'json' && !req.dryRun)
+    throw new Day2Error('BadRequest', `--output json goes with --dry-run\nusage: aks-day2 ${usage}`);
   return {
     req,
+    output,
     wait: a.flags.has('wait'),
     sim: a.flags.has('sim'),
     ...(flagString(a, 'fleet') ? { fleet: flagString(a, 'fleet') } : {}),
@@ -118,15 +126,16 @@ export const upgradeCommand: Command = {
     'aks-day2 upgrade aks-dev-weu-01 --dry-run --sim',
     'aks-day2 upgrade aks-dev-weu-01 --to next-minor --max-surge 33% --wait --sim',
     'aks-day2 upgrade aks-test-weu-01 --force pdbs',
+    'aks-day2 upgrade aks-dev-weu-02 --to next-minor --dry-run --output json --sim',
   ],
   async run(argv, out) {
-    const { req, wait, sim, fleet } = upgradeRequestOf(argv, `cli:${os.userInfo().username}`);
+    const { req, wait, sim, fleet, output } = upgradeRequestOf(argv, `cli:${os.userInfo().username}`);
     return withAppContext({ sim, fleet, log: consoleLogger }, async (ctx) => {
       const deps = createDeps(ctx.settings, { log: { ...ctx.log, info: () => undefined }, clock: ctx.clock });
       try {
         const r = await requestUpgrade(deps, req);
         if (r.dryRun) {
-          out(formatPlan(r.plan));
+          emit(out, output, { text: () => formatPlan(r.plan), data: () => r.plan });
           return r.plan.wouldStart ? 0 : 1;
         }
         out(`Run ${r.run.id} created on ${r.run.cluster.name}: ${r.run.fromVersion} → ${r.run.toVersion}`);
