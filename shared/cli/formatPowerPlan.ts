@@ -51,6 +51,18 @@ function nowCell(decisions: PowerDecision[], view: PowerPlanView): string {
   );
 }
 
+/** The power plan the view shows (the same plan the timer would make at `view.now`). */
+function planOf(view: PowerPlanView): ReturnType<typeof planPowerSchedule> {
+  return planPowerSchedule({
+    now: view.now,
+    clusters: view.inventory.clusters,
+    defaultTimezone: view.defaultTimezone,
+    catchupMinutes: view.catchupMinutes,
+    snoozes: view.snoozes,
+    handledEdges: view.handledEdges,
+  });
+}
+
 /**
  * `aks-day2 plan --job power-schedule`: every cluster with a power schedule, its zone and policy, its next
  * stop and start edges in local time and UTC, and what the plan decides now. Tag errors are listed below.
@@ -58,14 +70,7 @@ function nowCell(decisions: PowerDecision[], view: PowerPlanView): string {
 export function formatPowerPlan(view: PowerPlanView): string {
   const { inventory, now } = view;
   const defaults = { defaultTimezone: view.defaultTimezone };
-  const plan = planPowerSchedule({
-    now,
-    clusters: inventory.clusters,
-    defaultTimezone: view.defaultTimezone,
-    catchupMinutes: view.catchupMinutes,
-    snoozes: view.snoozes,
-    handledEdges: view.handledEdges,
-  });
+  const plan = planOf(view);
   const rows: string[][] = [];
   for (const c of inventory.clusters) {
     const next = nextEdges(c, defaults, now);
@@ -106,14 +111,7 @@ export function formatPowerPlan(view: PowerPlanView): string {
 export function powerPlanData(view: PowerPlanView): unknown {
   const { inventory, now } = view;
   const defaults = { defaultTimezone: view.defaultTimezone };
-  const plan = planPowerSchedule({
-    now,
-    clusters: inventory.clusters,
-    defaultTimezone: view.defaultTimezone,
-    catchupMinutes: view.catchupMinutes,
-    snoozes: view.snoozes,
-    handledEdges: view.handledEdges,
-  });
+  const plan = planOf(view);
   const clusters = inventory.clusters.flatMap((c) => {
     const next = nextEdges(c, defaults, now);
     const decisions = plan.decisions.filter((d) => d.cluster.id === c.id);

@@ -5,6 +5,7 @@
  */
 import { DEMO_CALENDAR_FROM, demoFleet } from './fleet/demoFleet';
 import { startSimulator, type SimOptions } from './server';
+import { untilSignal } from '../util/untilSignal';
 
 const USAGE =
   'usage: aks-day2 sim [--fleet FILE] [--port N] [--speed X] [--start ISO] [--event-grid-url URL] [--event-grid-schema EventGridSchema|CloudEventSchema]';
@@ -86,15 +87,7 @@ export async function runSimCommand(argv: string[]): Promise<number> {
     return 1;
   }
   // Listen for the signals before announcing the URLs: a caller may stop us as soon as it reads them.
-  const stopped = new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  const stopped = untilSignal();
   process.stdout.write(
     `${JSON.stringify({
       arm: sim.arm,

@@ -6,6 +6,22 @@ export const UP_RG = 'rg-upgrades';
 export const VNET = `/subscriptions/${UP_SUB}/resourceGroups/${UP_RG}/providers/Microsoft.Network/virtualNetworks/vnet-upgrades`;
 const IMG = 'AKSUbuntu-2204gen2containerd-202610.07.0';
 
+/** Helm writing a FlowSchema through flowcontrol v1beta3 (removed in 1.32), five times 30 hours ago. */
+export const HELM_FLOWSCHEMA_UPDATES = {
+  hoursAgo: 30,
+  repeat: 5,
+  verb: 'update',
+  requestUri: '/apis/flowcontrol.apiserver.k8s.io/v1beta3/flowschemas/exempt',
+  userAgent: 'helm/v3.14.0 (linux/amd64)',
+  objectRef: {
+    apiGroup: 'flowcontrol.apiserver.k8s.io',
+    apiVersion: 'v1beta3',
+    resource: 'flowschemas',
+    name: 'exempt',
+  },
+  annotations: { 'k8s.io/deprecated': 'true', 'k8s.io/removed-release': '1.32' },
+};
+
 export function upgradeFleet(): FleetFile {
   return {
     subscriptions: [
@@ -27,20 +43,7 @@ export function upgradeFleet(): FleetFile {
                 auditLogs: {
                   categories: ['kube-audit', 'kube-audit-admin'],
                   events: [
-                    {
-                      hoursAgo: 30,
-                      repeat: 5,
-                      verb: 'update',
-                      requestUri: '/apis/flowcontrol.apiserver.k8s.io/v1beta3/flowschemas/exempt',
-                      userAgent: 'helm/v3.14.0 (linux/amd64)',
-                      objectRef: {
-                        apiGroup: 'flowcontrol.apiserver.k8s.io',
-                        apiVersion: 'v1beta3',
-                        resource: 'flowschemas',
-                        name: 'exempt',
-                      },
-                      annotations: { 'k8s.io/deprecated': 'true', 'k8s.io/removed-release': '1.32' },
-                    },
+                    HELM_FLOWSCHEMA_UPDATES,
                     {
                       hoursAgo: 240,
                       verb: 'create',

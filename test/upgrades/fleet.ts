@@ -1,6 +1,7 @@
 /** The fleet of the upgrade tests: one cluster per pre-check outcome, on a region offering 1.31 to 1.34. */
 import type { FleetFile } from '../../shared/sim/fleet/schema';
 import { admin } from '../sim/simClient';
+import { HELM_FLOWSCHEMA_UPDATES } from '../sim/upgradeFleet';
 import { startTestApp, type TestApp } from '../support/app';
 
 export const SUB = '22222222-3333-4444-8555-666666666666';
@@ -51,22 +52,7 @@ export const CLUSTERS: Record<string, Cluster> = {
     pools: pools(),
     auditLogs: {
       categories: ['kube-audit', 'kube-audit-admin'],
-      events: [
-        {
-          hoursAgo: 30,
-          repeat: 5,
-          verb: 'update',
-          requestUri: '/apis/flowcontrol.apiserver.k8s.io/v1beta3/flowschemas/exempt',
-          userAgent: 'helm/v3.14.0 (linux/amd64)',
-          objectRef: {
-            apiGroup: 'flowcontrol.apiserver.k8s.io',
-            apiVersion: 'v1beta3',
-            resource: 'flowschemas',
-            name: 'exempt',
-          },
-          annotations: { 'k8s.io/deprecated': 'true', 'k8s.io/removed-release': '1.32' },
-        },
-      ],
+      events: [HELM_FLOWSCHEMA_UPDATES],
     },
   },
   'aks-quota': {

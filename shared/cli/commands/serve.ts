@@ -8,6 +8,7 @@ import { demoFleet } from '../../sim/fleet/demoFleet';
 import { DEMO_FLEET_TIME } from '../appContext';
 import { flagString, parseArgs } from '../args';
 import type { Command } from '../command';
+import { untilSignal } from '../../util/untilSignal';
 
 const usage =
   'serve [--sim] [--fleet FILE] [--port 7071] [--easy-auth] [--no-timers] [--queue-lease SECONDS] [--queue-retry SECONDS]';
@@ -96,15 +97,7 @@ export const serveCommand: Command = {
       });
       // The simulator's Teams channel posts what its members say to this app's chatops endpoint.
       if (sim) sim.teamsChannel.url = `${served.url}/api/chatops`;
-      const stopped = new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      const stopped = untilSignal();
       out(
         JSON.stringify({
           url: served.url,
