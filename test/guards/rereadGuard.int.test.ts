@@ -18,6 +18,7 @@ import {
 } from '../power/intSupport';
 import { startTestApp, type TestApp } from '../support/app';
 import { latencyGate } from '../support/latencyGate';
+import { cardOfRun, chatopsPower, rowsOfRun } from './support';
 
 // Monday 8 June 2026, 19:00 Paris = 17:00Z: aks-reread's stop edge.
 const EDGE = '2026-06-08T17:00:00Z';
@@ -173,4 +174,34 @@ describe('the re-read before a change: a resource that became busy or already ch
     ]);
     expect((await nodeImageOps(app)).filter((o) => o.cluster.name === 'aks-dev-weu-01')).toEqual([]);
   });
+
+  it.each([
+    ['stop', 'a stopped cluster', 'Stopped' as const, undefined, /^already stopped$/],
+    [
+      'start',
+      'a cluster someone is stopping',
+      'Running' as const,
+      'stop' as const,
+      /^an operation is in progress on the cluster \(Stopping\)$/,
+    ],
+  ])(
+    'answers a ChatOps %s of %s with a skip that says why, and sends nothing',
+    async (action, _what, powerState, before, reason) => {
+      app = await startTestApp({
+        fleet: powerFleet([{ name: 'aks-asked', tags: PARIS_OFFICE, powerState }]),
+        startTime: '2026-06-08T10:00:00Z',
+        speed: 0,
+      });
+      if (before) await client(app).managedClusters[before](RG, 'aks-asked').submitted();
+      await simAdmin(app.sim, 'DELETE', '/counters');
+      const run = await chatopsPower(app, action as 'stop' | 'start', 'aks-asked');
+      const rows = await rowsOfRun(app, run);
+      expect(rows).toEqual([expect.objectContaining({ Action: action, Outcome: 'Skipped' })]);
+      expect(String(rows[0]!.Reason)).toMatch(reason);
+      expect(await cardOfRun(app, run)).toContain('aks-asked'); // the person who asked gets a card
+      expect(await armCalls(app, 'ManagedClusters_Stop')).toBe(0);
+      expect(await armCalls(app, 'ManagedClusters_Start')).toBe(0);
+      expect(await app.deps.state.operations.history()).toEqual([]);
+    },
+  );
 });
