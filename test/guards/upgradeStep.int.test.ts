@@ -1,6 +1,7 @@
 import { simAdmin } from '../../shared/local/simAdmin';
 import { acquire } from '../../shared/operations/lifecycle';
 import { advanceRun, requestUpgrade, type UpgradeRun } from '../../shared/upgrades/api';
+import { setEngineHooks } from '../../shared/upgrades/engine';
 import type { TestApp } from '../support/app';
 import { stepsOf } from '../upgrades/drive';
 import { idOf, NOW, putsOf, RG, startUpgradeApp, SUB } from '../upgrades/fleet';
@@ -84,5 +85,35 @@ describe("an upgrade run's step: the same guards as every other operation", () =
     expect((await app.deps.state.operations.inFlight()).map((o) => `${o.job} ${o.action}`)).toEqual([
       expect.stringMatching(/^upgrade /),
     ]);
+  });
+
+  it('releases the lock and sends nothing when the re-read after the lock finds the cluster busy, and sends the step once it is idle', async () => {
+    app = await startUpgradeApp();
+    const run = await runOn('aks-ok');
+    const clusters = app.azure.aks(SUB).managedClusters;
+    let updated = false;
+    // Someone else's update (a PUT of the cluster) lands between the step's lock and its re-read.
+    const remove = setEngineHooks({
+      at: async (point, step) => {
+        if (point !== 'lock-taken' || step.kind !== 'control-plane' || updated) return;
+        updated = true;
+        await clusters.createOrUpdate(RG, 'aks-ok', await clusters.get(RG, 'aks-ok')).submitted();
+      },
+    });
+    try {
+      const waiting = await passes(app, run.id, 1);
+      expect(updated).toBe(true);
+      expect(stepsOf(waiting)).toContain('control-plane 1.33.3: Running');
+      expect(await putsOf(app, 'aks-ok')).toMatchObject({ cluster: 1, received: 1 }); // the other update only
+      expect((await clusters.get(RG, 'aks-ok')).kubernetesVersion).toBe('1.33.2');
+      expect(await app.deps.state.operations.inFlight()).toEqual([]); // the lock was released, nothing recorded
+
+      await simAdmin(app.sim, 'POST', '/clock/set', { time: minutes(1) }); // the update ended
+      await passes(app, run.id, 1);
+      expect(await putsOf(app, 'aks-ok')).toMatchObject({ cluster: 2, received: 2 });
+      expect((await clusters.get(RG, 'aks-ok')).kubernetesVersion).toBe('1.33.3');
+    } finally {
+      remove();
+    }
   });
 });
