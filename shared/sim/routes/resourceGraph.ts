@@ -21,7 +21,7 @@
 import { createHash } from 'node:crypto';
 import type { SimContext } from '../context';
 import { isRecord, route, type Route, type SimResponse } from '../http';
-import type { Row } from '../resourceGraphIndex';
+import { sortById, type Row } from '../resourceGraphIndex';
 
 export const QUOTA_PER_WINDOW = 15;
 export const QUOTA_WINDOW_MS = 5_000;
@@ -156,7 +156,7 @@ function containerRows(ctx: SimContext): Row[] {
         properties: { provisioningState: 'Succeeded' },
       });
   }
-  return rows.sort((a, b) => String(a.id).toLowerCase().localeCompare(String(b.id).toLowerCase()));
+  return sortById(rows);
 }
 
 function argError(status: number, code: string, message: string, detail: string): SimResponse {
