@@ -103,17 +103,19 @@ async function listThroughArm(
  * subscriptions without a cluster row, whether Resource Graph sees them at all). When Resource
  * Graph refuses (no access, throttled past the SDK's retries) or fails, the run says so in the log and
  * lists through ARM instead: one paged ManagedClusters list per subscription. Neither reads a cluster one
- * by one: both listings carry pools, versions and tags.
+ * by one: both listings carry pools, versions and tags. `through: 'arm'`: the ARM listing whatever
+ * DAY2_DISCOVERY says, for a caller that acts on tags just set (Resource Graph can lag them).
  */
 export async function discoverFleet(
   azure: AzureClients,
   configuredSubscriptions: readonly string[],
   log: Logger,
   clock: Clock = systemClock,
+  opts: { through?: 'arm' } = {},
 ): Promise<Inventory> {
   const listedAt = clock.now();
   const subscriptions = await subscriptionsInScope(azure, configuredSubscriptions);
-  const graph = azure.resourceGraph();
+  const graph = opts.through === 'arm' ? undefined : azure.resourceGraph();
   let listed: Pick<Inventory, 'clusters' | 'failures'> | undefined;
   let source: Inventory['source'] = 'arm';
   if (graph && subscriptions.length > 0) {

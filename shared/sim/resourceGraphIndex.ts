@@ -3,8 +3,8 @@
  * on the virtual clock, as the real index follows ARM with a delay. Exact and simple: every change of a
  * cluster (an ARM write, a step of its operation) is told to the index with its virtual time; the first
  * change keeps the row as it was before, each change keeps the row after it (only when it differs), and a
- * query picks per cluster the last row kept at or before `now - lag`. A cluster never changed has no
- * history and is served as it is now. Lag 0 keeps nothing: the index is ARM.
+ * query picks per cluster the last row kept at or before `now - lag`. A cluster not changed within the
+ * lag has no rows kept and is served as it is now. Lag 0 keeps nothing: the index is ARM.
  */
 import type { ClusterState } from './state';
 import { clusterResource, wireClusterId } from './wire';
@@ -115,6 +115,9 @@ export class ResourceGraphIndex {
   /** Every cluster row as the index shows it now (`now - lag`), sorted by id. */
   rows(clusters: ReadonlyMap<string, ClusterState>): Row[] {
     const asOf = this.nowMs() - this.lagMs;
+    // A cluster whose last change is older than the lag is shown as it is now: its rows are dropped
+    // (so only the clusters changed within the lag are kept).
+    for (const [key, list] of this.kept) if (list[list.length - 1]!.atMs <= asOf) this.kept.delete(key);
     const out: Row[] = [];
     for (const [key, c] of clusters) if (!this.kept.has(key)) out.push(clusterRow(c, this.tenantId, false));
     for (const list of this.kept.values()) {
