@@ -293,7 +293,7 @@ export class OperationEngine {
       finalPowerState: spec.finalPowerState,
     };
     this.operations.set(op.id, op);
-    this.observer.before(op.clusterKey, c);
+    this.changing(c);
     c.activeOperationId = op.id;
     c.lastOperation = { name: spec.state, startedAt: now };
     c.provisioningState = spec.state;
@@ -301,7 +301,7 @@ export class OperationEngine {
       const p = c.pools.find((x) => x.name === name);
       if (p) p.provisioningState = spec.state;
     }
-    this.observer.after(op.clusterKey, c, now);
+    this.changed(c, now);
     this.evaluate();
     return op;
   }
@@ -316,7 +316,6 @@ export class OperationEngine {
         op.status = 'Canceled';
         continue;
       }
-      this.observer.before(op.clusterKey, c);
       for (const step of op.steps) {
         if (now < step.startMs) break;
         if (!step.started) {
@@ -337,6 +336,7 @@ export class OperationEngine {
   }
 
   private complete(c: ClusterState, step: Step): void {
+    this.changing(c);
     step.done = true;
     if (step.kind === 'controlPlane' && step.targetVersion) {
       c.currentKubernetesVersion = step.targetVersion;
@@ -357,11 +357,18 @@ export class OperationEngine {
     this.changed(c, step.endMs);
   }
 
+  /** Before a change of the cluster: the Resource Graph index keeps its row as it was. */
+  private changing(c: ClusterState): void {
+    this.observer.before(clusterKey(c.subscriptionId, c.resourceGroup, c.name), c);
+  }
+
+  /** After a change of the cluster that took effect at virtual `atMs`. */
   private changed(c: ClusterState, atMs: number): void {
     this.observer.after(clusterKey(c.subscriptionId, c.resourceGroup, c.name), c, atMs);
   }
 
   private fail(op: SimOperation, c: ClusterState, step: Step, atMs: number): void {
+    this.changing(c);
     op.status = 'Failed';
     op.error = step.failure;
     op.endedMs = atMs;
@@ -381,7 +388,7 @@ export class OperationEngine {
   cancel(op: SimOperation, c: ClusterState): void {
     this.evaluate();
     if (op.status !== 'InProgress') return;
-    this.observer.before(op.clusterKey, c);
+    this.changing(c);
     op.status = 'Canceled';
     op.error = { code: 'OperationCanceled', message: 'The operation was canceled by an abort request.' };
     op.endedMs = this.clock.nowMs();
@@ -395,6 +402,7 @@ export class OperationEngine {
   }
 
   private succeed(op: SimOperation, c: ClusterState): void {
+    this.changing(c);
     op.status = 'Succeeded';
     op.endedMs = op.endMs;
     c.provisioningState = 'Succeeded';
