@@ -18,6 +18,8 @@ import { startBenchEnv } from './benchEnv';
 export interface YearOptions {
   clusters: number;
   days: number;
+  /** DAY2_RETENTION_DAYS of the simulated app (default 90). */
+  retentionDays?: number;
   /** Rows per table are counted at the end of each of these days (and at the last). */
   snapshotDays: number[];
   /** One line per simulated day. */
@@ -79,18 +81,19 @@ const count = (m: Record<string, number>, k: string, by = 1): void => {
  * job the app runs on a timer): each hour the sweeper, the power schedule, the node-image job, the Kubernetes
  * upgrade job and the outbox delivery; each day at 03:30 the housekeeping pass and at 06:30 the version-support
  * check. AKS releases a node image on the 1st of each month. The maintenance window is 01:00-05:00 UTC daily;
- * retention is `DAY2_RETENTION_DAYS` 90. The receivers' records are counted and cleared each day (the
+ * retention is `DAY2_RETENTION_DAYS` (90 unless `retentionDays`). The receivers' records are counted and cleared each day (the
  * simulator keeps what it received in memory). At each snapshot day the rows of every table are counted:
  * state is bounded when they stop growing once the retention window is full.
  */
 export async function benchYear(opts: YearOptions): Promise<YearReport> {
   const say = opts.progress ?? (() => undefined);
+  const retentionDays = opts.retentionDays ?? YEAR_RETENTION_DAYS;
   const b = await startBenchEnv(opts.clusters, {
     startTime: START,
     env: {
       DAY2_DISCOVERY: 'resource-graph',
       DAY2_MAINTENANCE_WINDOW: 'daily 01:00-05:00 UTC',
-      DAY2_RETENTION_DAYS: String(YEAR_RETENTION_DAYS),
+      DAY2_RETENTION_DAYS: String(retentionDays),
     },
   });
   const t0 = performance.now();
@@ -105,7 +108,7 @@ export async function benchYear(opts: YearOptions): Promise<YearReport> {
     subscriptions: 0,
     days: opts.days,
     ticks: 0,
-    retentionDays: YEAR_RETENTION_DAYS,
+    retentionDays,
     rows: new Map(),
     snapshotDays: [],
     jobRuns: {},

@@ -7,7 +7,7 @@ import { benchSweeper } from '../bench/sweeperBench';
 import { benchHttpFuzz, benchUpgradesApi } from '../bench/upgradesApiBench';
 import { benchUpgradeWave } from '../bench/upgradeWaveBench';
 import { benchVersionSupport } from '../bench/versionBench';
-import { benchYear, YEAR_RETENTION_DAYS } from '../bench/yearBench';
+import { benchYear } from '../bench/yearBench';
 import { createProgress } from './progress';
 import { renderTable } from './table';
 
@@ -18,7 +18,7 @@ const ALLOWED = [500, 5000, 50000];
 export function parseBenchArgs(argv: readonly string[]): {
   sizes: number[];
   jobs?: string[];
-  year: { clusters: number; days: number };
+  year: { clusters: number; days: number; retentionDays: number };
 } {
   const value = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
@@ -40,7 +40,11 @@ export function parseBenchArgs(argv: readonly string[]): {
   return {
     sizes,
     jobs: j ? j.split(',').map((x) => x.trim()) : undefined,
-    year: { clusters: int('--clusters', 5000, 10, 50000), days: int('--days', 365, 1, 3650) },
+    year: {
+      clusters: int('--clusters', 5000, 10, 50000),
+      days: int('--days', 365, 1, 3650),
+      retentionDays: int('--retention', 90, 7, 3650),
+    },
   };
 }
 
@@ -51,7 +55,7 @@ const UPGRADE_WAVE = 'upgrade-wave';
 const HTTP_API = 'http-api';
 /** `--jobs chatops`: ChatOps reply latency with 50 messages at once through serve, and the 10,000-message fuzz (run once). */
 const CHATOPS = 'chatops';
-/** `--jobs year [--clusters N] [--days N]`: a simulated year of every timer (only when asked: it runs for a long time). */
+/** `--jobs year [--clusters N] [--days N] [--retention N]`: a simulated year of every timer (only when asked: it runs for a long time). */
 const YEAR = 'year';
 
 const JOBS: Job[] = [
@@ -81,7 +85,7 @@ export async function runBench(out: (line: string) => void, argv: readonly strin
   const chosen = JOBS.filter((j) => !jobs || jobs.includes(j.name));
   if (jobs?.includes(YEAR)) {
     await year(out, yearOpts, (line, day) => {
-      if (day % 30 === 0) out(`  ${line}`);
+      if (day % Math.min(30, yearOpts.retentionDays) === 0) out(`  ${line}`);
       else progress.update(line);
     });
     if (jobs.length === 1) return 0;
@@ -119,13 +123,16 @@ export async function runBench(out: (line: string) => void, argv: readonly strin
 /** A simulated year of every timer: rows per table at each snapshot (docs/retention.md). */
 async function year(
   out: (line: string) => void,
-  opts: { clusters: number; days: number },
+  opts: { clusters: number; days: number; retentionDays: number },
   progress: (line: string, day: number) => void,
 ): Promise<void> {
   out(
-    `A simulated year: ${opts.clusters} clusters, ${opts.days} days, a tick an hour (every timer), retention ${YEAR_RETENTION_DAYS} days`,
+    `A simulated year: ${opts.clusters} clusters, ${opts.days} days, a tick an hour (every timer), retention ${opts.retentionDays} days`,
   );
-  const r = await benchYear({ ...opts, snapshotDays: [30, 60, 90, 120, 180, 270], progress });
+  // Snapshots every 30 days, or every retention period when it is shorter (the plateau shows after one).
+  const step = Math.min(30, opts.retentionDays);
+  const snapshotDays = Array.from({ length: Math.floor(opts.days / step) }, (_, i) => (i + 1) * step);
+  const r = await benchYear({ ...opts, snapshotDays, progress });
   out('');
   out('Rows per table at the end of the day:');
   const tables = [...r.rows.keys()].sort();
