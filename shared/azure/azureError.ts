@@ -23,6 +23,12 @@ const ROLE_HINT: Record<string, string> = {
   'list clusters': 'Microsoft.ContainerService/managedClusters/read',
 };
 
+/** What a Forbidden error on `operation` says about the missing permission ('' when it is not known). */
+export function roleHint(operation: string | undefined): string {
+  const action = operation ? ROLE_HINT[operation] : undefined;
+  return action ? ` The identity needs ${action} (granted by the role in infra/main.bicep).` : '';
+}
+
 /**
  * Normalises anything an Azure SDK call throws into a Day2Error carrying cluster and operation.
  * RestError (HTTP status + ARM code) and the poller's "long-running operation has failed" Error both map.
@@ -44,10 +50,7 @@ export function toDay2Error(err: unknown, ctx: ErrorContext): Day2Error {
               : s >= 500
                 ? 'AzureUnavailable'
                 : 'Refused';
-    const hint =
-      code === 'Forbidden' && ctx.operation && ROLE_HINT[ctx.operation]
-        ? ` The identity needs ${ROLE_HINT[ctx.operation]} (granted by the role in infra/main.bicep).`
-        : '';
+    const hint = code === 'Forbidden' ? roleHint(ctx.operation) : '';
     return new Day2Error(code, `${where} failed: ${err.message}${hint}`, {
       ...ctx,
       cause: err,

@@ -181,7 +181,9 @@ export async function wireEvents(
   target: WireTarget,
   log: Logger,
 ): Promise<WireReport> {
-  const fleet = await discoverFleet(azure, subscriptions, log);
+  // Through ARM, not Resource Graph: a person tags clusters and wires them at once, and Resource Graph
+  // can show the tags seconds late. One list per subscription, for a command run at deployment.
+  const fleet = await discoverFleet(azure, subscriptions, log, undefined, { through: 'arm' });
   const failures = [...fleet.failures];
   const topics: ExistingTopic[] = [];
   const existing = new Map<string, ExistingSubscription>();

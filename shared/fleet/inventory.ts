@@ -1,11 +1,12 @@
+import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { AzureClients } from '../azure/clients';
-import { toDay2Error } from '../azure/azureError';
+import { roleHint, toDay2Error } from '../azure/azureError';
 import { systemClock, type Clock } from '../clock';
-import type { Day2Error } from '../errors';
+import { Day2Error } from '../errors';
 import type { Logger } from '../log';
 import { mapLimit } from '../util/mapLimit';
 import { toClusterSnapshot, type ClusterSnapshot } from './cluster';
-import { listClustersByResourceGraph } from './resourceGraph';
+import { listClustersByResourceGraph, visibleSubscriptions } from './resourceGraph';
 
 export interface Inventory {
   subscriptions: string[];
@@ -38,6 +39,38 @@ export async function subscriptionsInScope(
   return ids;
 }
 
+/**
+ * The configured subscriptions Resource Graph does not see. It answers only for subscriptions the identity
+ * can read and leaves the others out without an error, so a configured subscription without any cluster
+ * row is asked about once more (its `resourcecontainers` row, one small query, only when there is such a
+ * subscription); one it does not see either is reported as the ARM listing reports a subscription whose
+ * listing is refused. Subscriptions that came from the subscriptions list are readable by definition.
+ */
+async function unseenSubscriptions(
+  graph: ResourceGraphClient,
+  subscriptions: readonly string[],
+  clusters: readonly ClusterSnapshot[],
+  log: Logger,
+): Promise<Inventory['failures']> {
+  const withClusters = new Set(clusters.map((c) => c.subscriptionId.toLowerCase()));
+  const candidates = subscriptions.filter((s) => !withClusters.has(s.toLowerCase()));
+  if (candidates.length === 0) return [];
+  const { visible } = await visibleSubscriptions(graph, candidates);
+  return candidates
+    .filter((s) => !visible.has(s.toLowerCase()))
+    .map((subscriptionId) => {
+      const operation = 'list clusters';
+      const cluster = `subscription ${subscriptionId}`;
+      const error = new Day2Error(
+        'Forbidden',
+        `${operation} on ${cluster} failed: Resource Graph does not see the subscription: the identity has no role on it, or it does not exist.${roleHint(operation)}`,
+        { operation, cluster },
+      );
+      log.error(`inventory: could not list clusters of subscription ${subscriptionId}: ${error.message}`);
+      return { subscriptionId, error };
+    });
+}
+
 /** One paged ManagedClusters list per subscription (bounded concurrency); a subscription that fails is reported. */
 async function listThroughArm(
   azure: AzureClients,
@@ -66,26 +99,33 @@ async function listThroughArm(
 
 /**
  * The fleet at the request floor. With Resource Graph (DAY2_DISCOVERY `resource-graph`, the default): the
- * subscriptions in scope, then one query paged 1,000 clusters at a time for all of them. When Resource
+ * subscriptions in scope, then one query paged 1,000 clusters at a time for all of them (and, for configured
+ * subscriptions without a cluster row, whether Resource Graph sees them at all). When Resource
  * Graph refuses (no access, throttled past the SDK's retries) or fails, the run says so in the log and
  * lists through ARM instead: one paged ManagedClusters list per subscription. Neither reads a cluster one
- * by one: both listings carry pools, versions and tags.
+ * by one: both listings carry pools, versions and tags. `through: 'arm'`: the ARM listing whatever
+ * DAY2_DISCOVERY says, for a caller that acts on tags just set (Resource Graph can lag them).
  */
 export async function discoverFleet(
   azure: AzureClients,
   configuredSubscriptions: readonly string[],
   log: Logger,
   clock: Clock = systemClock,
+  opts: { through?: 'arm' } = {},
 ): Promise<Inventory> {
   const listedAt = clock.now();
   const subscriptions = await subscriptionsInScope(azure, configuredSubscriptions);
-  const graph = azure.resourceGraph();
+  const graph = opts.through === 'arm' ? undefined : azure.resourceGraph();
   let listed: Pick<Inventory, 'clusters' | 'failures'> | undefined;
   let source: Inventory['source'] = 'arm';
   if (graph && subscriptions.length > 0) {
     try {
       const r = await listClustersByResourceGraph(graph, subscriptions);
-      listed = { clusters: r.clusters, failures: [] };
+      const failures =
+        configuredSubscriptions.length > 0
+          ? await unseenSubscriptions(graph, subscriptions, r.clusters, log)
+          : [];
+      listed = { clusters: r.clusters, failures };
       source = 'resource-graph';
     } catch (err) {
       const error = toDay2Error(err, { operation: 'query Resource Graph' });

@@ -6,6 +6,10 @@ import { toClusterSnapshot, type ClusterSnapshot } from './cluster';
 export const CLUSTERS_QUERY =
   "resources | where type =~ 'microsoft.containerservice/managedclusters' | project id, name, subscriptionId, resourceGroup, location, tags, properties";
 
+/** The subscriptions of the scope that Resource Graph can see (it leaves the others out without an error). */
+export const SUBSCRIPTIONS_QUERY =
+  "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id, subscriptionId";
+
 /** Rows per page: the service's maximum. */
 export const PAGE_SIZE = 1000;
 
@@ -88,11 +92,40 @@ export async function listClustersByResourceGraph(
   subscriptions: readonly string[],
 ): Promise<{ clusters: ClusterSnapshot[]; pages: number }> {
   const clusters: ClusterSnapshot[] = [];
+  const pages = await queryPages(client, CLUSTERS_QUERY, subscriptions, (row) => {
+    clusters.push(toClusterSnapshot(rowToManagedCluster(row)));
+  });
+  return { clusters, pages };
+}
+
+/**
+ * Which of `subscriptions` Resource Graph can see: one paged query of their `resourcecontainers` rows. A
+ * subscription it leaves out is one the identity cannot read (or that does not exist).
+ */
+export async function visibleSubscriptions(
+  client: ResourceGraphClient,
+  subscriptions: readonly string[],
+): Promise<{ visible: Set<string>; pages: number }> {
+  const visible = new Set<string>();
+  const pages = await queryPages(client, SUBSCRIPTIONS_QUERY, subscriptions, (row) => {
+    const id = isRecord(row) ? str(row.subscriptionId) : undefined;
+    if (id) visible.add(id.toLowerCase());
+  });
+  return { visible, pages };
+}
+
+/** Runs `query` over `subscriptions`, 1,000 rows a page, each next page asked with the `$skipToken` of the last. */
+async function queryPages(
+  client: ResourceGraphClient,
+  query: string,
+  subscriptions: readonly string[],
+  onRow: (row: unknown) => void,
+): Promise<number> {
   let skipToken: string | undefined;
   let pages = 0;
   do {
     const res = await client.resources({
-      query: CLUSTERS_QUERY,
+      query,
       subscriptions: [...subscriptions],
       options: { top: PAGE_SIZE, resultFormat: 'objectArray', ...(skipToken ? { skipToken } : {}) },
     });
@@ -102,8 +135,8 @@ export async function listClustersByResourceGraph(
         `the answer was truncated at ${res.count} of ${res.totalRecords} rows and cannot be paged`,
       );
     if (!Array.isArray(res.data)) throw new ResourceGraphUnusable('the answer is not an array of rows');
-    for (const row of res.data as unknown[]) clusters.push(toClusterSnapshot(rowToManagedCluster(row)));
+    for (const row of res.data as unknown[]) onRow(row);
     skipToken = res.skipToken;
   } while (skipToken);
-  return { clusters, pages };
+  return pages;
 }

@@ -311,6 +311,26 @@ export function adminRoutes(d: AdminDeps): Route[] {
       return { status: 200, body: { image, locations: names } };
     }),
 
+    // Resource Graph lag, and subscriptions the identity cannot read
+    route('GET', '/admin/resource-graph', 'Admin_ResourceGraph', () => ({
+      status: 200,
+      body: { lagSeconds: ctx.resourceGraph.lagSeconds },
+    })),
+    route('POST', '/admin/resource-graph', 'Admin_ResourceGraphSet', (req) => {
+      const lag = num(obj(req).lagSeconds, 'lagSeconds');
+      guard(() => ctx.resourceGraph.setLag(lag));
+      return { status: 200, body: { lagSeconds: ctx.resourceGraph.lagSeconds } };
+    }),
+    route('POST', '/admin/subscriptions/{subscriptionId}/access', 'Admin_SubscriptionAccess', (req) => {
+      const s = ctx.state.subscription(req.params.subscriptionId!);
+      if (!s) throw notFound(`unknown subscription ${req.params.subscriptionId}`);
+      const readable = obj(req).readable;
+      if (typeof readable !== 'boolean')
+        throw badRequest('InvalidRequestContent', '"readable" must be true or false');
+      s.readable = readable;
+      return { status: 200, body: { subscriptionId: s.id, readable } };
+    }),
+
     // state
     route('GET', '/admin/state', 'Admin_State', () => {
       ctx.engine.evaluate();

@@ -2,6 +2,7 @@
 import type { SimClock } from './clock';
 import type { FaultStore } from './faults';
 import type { OperationEngine } from './operations';
+import type { ResourceGraphIndex } from './resourceGraphIndex';
 import type { SimState, RunCommandOutput } from './state';
 
 export interface CommandRecord {
@@ -19,4 +20,6 @@ export interface SimContext {
   clock: SimClock;
   faults: FaultStore;
   commands: Map<string, CommandRecord>;
+  /** What Resource Graph shows: ARM, `lag` seconds ago. */
+  resourceGraph: ResourceGraphIndex;
 }

@@ -159,6 +159,14 @@ function faultableOf(spec: OperationSpec): FaultableOperation {
   return 'update';
 }
 
+/** Told of every change an operation makes to a cluster, before it and after it with its virtual time. */
+export interface ChangeObserver {
+  before(key: string, c: ClusterState): void;
+  after(key: string, c: ClusterState, atMs: number): void;
+}
+
+const NO_OBSERVER: ChangeObserver = { before: () => undefined, after: () => undefined };
+
 export class OperationEngine {
   readonly operations = new Map<string, SimOperation>();
   private timer?: NodeJS.Timeout;
@@ -169,6 +177,7 @@ export class OperationEngine {
     private readonly clock: SimClock,
     private readonly emit: EmitEvent,
     private readonly failures: FailureSource,
+    private readonly observer: ChangeObserver = NO_OBSERVER,
   ) {}
 
   active(): SimOperation[] {
@@ -284,6 +293,7 @@ export class OperationEngine {
       finalPowerState: spec.finalPowerState,
     };
     this.operations.set(op.id, op);
+    this.changing(c);
     c.activeOperationId = op.id;
     c.lastOperation = { name: spec.state, startedAt: now };
     c.provisioningState = spec.state;
@@ -291,6 +301,7 @@ export class OperationEngine {
       const p = c.pools.find((x) => x.name === name);
       if (p) p.provisioningState = spec.state;
     }
+    this.changed(c, now);
     this.evaluate();
     return op;
   }
@@ -325,6 +336,7 @@ export class OperationEngine {
   }
 
   private complete(c: ClusterState, step: Step): void {
+    this.changing(c);
     step.done = true;
     if (step.kind === 'controlPlane' && step.targetVersion) {
       c.currentKubernetesVersion = step.targetVersion;
@@ -342,9 +354,21 @@ export class OperationEngine {
       }
       this.emit('NodePoolRollingSucceeded', c, { nodePoolName: step.pool }, step.endMs);
     }
+    this.changed(c, step.endMs);
+  }
+
+  /** Before a change of the cluster: the Resource Graph index keeps its row as it was. */
+  private changing(c: ClusterState): void {
+    this.observer.before(clusterKey(c.subscriptionId, c.resourceGroup, c.name), c);
+  }
+
+  /** After a change of the cluster that took effect at virtual `atMs`. */
+  private changed(c: ClusterState, atMs: number): void {
+    this.observer.after(clusterKey(c.subscriptionId, c.resourceGroup, c.name), c, atMs);
   }
 
   private fail(op: SimOperation, c: ClusterState, step: Step, atMs: number): void {
+    this.changing(c);
     op.status = 'Failed';
     op.error = step.failure;
     op.endedMs = atMs;
@@ -355,6 +379,7 @@ export class OperationEngine {
       if (p && p.provisioningState !== 'Succeeded')
         p.provisioningState = name === step.pool ? 'Failed' : 'Succeeded';
     }
+    this.changed(c, atMs);
     if (step.kind === 'poolRoll' && step.pool)
       this.emit('NodePoolRollingFailed', c, { nodePoolName: step.pool }, atMs);
   }
@@ -363,6 +388,7 @@ export class OperationEngine {
   cancel(op: SimOperation, c: ClusterState): void {
     this.evaluate();
     if (op.status !== 'InProgress') return;
+    this.changing(c);
     op.status = 'Canceled';
     op.error = { code: 'OperationCanceled', message: 'The operation was canceled by an abort request.' };
     op.endedMs = this.clock.nowMs();
@@ -372,9 +398,11 @@ export class OperationEngine {
       const p = c.pools.find((x) => x.name === name);
       if (p && p.provisioningState !== 'Succeeded') p.provisioningState = 'Canceled';
     }
+    this.changed(c, op.endedMs ?? this.clock.nowMs());
   }
 
   private succeed(op: SimOperation, c: ClusterState): void {
+    this.changing(c);
     op.status = 'Succeeded';
     op.endedMs = op.endMs;
     c.provisioningState = 'Succeeded';
@@ -386,6 +414,7 @@ export class OperationEngine {
       p.provisioningState = 'Succeeded';
       if (op.finalPowerState) p.powerState = op.finalPowerState;
     }
+    this.changed(c, op.endMs);
   }
 
   /** A real timer so that operations finish (and events are pushed) without requests. */

@@ -37,7 +37,8 @@ import { abortRoutes } from './routes/abort';
 import { PutCounter } from './putCounts';
 import { subscriptionRoutes } from './routes/subscriptions';
 import { versionRoutes } from './routes/versions';
-import { SimState } from './state';
+import { ResourceGraphIndex } from './resourceGraphIndex';
+import { clusterKey, SimState } from './state';
 import { Throttle } from './throttle';
 import { makeCertificate } from './tls';
 
@@ -83,6 +84,9 @@ export interface SimHandle {
   close(): Promise<void>;
 }
 
+/** The object id the simulator gives the caller in authorization errors. */
+const SIM_CLIENT_ID = 'd2d2d2d2-0000-4000-8000-0000000000c1';
+
 export async function loadFleet(fleet: FleetFile | string | undefined): Promise<Fleet> {
   if (fleet === undefined) return parseFleet(demoFleet(), '(built-in demo fleet)');
   if (typeof fleet === 'string') {
@@ -103,6 +107,17 @@ export async function loadFleet(fleet: FleetFile | string | undefined): Promise<
   return parseFleet(fleet);
 }
 
+/** ARM's answer to an identity without a role on the subscription. */
+function noAccess(req: SimRequest, subscriptionId: string): ArmError {
+  const m = /\/providers\/([^/]+)\/([^/]+)/i.exec(req.path);
+  const action = `${m ? `${m[1]}/${m[2]}` : 'Microsoft.Resources/subscriptions'}/${req.method === 'GET' ? 'read' : 'write'}`;
+  return new ArmError(
+    403,
+    'AuthorizationFailed',
+    `The client '${SIM_CLIENT_ID}' with object id '${SIM_CLIENT_ID}' does not have authorization to perform action '${action}' over scope '/subscriptions/${subscriptionId}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+  );
+}
+
 function bearer(req: IncomingMessage): boolean {
   return /^Bearer\s+\S+/i.test(String(req.headers.authorization ?? ''));
 }
@@ -116,13 +131,24 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   state.nowMs = () => clock.nowMs();
   const faults = new FaultStore(fleet.faults);
   const eventGrid = new EventGridEmitter(opts.eventGrid, () => clock.nowMs());
+  const resourceGraph = new ResourceGraphIndex(fleet.resourceGraph.lagSeconds, state.tenantId, () =>
+    clock.nowMs(),
+  );
   const engine = new OperationEngine(
     state,
     clock,
     (t, c, data, at) => eventGrid.emit(t, c, data, at),
     (c, op, pools) => faults.operationFailureFor(c, op, pools),
+    resourceGraph,
   );
-  const ctx: SimContext = { state, engine, clock, faults, commands: new Map<string, CommandRecord>() };
+  const ctx: SimContext = {
+    state,
+    engine,
+    clock,
+    faults,
+    commands: new Map<string, CommandRecord>(),
+    resourceGraph,
+  };
   const throttle = new Throttle({ ...fleet.throttling }, realNow);
   const counters = new RequestCounters();
   const teams = new TeamsReceiver(() => clock.nowMs());
@@ -168,7 +194,15 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
     if (m === 'method')
       throw new ArmError(405, 'MethodNotAllowed', `The method ${sreq.method} is not allowed on ${sreq.path}`);
     sreq.params = m.params;
-    return await m.route.handler(sreq);
+    // A write on a cluster is told to the Resource Graph index (before and after), so that it lags ARM.
+    const { subscriptionId: sub, resourceGroupName: rg, resourceName: name } = m.params;
+    const key = sreq.method !== 'GET' && sub && rg && name ? clusterKey(sub, rg, name) : undefined;
+    if (key) resourceGraph.before(key, state.clusters.get(key));
+    try {
+      return await m.route.handler(sreq);
+    } finally {
+      if (key) resourceGraph.after(key, state.clusters.get(key), clock.nowMs());
+    }
   }
 
   async function handleArm(
@@ -220,7 +254,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
         const delay = faults.latencyFor(facts);
         if (delay > 0) await sleep(delay);
         const f = faults.httpFaultFor(facts);
-        if (f) {
+        const unreadable = sub !== undefined && state.subscription(sub)?.readable === false;
+        if (unreadable) {
+          res = errorResponse(noAccess(sreq, sub));
+        } else if (f) {
           res = {
             status: f.status,
             body: armErrorBody(

@@ -84,6 +84,8 @@ export interface SubscriptionState {
   displayName: string;
   tenantId: string;
   resourceGroups: Set<string>;
+  /** false: the identity has no role on it (fleet `readable`, `POST /admin/subscriptions/{id}/access`). */
+  readable: boolean;
 }
 
 export function etag(): string {
@@ -192,6 +194,7 @@ export class SimState {
         displayName: s.displayName,
         tenantId: s.tenantId ?? fleet.tenantId,
         resourceGroups: new Set(),
+        readable: s.readable,
       };
       this.subscriptions.set(s.id.toLowerCase(), sub);
       for (const rg of s.resourceGroups) {

@@ -6,6 +6,9 @@ import type { CounterSnapshot } from '../../shared/sim/counters';
 import { generatedFleet } from '../../shared/sim/fleet/generate';
 import { startTestApp, type TestApp } from '../support/app';
 
+const EMPTY = '0e0e0e0e-0000-4000-8000-00000000000e';
+const HIDDEN = '0f0f0f0f-0000-4000-8000-00000000000f';
+
 function collecting(): { log: Logger; lines: string[] } {
   const lines: string[] = [];
   return {
@@ -34,6 +37,43 @@ describe('fleet discovery through Azure Resource Graph', () => {
     // The subscriptions list (5 pages of 100 on the simulator), then 5 pages of 1,000 clusters.
     expect(c.byOperation).toEqual({ Subscriptions_List: 5, Resources: 5 });
     expect(c.total).toBeLessThanOrEqual(10);
+  });
+
+  it('finds 5,000 clusters in 500 configured subscriptions with 5 queries, asking nothing more when every subscription has clusters', async () => {
+    const fleet = generatedFleet({ clusters: 5000, subscriptions: 500, seed: 11 });
+    app = await startTestApp({ fleet });
+    await simAdmin(app.sim, 'DELETE', '/counters');
+    const inv = await discoverFleet(app.azure, app.sim.subscriptions, silentLogger);
+    const c = await simAdmin<CounterSnapshot>(app.sim, 'GET', '/counters');
+    expect(inv.clusters).toHaveLength(5000);
+    expect(inv.failures).toEqual([]);
+    expect(c.byOperation).toEqual({ Resources: 5 });
+  });
+
+  it('reports a configured subscription Resource Graph does not see, and not one that merely has no clusters', async () => {
+    const fleet = generatedFleet({ clusters: 4, subscriptions: 2, seed: 3 });
+    const empty = { ...fleet.subscriptions[0]!, id: EMPTY, displayName: 'empty', resourceGroups: [] };
+    const hidden = { ...fleet.subscriptions[1]!, id: HIDDEN, displayName: 'hidden', readable: false };
+    fleet.subscriptions = [fleet.subscriptions[0]!, empty, hidden];
+    app = await startTestApp({ fleet });
+    await simAdmin(app.sim, 'DELETE', '/counters');
+    const { log, lines } = collecting();
+    const configured = [fleet.subscriptions[0]!.id, EMPTY, HIDDEN];
+    const inv = await discoverFleet(app.azure, configured, log);
+    const c = await simAdmin<CounterSnapshot>(app.sim, 'GET', '/counters');
+    expect(inv.source).toBe('resource-graph');
+    expect(inv.clusters.map((x) => x.subscriptionId)).toEqual(
+      Array(2).fill(fleet.subscriptions[0]!.id) as string[],
+    );
+    expect(inv.failures.map((f) => [f.subscriptionId, f.error.code, f.error.operation])).toEqual([
+      [HIDDEN, 'Forbidden', 'list clusters'],
+    ]);
+    expect(inv.failures[0]!.error.message).toContain('Microsoft.ContainerService/managedClusters/read');
+    expect(lines.filter((l) => l.startsWith('error: '))).toEqual([
+      expect.stringContaining(`inventory: could not list clusters of subscription ${HIDDEN}`),
+    ]);
+    // The clusters query, then one small query for the two subscriptions without a cluster row.
+    expect(c.byOperation).toEqual({ Resources: 2 });
   });
 
   it('gives the same cluster snapshots as the ARM listing', async () => {

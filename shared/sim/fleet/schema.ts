@@ -4,6 +4,7 @@
  * offers, timings, throttling and faults. Strict: a typo or a wrong type names its path.
  */
 import { z } from 'zod';
+import { DEFAULT_LAG_SECONDS } from '../resourceGraphIndex';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const VERSION = /^\d+\.\d+\.\d+$/;
@@ -200,6 +201,12 @@ export const SubscriptionSchema = z.strictObject({
   id: guid,
   displayName: z.string().min(1),
   tenantId: guid.optional(),
+  readable: z
+    .boolean()
+    .default(true)
+    .describe(
+      'false: the identity has no role on it: left out of the subscriptions list, 403 AuthorizationFailed on every ARM call, invisible to Resource Graph',
+    ),
   resourceGroups: z.array(ResourceGroupSchema).default([]),
   quotas: z
     .record(z.string(), z.record(z.string(), QuotaSchema))
@@ -339,6 +346,15 @@ export const FleetFileSchema = z.strictObject({
   timings: TimingsSchema.default(TimingsSchema.parse({})),
   throttling: ThrottlingSchema.default(ThrottlingSchema.parse({})),
   paging: z.strictObject({ pageSize: z.int().min(1).max(1000).default(100) }).default({ pageSize: 100 }),
+  resourceGraph: z
+    .strictObject({
+      lagSeconds: z
+        .number()
+        .min(0)
+        .default(DEFAULT_LAG_SECONDS)
+        .describe('virtual seconds the Resource Graph index follows ARM behind; 0 = always current'),
+    })
+    .default({ lagSeconds: DEFAULT_LAG_SECONDS }),
   faults: z.array(FaultSchema).default([]),
   vmSizes: z
     .record(z.string(), z.strictObject({ family: z.string().min(1), vCPUs: z.int().min(1) }))

@@ -7,25 +7,27 @@
  * `x-ms-user-quota-remaining` and `x-ms-user-quota-resets-after` (`hh:mm:ss`); past the quota (15 queries
  * per 5 s window, see `UserQuota`) the query is refused with 429 and a `Retry-After`.
  *
- * The query language is a small subset of KQL, enough for the app's discovery query:
- *   resources | where <column> (=~ | == | !~ | !=) '<text>' [and …] | project <column>, … | order by <column> [asc|desc] | limit <n> (or take <n>)
- * `resources` is the only table and holds the AKS clusters (`type` `microsoft.containerservice/managedclusters`,
- * lower-case as Resource Graph stores types; `resourceGroup` lower-case). Anything else is refused with
- * 400 `BadRequest` and an `InvalidQuery` detail, as the service refuses a query it cannot parse. Scopes:
- * `subscriptions` (only those), or none (the whole tenant); `managementGroups` is refused. Only the
- * `objectArray` result format is served. The index is always current (the real one can lag ARM).
+ * The query language is a small subset of KQL, enough for the app's discovery queries:
+ *   <table> | where <column> (=~ | == | !~ | !=) '<text>' [and …] | project <column>, … | order by <column> [asc|desc] | limit <n> (or take <n>)
+ * Tables: `resources` holds the AKS clusters (`type` `microsoft.containerservice/managedclusters`,
+ * lower-case as Resource Graph stores types; `resourceGroup` lower-case), as the index shows them: ARM
+ * `lag` seconds ago (see resourceGraphIndex.ts); `resourcecontainers` holds the subscriptions
+ * (`microsoft.resources/subscriptions`) and their resource groups. Anything else is refused with 400
+ * `BadRequest` and an `InvalidQuery` detail, as the service refuses a query it cannot parse. Scopes:
+ * `subscriptions` (only those), or none (the whole tenant); `managementGroups` is refused. Rows of a
+ * subscription the identity cannot read are left out without an error, as the service does. Only the
+ * `objectArray` result format is served.
  */
 import { createHash } from 'node:crypto';
 import type { SimContext } from '../context';
 import { isRecord, route, type Route, type SimResponse } from '../http';
-import { clusterResource, wireClusterId } from '../wire';
+import { sortById, type Row } from '../resourceGraphIndex';
 
 export const QUOTA_PER_WINDOW = 15;
 export const QUOTA_WINDOW_MS = 5_000;
 const MAX_TOP = 1000;
 const DEFAULT_TOP = 100;
 
-type Row = Record<string, unknown>;
 type Op =
   | { kind: 'where'; conds: Array<{ column: string; op: '=~' | '==' | '!~' | '!='; value: string }> }
   | { kind: 'project'; columns: string[] }
@@ -45,34 +47,40 @@ function parseWhere(text: string): Op {
   return { kind: 'where', conds };
 }
 
+export type Table = 'resources' | 'resourcecontainers';
+const TABLES: readonly string[] = ['resources', 'resourcecontainers'];
+
 /** Parses the supported KQL subset; throws QueryError naming what it cannot read. */
-export function parseQuery(query: string): Op[] {
-  const [table, ...stages] = query.split('|').map((s) => s.trim());
-  if (!table || table.toLowerCase() !== 'resources')
-    throw new QueryError(`unknown table '${table ?? ''}' (only 'resources' is served)`);
-  return stages.map((stage): Op => {
-    const m = /^(\w+)(?:\s+by)?\s+(.*)$/is.exec(stage);
-    if (!m) throw new QueryError(`unsupported operator: ${stage}`);
-    const verb = m[1]!.toLowerCase();
-    const rest = m[2]!.trim();
-    if (verb === 'where') return parseWhere(rest);
-    if (verb === 'project') {
-      const columns = rest.split(',').map((c) => c.trim());
-      for (const c of columns) if (!IDENT.test(c)) throw new QueryError(`unsupported projection: ${c}`);
-      return { kind: 'project', columns };
-    }
-    if (verb === 'order' || verb === 'sort') {
-      const o = /^([A-Za-z_][A-Za-z0-9_]*)(?:\s+(asc|desc))?$/i.exec(rest);
-      if (!o) throw new QueryError(`unsupported order: ${rest}`);
-      return { kind: 'order', column: o[1]!, desc: (o[2] ?? 'desc').toLowerCase() === 'desc' };
-    }
-    if (verb === 'limit' || verb === 'take') {
-      const n = Number(rest);
-      if (!Number.isInteger(n) || n < 0) throw new QueryError(`unsupported limit: ${rest}`);
-      return { kind: 'limit', n };
-    }
-    throw new QueryError(`unsupported operator '${verb}'`);
-  });
+export function parseQuery(query: string): { table: Table; ops: Op[] } {
+  const [first, ...stages] = query.split('|').map((s) => s.trim());
+  const table = (first ?? '').toLowerCase();
+  if (!TABLES.includes(table))
+    throw new QueryError(`unknown table '${first ?? ''}' (served: ${TABLES.join(', ')})`);
+  return { table: table as Table, ops: stages.map(parseStage) };
+}
+
+function parseStage(stage: string): Op {
+  const m = /^(\w+)(?:\s+by)?\s+(.*)$/is.exec(stage);
+  if (!m) throw new QueryError(`unsupported operator: ${stage}`);
+  const verb = m[1]!.toLowerCase();
+  const rest = m[2]!.trim();
+  if (verb === 'where') return parseWhere(rest);
+  if (verb === 'project') {
+    const columns = rest.split(',').map((c) => c.trim());
+    for (const c of columns) if (!IDENT.test(c)) throw new QueryError(`unsupported projection: ${c}`);
+    return { kind: 'project', columns };
+  }
+  if (verb === 'order' || verb === 'sort') {
+    const o = /^([A-Za-z_][A-Za-z0-9_]*)(?:\s+(asc|desc))?$/i.exec(rest);
+    if (!o) throw new QueryError(`unsupported order: ${rest}`);
+    return { kind: 'order', column: o[1]!, desc: (o[2] ?? 'desc').toLowerCase() === 'desc' };
+  }
+  if (verb === 'limit' || verb === 'take') {
+    const n = Number(rest);
+    if (!Number.isInteger(n) || n < 0) throw new QueryError(`unsupported limit: ${rest}`);
+    return { kind: 'limit', n };
+  }
+  throw new QueryError(`unsupported operator '${verb}'`);
 }
 
 function matches(row: Row, c: { column: string; op: string; value: string }): boolean {
@@ -113,39 +121,42 @@ export function runQuery(ops: Op[], rows: Row[]): { rows: Row[]; hasId: boolean;
   };
 }
 
-/**
- * The `resources` table: every cluster as Resource Graph stores it, in a stable order (by id). `properties`
- * (the whole ARM body) is built only for the rows that are served.
- */
-function resourceRows(ctx: SimContext): Row[] {
-  return [...ctx.state.clusters.values()]
-    .map((c): Row => {
-      const row: Row = {
-        id: wireClusterId(c),
-        name: c.name,
-        type: 'microsoft.containerservice/managedclusters',
-        tenantId: ctx.state.tenantId,
-        kind: '',
-        location: c.location,
-        resourceGroup: c.resourceGroup.toLowerCase(),
-        subscriptionId: c.subscriptionId,
-        managedBy: '',
-        sku: c.resource.sku ?? { name: 'Base', tier: c.skuTier },
-        plan: null,
-        tags: { ...c.tags },
-        identity: c.resource.identity ?? null,
-        zones: null,
-        extendedLocation: null,
-      };
-      Object.defineProperty(row, 'properties', {
-        enumerable: true,
-        get: () => clusterResource(c).properties,
+/** The `resourcecontainers` rows: each subscription and each of its resource groups, as Resource Graph stores them. */
+function containerRows(ctx: SimContext): Row[] {
+  const rows: Row[] = [];
+  for (const sub of ctx.state.subscriptions.values()) {
+    const common = {
+      tenantId: sub.tenantId,
+      kind: '',
+      location: '',
+      subscriptionId: sub.id,
+      managedBy: '',
+      sku: null,
+      plan: null,
+      tags: {},
+      identity: null,
+      zones: null,
+      extendedLocation: null,
+    };
+    rows.push({
+      ...common,
+      id: `/subscriptions/${sub.id}`,
+      name: sub.displayName,
+      type: 'microsoft.resources/subscriptions',
+      resourceGroup: '',
+      properties: { state: 'Enabled' },
+    });
+    for (const rg of [...sub.resourceGroups].sort())
+      rows.push({
+        ...common,
+        id: `/subscriptions/${sub.id}/resourceGroups/${rg}`,
+        name: rg,
+        type: 'microsoft.resources/subscriptions/resourcegroups',
+        resourceGroup: rg,
+        properties: { provisioningState: 'Succeeded' },
       });
-      return row;
-    })
-    .map((row) => ({ row, key: String(row.id).toLowerCase() }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .map((x) => x.row);
+  }
+  return sortById(rows);
 }
 
 function argError(status: number, code: string, message: string, detail: string): SimResponse {
@@ -241,9 +252,9 @@ export function resourceGraphRoutes(ctx: SimContext): Route[] {
         ? body.subscriptions.filter((s): s is string => typeof s === 'string').map((s) => s.toLowerCase())
         : [];
       const scoped = new Set(subs);
-      let ops: Op[];
+      let parsed: ReturnType<typeof parseQuery>;
       try {
-        ops = parseQuery(query);
+        parsed = parseQuery(query);
       } catch (err) {
         return answer(
           argError(400, 'BadRequest', `Query is invalid: ${(err as Error).message}`, 'InvalidQuery'),
@@ -278,12 +289,19 @@ export function resourceGraphRoutes(ctx: SimContext): Route[] {
         return answer(
           argError(400, 'BadRequest', `$top must be 1 to ${MAX_TOP} and $skip 0 or more`, 'InvalidOptions'),
         );
-      const inScope = resourceRows(ctx).filter(
-        (r) => scoped.size === 0 || scoped.has(String(r.subscriptionId).toLowerCase()),
+      // Only what the identity can read is answered: an unreadable subscription is left out, silently.
+      const readable = new Set(
+        [...ctx.state.subscriptions.values()].filter((x) => x.readable).map((x) => x.id.toLowerCase()),
       );
+      const table =
+        parsed.table === 'resources' ? ctx.resourceGraph.rows(ctx.state.clusters) : containerRows(ctx);
+      const inScope = table.filter((r) => {
+        const sub = String(r.subscriptionId).toLowerCase();
+        return readable.has(sub) && (scoped.size === 0 || scoped.has(sub));
+      });
       let result: ReturnType<typeof runQuery>;
       try {
-        result = runQuery(ops, inScope);
+        result = runQuery(parsed.ops, inScope);
       } catch (err) {
         return answer(
           argError(400, 'BadRequest', `Query is invalid: ${(err as Error).message}`, 'InvalidQuery'),

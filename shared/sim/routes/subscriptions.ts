@@ -24,7 +24,8 @@ function subscriptionBody(s: SubscriptionState): Record<string, unknown> {
 export function subscriptionRoutes(ctx: SimContext): Route[] {
   return [
     route('GET', '/subscriptions', 'Subscriptions_List', (req) => {
-      const items = [...ctx.state.subscriptions.values()].map(subscriptionBody);
+      // A subscription the identity has no role on is not listed (the caller sees only its own).
+      const items = [...ctx.state.subscriptions.values()].filter((s) => s.readable).map(subscriptionBody);
       return {
         status: 200,
         body: { ...page(req, items, ctx.state.pageSize), count: { type: 'Total', value: items.length } },
