@@ -1,3 +1,5 @@
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { createAzureClients, type ClientTuning } from '../azure/clients';
 import type { Deps } from '../deps';
 import type { OperationStore } from '../state/operationStore';
 
@@ -12,11 +14,17 @@ const never = (): Promise<never> => new Promise<never>(() => undefined);
 /**
  * A copy of `deps` for a process that is killed at `at`: once the operation store's `method` is called
  * (`before`: its write never happens; `after`: once it wrote), that call and every later call on the
- * state stores and the notifier never return, as if the process had died there: nothing it would have
- * done next happens. `killed` resolves at that moment. The tables, the simulator and the receivers are the
- * real ones, so a fresh `deps` on them is the process that comes next.
+ * state stores and the notifier never return, and no ARM request of its own leaves any more (its Azure
+ * clients' pipeline holds every attempt, an SDK retry included), as if the process had died there:
+ * nothing it would have done next happens. `killed` resolves at that moment. The tables, the simulator
+ * and the receivers are the real ones, so a fresh `deps` on them is the process that comes next.
+ * `tuning`: the retry options of the dying process's Azure clients.
  */
-export function dyingAt(deps: Deps, at: KillPoint): { deps: Deps; killed: Promise<void> } {
+export function dyingAt(
+  deps: Deps,
+  at: KillPoint,
+  tuning: ClientTuning = { retryDelayInMs: 20, maxRetryDelayInMs: 2000 },
+): { deps: Deps; killed: Promise<void> } {
   let dead = false;
   let die: () => void = () => undefined;
   const killed = new Promise<void>((resolve) => {
@@ -52,5 +60,15 @@ export function dyingAt(deps: Deps, at: KillPoint): { deps: Deps; killed: Promis
       frozen(store as object, k === 'operations' ? at : undefined),
     ]),
   ) as unknown as Deps['state'];
-  return { deps: { ...deps, state, notifier: frozen(deps.notifier) }, killed };
+  // A dead process sends nothing: not even the retry of a request whose answer was lost before it died.
+  const halt: PipelinePolicy = {
+    name: 'killedProcess',
+    sendRequest: (request, next) => (dead ? never() : next(request)),
+  };
+  const azure = createAzureClients(
+    deps.settings,
+    { ...tuning, additionalPolicies: [{ policy: halt, position: 'perRetry' }] },
+    deps.azure.credential,
+  );
+  return { deps: { ...deps, azure, state, notifier: frozen(deps.notifier) }, killed };
 }
