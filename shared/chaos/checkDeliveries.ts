@@ -13,6 +13,8 @@ export async function checkDeliveries(
   truth: GroundTruth,
   runIds: string[],
   report: ChaosReport,
+  /** Runs that must have been reported (upgrade runs that ended): a missing record is a card never sent. */
+  mustReport: string[] = [],
 ): Promise<void> {
   const cards = new Map<string, number>();
   const rows = new Map<string, number>();
@@ -25,9 +27,16 @@ export async function checkDeliveries(
     const id = (r.Details as { rowId?: string } | undefined)?.rowId;
     if (id && r.Action !== 'notify-dead-letter') rows.set(id, (rows.get(id) ?? 0) + 1);
   }
-  for (const runId of new Set(runIds)) {
+  const owed = new Set(mustReport);
+  for (const runId of new Set([...runIds, ...mustReport])) {
     const run: RunRecord | undefined = await deps.notifier.runs.get(runId);
-    if (!run) continue;
+    if (!run) {
+      if (owed.has(runId)) {
+        report.cardsExpected++;
+        report.problems.push(`run ${runId} ended but was never reported (no card, no rows)`);
+      }
+      continue;
+    }
     if (shouldPost(run)) {
       report.cardsExpected++;
       const c = cards.get(runId) ?? 0;

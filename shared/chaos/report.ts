@@ -126,6 +126,16 @@ export function invariantsHeld(r: ChaosReport): boolean {
 const tally = (t: DueTally) =>
   `${t.due} / ${t.carriedOut} / ${t.failedRecorded} / ${t.held} / ${t.lost} / ${t.doubled}`;
 
+/** Kills per point, from the kill log (`<time> <job> at <point>`), in the order first seen. */
+function killsByPoint(r: ChaosReport): Array<[string, number]> {
+  const m = new Map<string, number>();
+  for (const line of r.killLog) {
+    const point = line.slice(line.indexOf(' at ') + 4);
+    m.set(point, (m.get(point) ?? 0) + 1);
+  }
+  return [...m];
+}
+
 /** The report as a table of figures. */
 export function formatChaosReport(r: ChaosReport): string {
   const lines: Array<[string, string | number]> = [
@@ -143,6 +153,7 @@ export function formatChaosReport(r: ChaosReport): string {
       `${r.upgradeRuns} / ${r.upgradePutsNeeded} / ${r.upgradePutsAccepted}`,
     ],
     ['processes killed at a step boundary', r.kills],
+    ...killsByPoint(r).map(([point, n]): [string, number] => [`  at ${point}`, n]),
     ['cards expected / delivered / doubled', `${r.cardsExpected} / ${r.cardsDelivered} / ${r.cardsDoubled}`],
     ['rows expected / delivered / doubled', `${r.rowsExpected} / ${r.rowsDelivered} / ${r.rowsDoubled}`],
     ['AKS events (each delivered twice, reordered)', r.aksEvents],

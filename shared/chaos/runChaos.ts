@@ -30,6 +30,7 @@ import { runNodeImage } from '../nodeimage/runNodeImage';
 import { formatTagError, parseClusterPolicy } from '../policy/tags';
 import { runPowerSchedule } from '../power/runPowerSchedule';
 import { runSweep } from '../sweeper/runSweep';
+import { isTerminalRun, type UpgradeRun } from '../upgrades/model';
 import { runKubernetesUpgrade } from '../upgrades/runKubernetesUpgrade';
 import { chaosFleet, FROM_VERSION, RG, SUBS } from './chaosFleet';
 import { checkDeliveries } from './checkDeliveries';
@@ -83,17 +84,27 @@ export const DEFAULT_CHAOS: ChaosOptions = {
   soakHours: 12,
   fuzz: 1000,
   faultRate: 0.2,
-  killEvery: 5,
+  killEvery: 2,
   seed: 20261127,
 };
 
 const START = '2026-03-02T00:00:00Z'; // a Monday, before any daylight-saving change
 const TICK_MS = 5 * 60_000;
 
-/** Every step boundary of an operation's life where a process can die. */
+/** Every step boundary of an operation's life where a process can die, armed one after the other. */
 const KILL_POINTS: KillPoint[] = (['start', 'intend', 'submitted', 'finish'] as const).flatMap((method) =>
   (['before', 'after'] as const).map((when) => ({ method, when })),
 );
+/** Armed with each of them: just after an upgrade run's end is stored, before it is reported. */
+const RUN_END: KillPoint = {
+  store: 'upgradeRuns',
+  method: 'save',
+  when: 'after',
+  match: (args) => isTerminalRun((args[0] as UpgradeRun).state),
+  label: 'upgrade run end stored',
+};
+/** A point no job reached in this many ticks gives way to the next one. */
+const ARMED_TICKS = 36;
 
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -174,6 +185,8 @@ export async function runChaos(opts: Partial<ChaosOptions> = {}): Promise<ChaosR
     let n = 0;
     let cooldown = 0;
     let lastKilled = '';
+    let armed = 0;
+    let armedTicks = 0;
     for (let t = start; t <= end + 2 * 3_600_000; t += TICK_MS) {
       if (appDown && t >= appDown.from && t < appDown.to) continue;
       env.sim.clock.set(t);
@@ -200,9 +213,13 @@ export async function runChaos(opts: Partial<ChaosOptions> = {}): Promise<ChaosR
       // The tick's process dies at the armed kill point if one of its jobs gets there (any job but the
       // one killed last, so an hourly job is not killed on every run); after a kill the next `killEvery`
       // ticks run undisturbed (the recovery), then the next point is armed.
-      const kill = t < end && cooldown === 0 ? KILL_POINTS[report.kills % KILL_POINTS.length] : undefined;
+      const point = t < end && cooldown === 0 ? KILL_POINTS[armed % KILL_POINTS.length] : undefined;
       if (cooldown > 0) cooldown--;
-      const proc = kill ? dyingAt(deps, kill, tuning) : undefined;
+      else if (++armedTicks > ARMED_TICKS) {
+        armed++;
+        armedTicks = 0;
+      }
+      const proc = point ? dyingAt(deps, [point, RUN_END], tuning) : undefined;
       for (const [name, job] of jobs) {
         const mortal = proc && name !== lastKilled ? proc : undefined;
         const outcome = await Promise.race([
@@ -214,7 +231,14 @@ export async function runChaos(opts: Partial<ChaosOptions> = {}): Promise<ChaosR
         ]);
         if (outcome === 'killed') {
           report.kills++;
-          report.killLog.push(`${new Date(t).toISOString()} ${name} at ${kill!.method} (${kill!.when})`);
+          const at = proc!.at() ?? point!;
+          report.killLog.push(
+            `${new Date(t).toISOString()} ${name} at ${at.label ?? `${at.method} (${at.when})`}`,
+          );
+          if (at === point) {
+            armed++;
+            armedTicks = 0;
+          }
           lastKilled = name;
           cooldown = o.killEvery;
           deps = newProcess(); // the next tick is another process
@@ -298,9 +322,9 @@ export async function runChaos(opts: Partial<ChaosOptions> = {}): Promise<ChaosR
     checkPower(truth, scheduled, ticks, env.settings.catchupMinutes * 60_000, TICK_MS, report);
     checkNodeImage(truth, imaged, report);
     const runs = await checkUpgrades(deps, truth, upgraded, report);
-    // An upgrade run reports its end under its own id.
-    for (const r of runs) addRun(r.id);
-    await checkDeliveries(env, deps, truth, runIds, report);
+    // An upgrade run reports its end under its own id: every run that ended owes its card and rows.
+    const ended = runs.filter((r) => isTerminalRun(r.state)).map((r) => r.id);
+    await checkDeliveries(env, deps, truth, runIds, report, ended);
   } finally {
     await env.close();
   }
