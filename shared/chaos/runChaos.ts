@@ -95,7 +95,7 @@ const TICK_MS = 5 * 60_000;
 const KILL_POINTS: KillPoint[] = (['start', 'intend', 'submitted', 'finish'] as const).flatMap((method) =>
   (['before', 'after'] as const).map((when) => ({ method, when })),
 );
-/** Armed with each of them: just after an upgrade run's end is stored, before it is reported. */
+/** Armed on every tick (recovery ticks too): just after an upgrade run's end is stored, before it is reported. */
 const RUN_END: KillPoint = {
   store: 'upgradeRuns',
   method: 'save',
@@ -104,7 +104,7 @@ const RUN_END: KillPoint = {
   label: 'upgrade run end stored',
 };
 /** A point no job reached in this many ticks gives way to the next one. */
-const ARMED_TICKS = 36;
+const ARMED_TICKS = 48;
 
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -219,7 +219,7 @@ export async function runChaos(opts: Partial<ChaosOptions> = {}): Promise<ChaosR
         armed++;
         armedTicks = 0;
       }
-      const proc = point ? dyingAt(deps, [point, RUN_END], tuning) : undefined;
+      const proc = t < end ? dyingAt(deps, point ? [point, RUN_END] : [RUN_END], tuning) : undefined;
       for (const [name, job] of jobs) {
         const mortal = proc && name !== lastKilled ? proc : undefined;
         const outcome = await Promise.race([
