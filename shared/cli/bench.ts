@@ -7,6 +7,7 @@ import { benchSweeper } from '../bench/sweeperBench';
 import { benchHttpFuzz, benchUpgradesApi } from '../bench/upgradesApiBench';
 import { benchUpgradeWave } from '../bench/upgradeWaveBench';
 import { benchVersionSupport } from '../bench/versionBench';
+import { benchYear } from '../bench/yearBench';
 import { createProgress } from './progress';
 import { renderTable } from './table';
 
@@ -14,7 +15,11 @@ export const DEFAULT_SIZES = [500, 5000];
 const ALLOWED = [500, 5000, 50000];
 
 /** `--sizes 500,5000,50000` (default 500,5000); `--jobs inventory,power,...` to run fewer. */
-export function parseBenchArgs(argv: readonly string[]): { sizes: number[]; jobs?: string[] } {
+export function parseBenchArgs(argv: readonly string[]): {
+  sizes: number[];
+  jobs?: string[];
+  year: { clusters: number; days: number; retentionDays: number };
+} {
   const value = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
@@ -24,7 +29,23 @@ export function parseBenchArgs(argv: readonly string[]): { sizes: number[]; jobs
   for (const n of sizes)
     if (!ALLOWED.includes(n)) throw new Error(`--sizes: expected some of ${ALLOWED.join(',')} (got ${n})`);
   const j = value('--jobs');
-  return { sizes, jobs: j ? j.split(',').map((x) => x.trim()) : undefined };
+  const int = (flag: string, fallback: number, min: number, max: number): number => {
+    const v = value(flag);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new Error(`${flag}: expected a whole number from ${min} to ${max} (got "${v}")`);
+    return n;
+  };
+  return {
+    sizes,
+    jobs: j ? j.split(',').map((x) => x.trim()) : undefined,
+    year: {
+      clusters: int('--clusters', 5000, 10, 50000),
+      days: int('--days', 365, 1, 3650),
+      retentionDays: int('--retention', 90, 7, 3650),
+    },
+  };
 }
 
 type Job = { name: string; run: (n: number) => Promise<BenchRow> };
@@ -34,6 +55,8 @@ const UPGRADE_WAVE = 'upgrade-wave';
 const HTTP_API = 'http-api';
 /** `--jobs chatops`: ChatOps reply latency with 50 messages at once through serve, and the 10,000-message fuzz (run once). */
 const CHATOPS = 'chatops';
+/** `--jobs year [--clusters N] [--days N] [--retention N]`: a simulated year of every timer (only when asked: it runs for a long time). */
+const YEAR = 'year';
 
 const JOBS: Job[] = [
   { name: 'inventory', run: (n) => benchInventory(n, 'arm') },
@@ -54,12 +77,19 @@ const JOBS: Job[] = [
  * change at the least, docs/performance.md), their ratio, and the wall time.
  */
 export async function runBench(out: (line: string) => void, argv: readonly string[] = []): Promise<number> {
-  const { sizes, jobs } = parseBenchArgs(argv);
+  const { sizes, jobs, year: yearOpts } = parseBenchArgs(argv);
   const progress = createProgress();
   out = progress.around(out);
   const rows: string[][] = [];
   const details: string[] = [];
   const chosen = JOBS.filter((j) => !jobs || jobs.includes(j.name));
+  if (jobs?.includes(YEAR)) {
+    await year(out, yearOpts, (line, day) => {
+      if (day % Math.min(30, yearOpts.retentionDays) === 0) out(`  ${line}`);
+      else progress.update(line);
+    });
+    if (jobs.length === 1) return 0;
+  }
   const total = sizes.length * chosen.length;
   for (const [si, n] of sizes.entries())
     for (const [ji, job] of chosen.entries()) {
@@ -88,6 +118,54 @@ export async function runBench(out: (line: string) => void, argv: readonly strin
   if (!jobs || jobs.includes(HTTP_API)) await httpApi(out);
   if (!jobs || jobs.includes(CHATOPS)) await chatops(out);
   return 0;
+}
+
+/** A simulated year of every timer: rows per table at each snapshot (docs/retention.md). */
+async function year(
+  out: (line: string) => void,
+  opts: { clusters: number; days: number; retentionDays: number },
+  progress: (line: string, day: number) => void,
+): Promise<void> {
+  out(
+    `A simulated year: ${opts.clusters} clusters, ${opts.days} days, a tick an hour (every timer), retention ${opts.retentionDays} days`,
+  );
+  // Snapshots every 30 days, or every retention period when it is shorter (the plateau shows after one).
+  const step = Math.min(30, opts.retentionDays);
+  const snapshotDays = Array.from({ length: Math.floor(opts.days / step) }, (_, i) => (i + 1) * step);
+  const r = await benchYear({ ...opts, snapshotDays, progress });
+  out('');
+  out('Rows per table at the end of the day:');
+  const tables = [...r.rows.keys()].sort();
+  out(
+    renderTable(
+      ['TABLE', ...r.snapshotDays.map((d) => `DAY ${d}`)],
+      [
+        ...tables.map((t) => [t, ...r.snapshotDays.map((d) => String(r.rows.get(t)?.get(d) ?? 0))]),
+        [
+          'all tables',
+          ...r.snapshotDays.map((d) =>
+            String(tables.reduce((sum, t) => sum + (r.rows.get(t)?.get(d) ?? 0), 0)),
+          ),
+        ],
+      ],
+    ),
+  );
+  const list = (m: Record<string, number>): string =>
+    Object.entries(m)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'none';
+  out('');
+  out(
+    `clusters ${r.clusters} in ${r.subscriptions} subscriptions; ${r.ticks} hourly ticks; ${r.imagesReleased} node images released`,
+  );
+  out(`job runs: ${list(r.jobRuns)}`);
+  out(`job runs that failed (typed error, retried next tick): ${list(r.jobErrors)}`);
+  out(`outcomes: ${list(r.outcomes)}`);
+  out(
+    `cards delivered ${r.cardsDelivered}; Log Analytics rows delivered ${r.rowsDelivered}; ARM requests ${r.armRequests}`,
+  );
+  out(`wall ${(r.wallMs / 1000).toFixed(0)} s`);
+  out('');
 }
 
 /** An unattended patch wave under the simulator's ARM throttling (docs/upgrades.md). */

@@ -65,8 +65,40 @@ function step(it: CronExpression, dir: 'prev' | 'next'): number | undefined {
   }
 }
 
+/**
+ * Both searches are pure functions of (cron, zone, instant), and a tick asks them for thousands of clusters that
+ * share a handful of schedules at one instant: their answers are kept, at most MEMO_SIZE of them (the memo is
+ * emptied when full, so a long-lived worker holds a bounded amount).
+ */
+const MEMO_SIZE = 10_000;
+const memo = new Map<string, number | undefined>();
+function memoized(
+  kind: string,
+  spec: CronSpec,
+  zone: string,
+  now: Date,
+  f: () => Date | undefined,
+): Date | undefined {
+  const key = `${kind}\u0000${spec.expression}\u0000${zone}\u0000${now.getTime()}`;
+  if (!memo.has(key)) {
+    if (memo.size >= MEMO_SIZE) memo.clear();
+    memo.set(key, f()?.getTime());
+  }
+  const ms = memo.get(key);
+  return ms === undefined ? undefined : new Date(ms);
+}
+
 /** The latest edge at or before `now`, or undefined when there is none. */
 export function lastEdgeAtOrBefore(spec: CronSpec, zone: string, now: Date): Date | undefined {
+  return memoized('last', spec, zone, now, () => searchLastEdge(spec, zone, now));
+}
+
+/** The first edge strictly after `now`, or undefined when there is none. */
+export function nextEdgeAfter(spec: CronSpec, zone: string, now: Date): Date | undefined {
+  return memoized('next', spec, zone, now, () => searchNextEdge(spec, zone, now));
+}
+
+function searchLastEdge(spec: CronSpec, zone: string, now: Date): Date | undefined {
   const z = zoneOf(zone);
   const nowMs = now.getTime();
   // An instant t <= now shows a wall clock of at most wall(now) + (offset(t) - offset(now)).
@@ -81,8 +113,7 @@ export function lastEdgeAtOrBefore(spec: CronSpec, zone: string, now: Date): Dat
   return undefined;
 }
 
-/** The first edge strictly after `now`, or undefined when there is none. */
-export function nextEdgeAfter(spec: CronSpec, zone: string, now: Date): Date | undefined {
+function searchNextEdge(spec: CronSpec, zone: string, now: Date): Date | undefined {
   const z = zoneOf(zone);
   const nowMs = now.getTime();
   // An instant t > now shows a wall clock of more than wall(now) - (offset(now) - offset(t)).

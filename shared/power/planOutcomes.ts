@@ -59,7 +59,14 @@ export async function skipOutcomes(
       ),
     );
   }
-  await mapLimit(consumed, STORE_CONCURRENCY, (d) => tick.edges.markHandled(d.cluster.id, d.action, d.edge));
+  await mapLimit(consumed, STORE_CONCURRENCY, (d) =>
+    tick.edges.markHandled(
+      d.cluster.id,
+      d.action,
+      d.edge,
+      !handled.has(handledEdgeKey(d.cluster.id, d.action)),
+    ),
+  );
   return out;
 }
 

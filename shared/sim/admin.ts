@@ -14,7 +14,7 @@ import type { LogsReceiver, TeamsReceiver } from './receivers';
 import type { ClusterState } from './state';
 import type { Throttle } from './throttle';
 import { clusterResource } from './wire';
-import { compareVersions, offeredPatches } from './versions';
+import { compareVersions, imageFamily, offeredPatches } from './versions';
 
 export interface AdminDeps {
   ctx: SimContext;
@@ -287,6 +287,31 @@ export function adminRoutes(d: AdminDeps): Route[] {
         (ctx.state.timings as Record<string, number>)[k] = num(v, k);
       }
       return { status: 200, body: ctx.state.timings };
+    }),
+    // AKS releases a node image: it becomes the latest of its family in the regions given (default: every region).
+    route('POST', '/admin/images', 'Admin_ImagesRelease', (req) => {
+      const b = obj(req);
+      const image = b.image;
+      if (typeof image !== 'string' || !/^.+-[^-]+$/.test(image))
+        throw badRequest('InvalidRequestContent', '"image" must be "<image family>-<version>"');
+      const family = imageFamily(image);
+      const names =
+        b.locations === undefined
+          ? [...ctx.state.locations.keys()]
+          : Array.isArray(b.locations) && b.locations.every((l) => typeof l === 'string')
+            ? b.locations.map((l) => l.toLowerCase())
+            : [];
+      if (names.length === 0)
+        throw badRequest('InvalidRequestContent', '"locations" must be a non-empty array of regions');
+      for (const name of names) {
+        const loc = ctx.state.locations.get(name);
+        if (!loc) throw notFound(`no region "${name}" in the fleet`);
+        loc.latestNodeImages = [
+          ...loc.latestNodeImages.filter((v) => imageFamily(v) !== family),
+          image,
+        ];
+      }
+      return { status: 200, body: { image, locations: names } };
     }),
 
     // state

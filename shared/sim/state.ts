@@ -151,9 +151,28 @@ export function clusterFromFleet(sub: string, rg: string, c: FleetCluster): Clus
   };
 }
 
+/** The clusters by key; `version` changes with every set or delete (what the per-subscription index follows). */
+class ClusterMap extends Map<string, ClusterState> {
+  version = 0;
+  override set(key: string, value: ClusterState): this {
+    this.version++;
+    return super.set(key, value);
+  }
+  override delete(key: string): boolean {
+    this.version++;
+    return super.delete(key);
+  }
+  override clear(): void {
+    this.version++;
+    super.clear();
+  }
+}
+
 export class SimState {
   readonly subscriptions = new Map<string, SubscriptionState>();
-  readonly clusters = new Map<string, ClusterState>();
+  readonly clusters = new ClusterMap();
+  /** Clusters of each subscription in listing order, rebuilt when the cluster map changed (a large fleet is listed per subscription). */
+  private bySubscription: { version: number; index: Map<string, ClusterState[]> } | undefined;
   readonly locations = new Map<string, FleetLocation>();
   timings: Timings;
   pageSize: number;
@@ -210,12 +229,19 @@ export class SimState {
   }
 
   clustersOf(sub: string, rg?: string): ClusterState[] {
-    return [...this.clusters.values()]
-      .filter(
-        (c) =>
-          c.subscriptionId.toLowerCase() === sub.toLowerCase() &&
-          (!rg || c.resourceGroup.toLowerCase() === rg.toLowerCase()),
-      )
-      .sort((a, b) => armClusterId(a).toLowerCase().localeCompare(armClusterId(b).toLowerCase()));
+    if (this.bySubscription?.version !== this.clusters.version) {
+      const index = new Map<string, ClusterState[]>();
+      for (const c of this.clusters.values()) {
+        const k = c.subscriptionId.toLowerCase();
+        const list = index.get(k);
+        if (list) list.push(c);
+        else index.set(k, [c]);
+      }
+      for (const list of index.values())
+        list.sort((a, b) => armClusterId(a).toLowerCase().localeCompare(armClusterId(b).toLowerCase()));
+      this.bySubscription = { version: this.clusters.version, index };
+    }
+    const all = this.bySubscription.index.get(sub.toLowerCase()) ?? [];
+    return rg ? all.filter((c) => c.resourceGroup.toLowerCase() === rg.toLowerCase()) : [...all];
   }
 }

@@ -35,8 +35,11 @@ export class EdgeStore {
   /**
    * Records `edge` as handled unless a later edge already is. Conditional (insert-if-absent, else
    * replace with the ETag read): a concurrent writer of an older edge never overwrites a newer one.
+   * `absent`: the caller read no marker for this cluster and action this tick (`all()`), so the insert is
+   * tried first (one request, not two: a first run over a large fleet marks every cluster once); if a
+   * marker appeared meanwhile, the insert conflicts and the read-compare-write below decides as usual.
    */
-  async markHandled(clusterId: string, action: string, edge: Date): Promise<void> {
+  async markHandled(clusterId: string, action: string, edge: Date, absent = false): Promise<void> {
     const id = clusterId.toLowerCase();
     const entity = {
       partitionKey: keyOf(id),
@@ -49,6 +52,14 @@ export class EdgeStore {
       this.table,
       `mark the ${action} edge ${entity.edge} of ${clusterId} handled`,
       async (t) => {
+        if (absent) {
+          try {
+            await t.createEntity(entity);
+            return;
+          } catch (err) {
+            if (!isConflict(err)) throw err;
+          }
+        }
         for (let attempt = 0; attempt < MARK_ATTEMPTS; attempt++) {
           const existing = await getOrUndefined<EdgeEntity>(t, entity.partitionKey, action);
           if (existing && new Date(existing.edge) >= edge) return;

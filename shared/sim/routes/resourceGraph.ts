@@ -143,7 +143,9 @@ function resourceRows(ctx: SimContext): Row[] {
       });
       return row;
     })
-    .sort((a, b) => String(a.id).toLowerCase().localeCompare(String(b.id).toLowerCase()));
+    .map((row) => ({ row, key: String(row.id).toLowerCase() }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((x) => x.row);
 }
 
 function argError(status: number, code: string, message: string, detail: string): SimResponse {
