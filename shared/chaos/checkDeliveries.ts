@@ -41,7 +41,10 @@ export async function checkDeliveries(
       report.cardsExpected++;
       const c = cards.get(runId) ?? 0;
       if (c >= 1) report.cardsDelivered++;
-      if (c > 1) report.cardsDoubled += c - 1;
+      if (c > 1) {
+        report.cardsDoubled += c - 1;
+        report.problems.push(`card of ${run.job} run ${runId} arrived ${c} times`);
+      }
       if (c === 0) report.problems.push(`card of ${run.job} run ${runId} never arrived`);
     }
     run.outcomes.forEach((_, i) => {

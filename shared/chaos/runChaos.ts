@@ -105,6 +105,8 @@ const RUN_END: KillPoint = {
 };
 /** A point no job reached in this many ticks gives way to the next one. */
 const ARMED_TICKS = 48;
+/** Ticks after the run at most, for what is still in flight to end. */
+const SETTLE_TICKS = 48;
 
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -219,9 +221,11 @@ export async function runChaos(opts: Partial<ChaosOptions> = {}): Promise<ChaosR
         armed++;
         armedTicks = 0;
       }
+      // The job killed last is spared the armed point (not the end of a run).
       const proc = t < end ? dyingAt(deps, point ? [point, RUN_END] : [RUN_END], tuning) : undefined;
+      const spared = t < end && point ? dyingAt(deps, [RUN_END], tuning) : proc;
       for (const [name, job] of jobs) {
-        const mortal = proc && name !== lastKilled ? proc : undefined;
+        const mortal = name === lastKilled ? spared : proc;
         const outcome = await Promise.race([
           job(mortal?.deps ?? deps).then(
             () => 'done' as const,
@@ -231,7 +235,7 @@ export async function runChaos(opts: Partial<ChaosOptions> = {}): Promise<ChaosR
         ]);
         if (outcome === 'killed') {
           report.kills++;
-          const at = proc!.at() ?? point!;
+          const at = mortal!.at() ?? RUN_END;
           report.killLog.push(
             `${new Date(t).toISOString()} ${name} at ${at.label ?? `${at.method} (${at.when})`}`,
           );
@@ -248,7 +252,25 @@ export async function runChaos(opts: Partial<ChaosOptions> = {}): Promise<ChaosR
       }
       if (n % 96 === 0) say(`chaos: ${new Date(t).toISOString()} ${report.kills} kills so far`);
     }
-    report.ticks = ticks.length;
+    // Settle: what a job started in the last ticks (a window that opened in the calm hours) runs to its
+    // end, with the sweeper and the events recording it; nothing new is started.
+    let settleTicks = 0;
+    for (let i = 0; i < SETTLE_TICKS; i++) {
+      const [inFlight, active] = await Promise.all([
+        deps.state.operations.inFlight(),
+        deps.state.upgradeRuns.active(),
+      ]);
+      if (inFlight.length === 0 && active.length === 0) break;
+      env.sim.clock.advance(TICK_MS);
+      settleTicks++;
+      for (const [name, job] of [
+        ['sweep', async (d: Deps) => (await runSweep(d)).runs.forEach((r) => addRun(r.runId))],
+        ['events', (d: Deps) => relay.deliver(d, addRun)],
+        ['outbox', (d: Deps) => d.notifier.deliverPending()],
+      ] as Job[])
+        await job(deps).catch((err: unknown) => failure(name, err));
+    }
+    report.ticks = ticks.length + settleTicks;
 
     // Support events: valid ones delivered twice, the second time in reverse order; then the fuzzed payloads.
     const events = scheduled.slice(0, 8).map((c, i) => ({
