@@ -306,10 +306,7 @@ export function adminRoutes(d: AdminDeps): Route[] {
       for (const name of names) {
         const loc = ctx.state.locations.get(name);
         if (!loc) throw notFound(`no region "${name}" in the fleet`);
-        loc.latestNodeImages = [
-          ...loc.latestNodeImages.filter((v) => imageFamily(v) !== family),
-          image,
-        ];
+        loc.latestNodeImages = [...loc.latestNodeImages.filter((v) => imageFamily(v) !== family), image];
       }
       return { status: 200, body: { image, locations: names } };
     }),
