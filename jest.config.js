@@ -13,8 +13,10 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
   maxWorkers: 2,
-  // Branch coverage of shared/ outside the simulator and the local harnesses, printed at the end of
-  // every run (`npm test`); v8 coverage costs little next to the integration tests.
+  // Coverage of shared/ outside the simulator and the local harnesses, printed at the end of every run
+  // (`npm test`): the text summary (which also counts the CLI), then one line with the product code's
+  // branch coverage alone (scripts/productCoverageReport.js). v8 coverage costs little next to the
+  // integration tests.
   coverageProvider: 'v8',
   collectCoverageFrom: [
     'shared/**/*.ts',
@@ -25,6 +27,10 @@ module.exports = {
     '!shared/bench/**',
     '!shared/chaos/**',
   ],
-  coverageReporters: ['text-summary', 'json-summary'],
+  coverageReporters: [
+    'text-summary',
+    'json-summary',
+    [require.resolve('./scripts/productCoverageReport.js'), { rootDir: __dirname }],
+  ],
   testTimeout: 60000,
 };

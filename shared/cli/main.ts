@@ -50,7 +50,11 @@ const COMMANDS: Command[] = [
     usage:
       "bench [--sizes 500,5000,50000] [--jobs a,b]    every job's ARM requests against its floor, and wall time (npm run bench)",
     description: 'Prints figures; asserts nothing. Shows progress on a terminal.',
-    examples: ['aks-day2 bench', 'aks-day2 bench --sizes 50000 --jobs inventory'],
+    examples: [
+      'aks-day2 bench',
+      'aks-day2 bench --sizes 50000 --jobs inventory',
+      'aks-day2 bench --jobs year --clusters 5000 --days 365    # a simulated year: rows per table',
+    ],
     run: (argv, out) => runBench(out, argv),
   },
 ];

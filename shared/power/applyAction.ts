@@ -4,11 +4,7 @@ import { isBusy, toClusterSnapshot, type ClusterSnapshot } from '../fleet/cluste
 import type { OutcomeRecord } from '../records/outcome';
 import { acquire, release, retryLater, submit } from '../operations/lifecycle';
 import type { PowerDecision } from './plan';
-import { decisionOutcome, JOB, type Tick } from './tick';
-
-const TARGET = { stop: 'Stopped', start: 'Running' } as const;
-/** The cluster's provisioningState while AKS stops or starts it. */
-const DURING = { stop: 'Stopping', start: 'Starting' } as const;
+import { decisionOutcome, JOB, POWER_DURING, POWER_TARGET, type Tick } from './tick';
 
 async function reread(tick: Tick, d: PowerDecision): Promise<ClusterSnapshot> {
   const { resourceGroup, name, subscriptionId } = d.cluster;
@@ -33,12 +29,12 @@ function precheck(
       { deferred: true },
     );
   }
-  if (c.powerState === TARGET[d.action]) {
+  if (c.powerState === POWER_TARGET[d.action]) {
     return decisionOutcome(
       tick,
       d,
       'Skipped',
-      `already ${TARGET[d.action].toLowerCase()} when ${fromListing ? 'listed' : 're-read before the change'} (${d.reason})`,
+      `already ${POWER_TARGET[d.action].toLowerCase()} when ${fromListing ? 'listed' : 're-read before the change'} (${d.reason})`,
     );
   }
   return undefined;
@@ -149,8 +145,8 @@ export async function applyAction(
   const { resourceGroup, name, subscriptionId } = d.cluster;
   const clusters = deps.azure.aks(subscriptionId).managedClusters;
   const r = await submit(deps, claim, {
-    expect: { powerState: TARGET[d.action] },
-    during: [DURING[d.action]],
+    expect: { powerState: POWER_TARGET[d.action] },
+    during: [POWER_DURING[d.action]],
     observed: { provisioningState: observed.provisioningState, powerState: observed.powerState },
     send: () =>
       d.action === 'stop' ? clusters.stop(resourceGroup, name) : clusters.start(resourceGroup, name),

@@ -18,6 +18,11 @@ export interface Tick {
 
 export const JOB = 'power-schedule' as const;
 
+/** The powerState ARM shows once a stop or a start took effect. */
+export const POWER_TARGET = { stop: 'Stopped', start: 'Running' } as const;
+/** The cluster's provisioningState while AKS stops or starts it. */
+export const POWER_DURING = { stop: 'Stopping', start: 'Starting' } as const;
+
 /** An outcome of a plan decision: action, cluster, reason and the edge it concerns. */
 export function decisionOutcome(
   tick: Tick,

@@ -3,6 +3,7 @@ import { settleJob as settleOperations } from '../../shared/operations/lifecycle
 import { runPowerSchedule } from '../../shared/power/runPowerSchedule';
 import { runSweep } from '../../shared/sweeper/runSweep';
 import { startTestApp, type TestApp } from '../support/app';
+import { latencyGate } from '../support/latencyGate';
 import {
   brief,
   client,
@@ -16,26 +17,6 @@ import {
 } from '../power/intSupport';
 
 // Monday 8 June 2026, 19:00 Paris = 17:00Z.
-
-/** A latency the simulator holds until the test opens it: `held` resolves when a request is being held. */
-function latencyGate(): {
-  sleep: (ms: number) => Promise<void>;
-  held: Promise<void>;
-  open: () => void;
-} {
-  let open!: () => void;
-  let markHeld!: () => void;
-  const opened = new Promise<void>((r) => (open = r));
-  const held = new Promise<void>((r) => (markHeld = r));
-  return {
-    sleep: async () => {
-      markHeld();
-      await opened;
-    },
-    held,
-    open,
-  };
-}
 
 describe('sweeper and apply: an operation is settled only once AKS accepted it, and every outcome is reported under its job', () => {
   let app: TestApp;
