@@ -1,4 +1,5 @@
 import type { TokenCredential } from '@azure/core-auth';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { ComputeManagementClient } from '@azure/arm-compute';
 import { ContainerServiceClient } from '@azure/arm-containerservice';
 import { NetworkManagementClient } from '@azure/arm-network';
@@ -36,6 +37,8 @@ export interface ClientTuning {
   retryDelayInMs?: number;
   maxRetryDelayInMs?: number;
   maxRetries?: number;
+  /** Extra pipeline policies (`perRetry`: before every attempt, retries included). The chaos harness stops a killed process's requests with one. */
+  additionalPolicies?: Array<{ policy: PipelinePolicy; position: 'perCall' | 'perRetry' }>;
 }
 
 export function createAzureClients(
@@ -51,6 +54,7 @@ export function createAzureClients(
       ...(tuning.maxRetryDelayInMs !== undefined ? { maxRetryDelayInMs: tuning.maxRetryDelayInMs } : {}),
       ...(tuning.maxRetries !== undefined ? { maxRetries: tuning.maxRetries } : {}),
     },
+    ...(tuning.additionalPolicies ? { additionalPolicies: tuning.additionalPolicies } : {}),
   };
   const aksClients = new Map<string, ContainerServiceClient>();
   let subs: SubscriptionClient | undefined;
@@ -90,6 +94,7 @@ export function createAzureClients(
       logs ??= new LogsQueryClient(credential, {
         ...tlsOptionsFor(settings),
         retryOptions: options.retryOptions,
+        ...(tuning.additionalPolicies ? { additionalPolicies: tuning.additionalPolicies } : {}),
         ...(settings.auth === 'local'
           ? { endpoint: `${settings.armEndpoint.replace(/\/+$/, '')}/loganalytics/v1` }
           : {}),

@@ -56,6 +56,8 @@ export interface SimOptions {
   realNow?: () => number;
   /** How an injected latency fault waits; default a real timer. Tests pass a gate they open themselves. */
   sleep?: (ms: number) => Promise<void>;
+  /** Draws of the faults injected at a rate, in [0, 1); default `Math.random`. A seeded one replays a run's faults. */
+  random?: () => number;
 }
 
 export interface SimHandle {
@@ -129,7 +131,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<SimHandle> 
   const clock = new SimClock(opts.startTime ?? realNow(), opts.speed ?? 1, realNow);
   const state = new SimState(fleet);
   state.nowMs = () => clock.nowMs();
-  const faults = new FaultStore(fleet.faults);
+  const faults = new FaultStore(fleet.faults, opts.random);
   const eventGrid = new EventGridEmitter(opts.eventGrid, () => clock.nowMs());
   const resourceGraph = new ResourceGraphIndex(fleet.resourceGraph.lagSeconds, state.tenantId, () =>
     clock.nowMs(),

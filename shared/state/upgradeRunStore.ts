@@ -4,7 +4,7 @@ import type { RunState, UpgradeRun } from '../upgrades/model';
 import { isTerminalRun } from '../upgrades/model';
 import { getOrUndefined, isConflict, isNotFound, keyOf, type Tables } from '../storage/tables';
 
-/** Table `upgraderuns`: partition `run` holds every run by id; partition `active` one row per cluster with a run not yet ended. */
+/** Table `upgraderuns`: partition `run` holds every run by id; partition `active` one row per cluster with a run not yet ended (or whose end is not yet reported). */
 const RUN = 'run';
 const ACTIVE = 'active';
 /** A Table string property holds 64 KiB (32K UTF-16 chars); the run's JSON is split into chunks below that. */
@@ -85,7 +85,9 @@ export class UpgradeRunStore {
           const held = await getOrUndefined<{ runId: string }>(t, ACTIVE, keyOf(run.cluster.id));
           if (!held) continue;
           const other = await this.getIn(t, held.runId);
-          if (other && !isTerminalRun(other.state)) return { inFlight: other };
+          // Not ended, or ended and its end not reported yet (the next sweep reports it): still the cluster's.
+          if (other && (!isTerminalRun(other.state) || other.endReported === false))
+            return { inFlight: other };
           // A run that ended but whose active row a crash left behind: take it over.
           await t.deleteEntity(ACTIVE, keyOf(run.cluster.id), { etag: held.etag }).catch(ignoreGone);
           continue;
@@ -110,7 +112,7 @@ export class UpgradeRunStore {
   /**
    * Replaces the run if it is still the version read (`run.etag`). Returns the stored run with its new
    * ETag, or undefined when someone else changed it meanwhile (the caller re-reads and decides again).
-   * A run that ends gives up its cluster's active row.
+   * A run that ended gives up its cluster's active row once its end is reported (`endReported`).
    */
   async save(run: UpgradeRun): Promise<UpgradeRun | undefined> {
     return this.use(`save upgrade run ${run.id}`, async (t) => {
@@ -122,7 +124,7 @@ export class UpgradeRunStore {
         if (isConflict(err) || isNotFound(err)) return undefined;
         throw err;
       }
-      if (isTerminalRun(run.state)) {
+      if (isTerminalRun(run.state) && run.endReported !== false) {
         const held = await getOrUndefined<{ runId: string }>(t, ACTIVE, keyOf(run.cluster.id));
         if (held?.runId === run.id)
           await t.deleteEntity(ACTIVE, keyOf(run.cluster.id), { etag: held.etag }).catch(ignoreGone);
@@ -141,7 +143,7 @@ export class UpgradeRunStore {
     });
   }
 
-  /** Every run not yet ended (what the sweeper advances). */
+  /** Every run not yet ended, and every run ended but not yet reported (what the sweeper advances). */
   async active(): Promise<UpgradeRun[]> {
     return this.use('list active upgrade runs', async (t) => {
       const out: UpgradeRun[] = [];
@@ -149,7 +151,7 @@ export class UpgradeRunStore {
         queryOptions: { filter: `PartitionKey eq '${ACTIVE}'` },
       })) {
         const run = await this.getIn(t, held.runId);
-        if (run && !isTerminalRun(run.state)) out.push(run);
+        if (run && (!isTerminalRun(run.state) || run.endReported === false)) out.push(run);
       }
       return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     });

@@ -123,13 +123,15 @@ function ending(run: UpgradeRun, kind: 'failed' | 'cancelled', reason: string, n
  * undefined when another advancer changed it meanwhile (that one carries it on).
  */
 export async function advance(deps: Deps, start: UpgradeRun): Promise<UpgradeRun | undefined> {
+  // Ended, but the process that ended it died before reporting it: reported now, once.
+  if (isTerminalRun(start.state) && start.endReported === false) return ended(deps, start);
   let run = start;
   for (let n = 0; n < MAX_STEPS_PER_ADVANCE; n++) {
     if (isTerminalRun(run.state)) return run;
     const i = run.steps.findIndex((s) => s.status === 'Pending' || s.status === 'Running');
     if (i < 0) {
       const final: RunState = run.ending ?? 'Succeeded';
-      const saved = await deps.state.upgradeRuns.save({
+      const saved = await saveRun(deps, {
         ...run,
         state: final,
         finishedAt: nowIso(deps),
@@ -137,17 +139,16 @@ export async function advance(deps: Deps, start: UpgradeRun): Promise<UpgradeRun
         progress: { step: run.steps.length, steps: run.steps.length },
       });
       if (!saved) return undefined;
-      await ended(deps, saved);
-      return saved;
+      return ended(deps, saved);
     }
     const step = run.steps[i]!;
     if (run.cancelledBy && !run.ending && !(step.status === 'Running' && isOperationStep(step))) {
-      const saved = await deps.state.upgradeRuns.save(
+      const saved = await saveRun(
+        deps,
         ending(run, 'cancelled', `cancelled by ${run.cancelledBy}`, nowIso(deps)),
       );
       if (!saved) return undefined;
-      if (isTerminalRun(saved.state)) await ended(deps, saved);
-      run = saved;
+      run = isTerminalRun(saved.state) ? await ended(deps, saved) : saved;
       continue;
     }
     let out: Outcome;
@@ -167,21 +168,34 @@ export async function advance(deps: Deps, start: UpgradeRun): Promise<UpgradeRun
       if (!out.dirty) return out.run;
       return (await deps.state.upgradeRuns.save(out.run)) ?? undefined;
     }
-    const saved = await deps.state.upgradeRuns.save({ ...out.run, updatedAt: nowIso(deps) });
+    const saved = await saveRun(deps, { ...out.run, updatedAt: nowIso(deps) });
     if (!saved) return undefined;
-    if (isTerminalRun(saved.state)) await ended(deps, saved);
+    const reported = isTerminalRun(saved.state) ? await ended(deps, saved) : saved;
     await hooks.at?.('step-ended', saved.steps[i]!);
-    run = saved;
+    run = reported;
   }
   return run;
 }
 
-/** The run ended (stored): logged and reported once, by the advancer whose save ended it. */
-async function ended(deps: Deps, run: UpgradeRun): Promise<void> {
+/** Stores the run; the write that ends it also records that its end is not reported yet. */
+function saveRun(deps: Deps, run: UpgradeRun): Promise<UpgradeRun | undefined> {
+  return deps.state.upgradeRuns.save(
+    isTerminalRun(run.state) && run.endReported === undefined ? { ...run, endReported: false } : run,
+  );
+}
+
+/**
+ * The run ended (stored, `endReported` false): logged and reported, by the advancer whose save ended it,
+ * then marked reported. A crash before the mark leaves it to the next advance (the sweeper's), which
+ * reports it again: a repeat downstream dedupes by run id and `rowId`, as for operations.
+ */
+async function ended(deps: Deps, run: UpgradeRun): Promise<UpgradeRun> {
   const line = `upgrade: run ${run.id} on ${run.cluster.name} ended ${run.state}${run.reason ? `: ${run.reason}` : ''}`;
   if (run.state === 'Succeeded' || run.state === 'Cancelled') deps.log.info(line);
   else deps.log.error(line);
   await reportRunEvent(deps, run, 'ended');
+  // Someone else changed it meanwhile (it reported the end as well): theirs is the stored run.
+  return (await deps.state.upgradeRuns.save({ ...run, endReported: true })) ?? run;
 }
 
 function setState(run: UpgradeRun, i: number): UpgradeRun {

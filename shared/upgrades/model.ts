@@ -155,6 +155,11 @@ export interface UpgradeRun {
   ending?: RunState;
   /** Why the run ended as it did (AKS's reason for a failed step). */
   reason?: string;
+  /**
+   * False from the write that ended the run until its end was reported (card and rows): a process that
+   * dies in between leaves it false, and the next advance (the sweeper's) reports it. Absent: reported.
+   */
+  endReported?: boolean;
   /** ETag of the stored row this copy was read from (optimistic concurrency). */
   etag?: string;
 }

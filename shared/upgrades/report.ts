@@ -126,7 +126,8 @@ export async function reportRunEvent(
     job: 'upgrade',
     actor: event === 'approved' && run.approvedBy ? run.approvedBy : run.requestedBy,
     startedAt: new Date(run.createdAt),
-    endedAt: deps.clock.now(),
+    // The end as stored, so a report made again after a crash is the same card (the outbox keeps one).
+    endedAt: event === 'ended' && run.finishedAt ? new Date(run.finishedAt) : deps.clock.now(),
     dryRun: false,
     outcomes: runOutcomes(run, event),
   };

@@ -12,11 +12,11 @@ function links(run: UpgradeRun): Record<string, string> {
 }
 
 /**
- * A run as the API shows it: the engine's run without storage details (ETag, the internal operation id
- * of each step), plus links.
+ * A run as the API shows it: the engine's run without storage details (ETag, whether its end was
+ * reported yet, the internal operation id of each step), plus links.
  */
 export function runBody(run: UpgradeRun): Record<string, unknown> {
-  const { etag: _etag, steps, ...rest } = run;
+  const { etag: _etag, endReported: _reported, steps, ...rest } = run;
   return {
     ...rest,
     steps: steps.map(({ operationId: _op, ...s }) => s),
