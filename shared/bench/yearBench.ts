@@ -1,4 +1,4 @@
-import { TableClient, TableServiceClient } from '@azure/data-tables';
+import { TableServiceClient } from '@azure/data-tables';
 import { performance } from 'node:perf_hooks';
 import { forwardAuditRows } from '../audit/auditTrail';
 import { createDeps, type Deps } from '../deps';
@@ -8,7 +8,7 @@ import { simAdmin } from '../local/simAdmin';
 import { silentLogger } from '../log';
 import { runNodeImage } from '../nodeimage/runNodeImage';
 import { runPowerSchedule } from '../power/runPowerSchedule';
-import { isLoopbackStorage } from '../storage/tables';
+import { isLoopbackStorage, tableClient } from '../storage/tables';
 import { runSweep } from '../sweeper/runSweep';
 import { runKubernetesUpgrade } from '../upgrades/runKubernetesUpgrade';
 import { runVersionSupport } from '../versions/runVersionSupport';
@@ -56,12 +56,13 @@ const IMAGE_FAMILY = 'AKSUbuntu-2204gen2containerd';
 
 /** Rows of every table in the storage account, by table (every row counted, only keys read). */
 async function rowsPerTable(connection: string): Promise<Map<string, number>> {
-  const options = { allowInsecureConnection: isLoopbackStorage(connection) };
-  const service = TableServiceClient.fromConnectionString(connection, options);
+  const service = TableServiceClient.fromConnectionString(connection, {
+    allowInsecureConnection: isLoopbackStorage(connection),
+  });
   const out = new Map<string, number>();
   for await (const t of service.listTables()) {
     if (!t.name) continue;
-    const client = TableClient.fromConnectionString(connection, t.name, options);
+    const client = tableClient(connection, t.name);
     let n = 0;
     for await (const page of client
       .listEntities({ queryOptions: { select: ['PartitionKey'] } })

@@ -84,30 +84,22 @@ export function chaosFleet(o: ChaosFleetOptions): ChaosFleet {
         }),
       );
     }
-    for (let i = sub; i < o.imageClusters; i += SUBS.length) {
-      const name = `aks-img-${pad(i)}`;
-      const ring = ringOf(i, o.imageClusters);
-      imaged.push({ name, ring });
-      out.push(
-        cluster(
-          name,
-          { 'day2-node-image': 'auto', 'day2-ring': String(ring), 'day2-upgrade': 'off' },
-          twoPools,
-        ),
-      );
-    }
-    for (let i = sub; i < o.upgradeClusters; i += SUBS.length) {
-      const name = `aks-k8s-${pad(i)}`;
-      const ring = ringOf(i, o.upgradeClusters);
-      upgraded.push({ name, ring });
-      out.push(
-        cluster(
-          name,
-          { 'day2-upgrade': 'patch', 'day2-ring': String(ring), 'day2-node-image': 'off' },
-          twoPools,
-        ),
-      );
-    }
+    // A ringed group (two pools each): its clusters of this subscription, noted in `group` for the checks.
+    const ringed = (
+      count: number,
+      prefix: string,
+      tags: Record<string, string>,
+      group: Array<{ name: string; ring: number }>,
+    ) => {
+      for (let i = sub; i < count; i += SUBS.length) {
+        const name = `${prefix}-${pad(i)}`;
+        const ring = ringOf(i, count);
+        group.push({ name, ring });
+        out.push(cluster(name, { ...tags, 'day2-ring': String(ring) }, twoPools));
+      }
+    };
+    ringed(o.imageClusters, 'aks-img', { 'day2-node-image': 'auto', 'day2-upgrade': 'off' }, imaged);
+    ringed(o.upgradeClusters, 'aks-k8s', { 'day2-upgrade': 'patch', 'day2-node-image': 'off' }, upgraded);
     for (let i = sub; i < fuzzed.length; i += SUBS.length)
       out.push(cluster(`aks-fuzz-${pad(i)}`, fuzzed[i]!));
     return out;

@@ -25,11 +25,12 @@ import { handleAksEvents } from '../events/handleAksEvents';
 import { parseAksEvents } from '../events/parse';
 import { startLocalEnvironment, type LocalEnvironment } from '../local/localEnv';
 import { simAdmin } from '../local/simAdmin';
-import type { Logger } from '../log';
+import { silentLogger } from '../log';
 import { runNodeImage } from '../nodeimage/runNodeImage';
 import { formatTagError, parseClusterPolicy } from '../policy/tags';
 import { runPowerSchedule } from '../power/runPowerSchedule';
 import { runSweep } from '../sweeper/runSweep';
+import { prng } from '../util/prng';
 import { isTerminalRun, type UpgradeRun } from '../upgrades/model';
 import { runKubernetesUpgrade } from '../upgrades/runKubernetesUpgrade';
 import { chaosFleet, FROM_VERSION, RG, SUBS } from './chaosFleet';
@@ -108,20 +109,6 @@ const ARMED_TICKS = 48;
 /** Ticks after the run at most, for what is still in flight to end. */
 const SETTLE_TICKS = 48;
 
-const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-/** A small seeded generator (mulberry32), so a seed replays the simulator's fault draws. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 type Job = [name: string, run: (deps: Deps) => Promise<unknown>];
 
 export async function runChaos(opts: Partial<ChaosOptions> = {}): Promise<ChaosReport> {
@@ -133,7 +120,7 @@ export async function runChaos(opts: Partial<ChaosOptions> = {}): Promise<ChaosR
     fleet,
     startTime: o.startAt ?? START,
     speed: 0,
-    random: seededRandom(o.seed),
+    random: prng(o.seed),
     env: {
       // Every run's own card is checked for delivery, so routine runs post each (no daily digest).
       DAY2_TEAMS_ROUTINE: 'each',
@@ -146,7 +133,7 @@ export async function runChaos(opts: Partial<ChaosOptions> = {}): Promise<ChaosR
   const tuning = { retryDelayInMs: 1, maxRetryDelayInMs: 20 };
   const newProcess = (): Deps =>
     createDeps(env.settings, {
-      log: quiet,
+      log: silentLogger,
       clock: { now: () => env.sim.clock.now() },
       tuning,
       tablePrefix: prefix,

@@ -113,9 +113,15 @@ export async function listRuns(
   );
 }
 
-async function mustGet(deps: Pick<Deps, 'state'>, id: string): Promise<UpgradeRun> {
+/** The run, still going: unknown and ended runs are refused (what cancel and approve act on). */
+async function mustGetOpen(deps: Pick<Deps, 'state'>, id: string): Promise<UpgradeRun> {
   const run = await deps.state.upgradeRuns.get(id);
   if (!run) throw new UpgradeError('unknown-run', `no upgrade run ${id}`, { runId: id });
+  if (isTerminalRun(run.state))
+    throw new UpgradeError('run-ended', `run ${id} has already ended (${run.state})`, {
+      runId: id,
+      cluster: run.cluster.id,
+    });
   return run;
 }
 
@@ -125,12 +131,7 @@ async function mustGet(deps: Pick<Deps, 'state'>, id: string): Promise<UpgradeRu
  */
 export async function cancelRun(deps: Deps, id: string, actor: Actor): Promise<UpgradeRun> {
   for (;;) {
-    const run = await mustGet(deps, id);
-    if (isTerminalRun(run.state))
-      throw new UpgradeError('run-ended', `run ${id} has already ended (${run.state})`, {
-        runId: id,
-        cluster: run.cluster.id,
-      });
+    const run = await mustGetOpen(deps, id);
     const saved = await deps.state.upgradeRuns.save({
       ...run,
       cancelledBy: actor,
@@ -145,12 +146,7 @@ export async function cancelRun(deps: Deps, id: string, actor: Actor): Promise<U
 /** Approves a run awaiting approval; the approver must not be the one who requested it (four eyes). */
 export async function approveRun(deps: Deps, id: string, actor: Actor): Promise<UpgradeRun> {
   for (;;) {
-    const run = await mustGet(deps, id);
-    if (isTerminalRun(run.state))
-      throw new UpgradeError('run-ended', `run ${id} has already ended (${run.state})`, {
-        runId: id,
-        cluster: run.cluster.id,
-      });
+    const run = await mustGetOpen(deps, id);
     if (run.state !== 'AwaitingApproval')
       throw new UpgradeError('not-awaiting-approval', `run ${id} is not awaiting approval (${run.state})`, {
         runId: id,

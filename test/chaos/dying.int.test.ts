@@ -2,26 +2,11 @@ import { simAdmin } from '../../shared/local/simAdmin';
 import { PARIS_OFFICE, powerFleet, RG, SUB } from '../power/intSupport';
 import { startTestApp, type TestApp } from '../support/app';
 import { dyingAt } from '../support/dying';
+import { latencyGate } from '../support/latencyGate';
 
 interface StoredFault {
   id: string;
   used: number;
-}
-
-/** A latency the simulator holds until the test opens it: `held` resolves when a request is being held. */
-function latencyGate() {
-  let open!: () => void;
-  let markHeld!: () => void;
-  const opened = new Promise<void>((r) => (open = r));
-  const held = new Promise<void>((r) => (markHeld = r));
-  return {
-    sleep: async () => {
-      markHeld();
-      await opened;
-    },
-    held,
-    open,
-  };
 }
 
 describe('the kill harness', () => {

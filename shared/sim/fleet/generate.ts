@@ -1,21 +1,10 @@
 /** Large synthetic fleets for benchmarks (50 / 500 / 5,000 clusters): deterministic for a given seed. */
 import { demoFleet } from './demoFleet';
 import type { FleetFile } from './schema';
+import { prng } from '../../util/prng';
 
 type Subscription = FleetFile['subscriptions'][number];
 type Cluster = NonNullable<NonNullable<Subscription['resourceGroups']>[number]['clusters']>[number];
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function guid(rand: () => number): string {
   const hex = (n: number): string =>
