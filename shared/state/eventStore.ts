@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { getOrUndefined, Tables } from '../storage/tables';
 import { deleteRows, rowsWhere } from '../storage/prune';
+import { spreadPartition } from '../storage/spread';
 
 /**
  * Event Grid event ids whose handling is done (docs/functions.md: delivery is at-least-once). An id is marked
  * only after its event was handled and its outcomes reported, so a failure or a crash before that makes
  * Event Grid's redelivery handle it again; a repeat of a done event is acknowledged without work.
- * Ids are hashed for the row key: any id, however long or hostile, is a valid key.
+ * Ids are hashed for the row key: any id, however long or hostile, is a valid key. Rows are spread over
+ * partitions (storage/spread.ts); ids an earlier version kept in the one partition `done` are no longer
+ * read, which at worst handles a redelivery once more (handling is idempotent), and are pruned by age.
  */
 export class EventStore {
   constructor(private readonly tables: Tables) {}
@@ -15,7 +18,7 @@ export class EventStore {
     return this.tables.use(
       'events',
       `read event ${eventId}`,
-      async (t) => (await getOrUndefined(t, 'done', keyOf(eventId))) !== undefined,
+      async (t) => (await getOrUndefined(t, partitionOf(eventId), keyOf(eventId))) !== undefined,
     );
   }
 
@@ -23,7 +26,7 @@ export class EventStore {
     await this.tables.use('events', `mark event ${eventId} done`, async (t) => {
       await t.upsertEntity(
         {
-          partitionKey: 'done',
+          partitionKey: partitionOf(eventId),
           rowKey: keyOf(eventId),
           eventId: eventId.slice(0, 1000),
           type,
@@ -41,6 +44,8 @@ export class EventStore {
     );
   }
 }
+
+const partitionOf = (eventId: string): string => spreadPartition('done', eventId);
 
 function keyOf(eventId: string): string {
   return createHash('sha256').update(eventId).digest('base64url');

@@ -1,31 +1,37 @@
 import { boundedKey } from '../storage/keys';
-import type { TransactionAction } from '@azure/data-tables';
+import type { TableEntity, TransactionAction } from '@azure/data-tables';
 import { keyOf, Tables } from '../storage/tables';
 import { deleteRows, rowsWhere } from '../storage/prune';
+import { moveToSpread, spreadPartition, spreadPrefix, spreadRange } from '../storage/spread';
 
-interface FindingEntity {
+type FindingEntity = {
   clusterId: string;
   finding: string;
   firstAt: string;
-}
+};
+
+/** Changes per entity-group transaction (the Table service's limit). */
+const BATCH = 100;
+
+/** A finding's partition: its scope, spread by cluster (storage/spread.ts). */
+const partitionOf = (scope: string, clusterIdLower: string): string => spreadPartition(scope, clusterIdLower);
 
 /**
  * Findings already reported, by cluster: a bad tag value is reported once per (cluster, finding), not
  * on every tick. A finding that disappears (the tag was fixed) is forgotten, so it is reported again if
- * it comes back. `scope` separates jobs (each job reports the tags it reads).
+ * it comes back. `scope` separates jobs (each job reports the tags it reads). Rows of a scope are spread
+ * over partitions by cluster; rows an earlier version kept in one partition named `scope` are moved
+ * there on the scope's first read.
  */
-/** Changes per entity-group transaction (the Table service's limit). */
-const BATCH = 100;
-
 export class FindingStore {
   constructor(private readonly tables: Tables) {}
 
   /** Findings of `scope` already reported: cluster id lower-case → finding keys. */
   async reported(scope: string): Promise<Map<string, Set<string>>> {
-    const filter = `PartitionKey eq '${scope.replace(/'/g, "''")}'`;
     return this.tables.use('findings', `read the ${scope} findings`, async (t) => {
+      await moveToSpread(t, scope, (row) => partitionOf(scope, String(row.clusterId)));
       const out = new Map<string, Set<string>>();
-      for await (const e of t.listEntities<FindingEntity>({ queryOptions: { filter } })) {
+      for await (const e of t.listEntities<FindingEntity>({ queryOptions: { filter: spreadRange(scope) } })) {
         const set = out.get(e.clusterId) ?? new Set<string>();
         set.add(e.finding);
         out.set(e.clusterId, set);
@@ -37,22 +43,13 @@ export class FindingStore {
   async add(scope: string, clusterId: string, finding: string, at: Date): Promise<void> {
     const id = clusterId.toLowerCase();
     await this.tables.use('findings', `record the ${scope} finding ${finding} of ${clusterId}`, (t) =>
-      t.upsertEntity(
-        {
-          partitionKey: scope,
-          rowKey: rowKey(id, finding),
-          clusterId: id,
-          finding,
-          firstAt: at.toISOString(),
-        },
-        'Replace',
-      ),
+      t.upsertEntity(entity(scope, id, finding, at.toISOString()), 'Replace'),
     );
   }
 
   async remove(scope: string, clusterId: string, finding: string): Promise<void> {
     await this.tables.use('findings', `forget the ${scope} finding ${finding} of ${clusterId}`, (t) =>
-      t.deleteEntity(scope, rowKey(clusterId.toLowerCase(), finding)),
+      t.deleteEntity(partitionOf(scope, clusterId.toLowerCase()), rowKey(clusterId.toLowerCase(), finding)),
     );
   }
 
@@ -71,7 +68,9 @@ export class FindingStore {
       ]);
       return deleteRows(
         t,
-        old.filter((r) => !keep({ scope: r.partitionKey, clusterId: r.clusterId, finding: r.finding })),
+        old.filter(
+          (r) => !keep({ scope: spreadPrefix(r.partitionKey), clusterId: r.clusterId, finding: r.finding }),
+        ),
       );
     });
   }
@@ -86,35 +85,45 @@ export class FindingStore {
     remove: ReadonlyArray<{ clusterId: string; finding: string }>,
     at: Date,
   ): Promise<void> {
-    const actions: TransactionAction[] = [
-      ...add.map((f): TransactionAction => {
-        const id = f.clusterId.toLowerCase();
-        return [
-          'upsert',
-          {
-            partitionKey: scope,
-            rowKey: rowKey(id, f.finding),
-            clusterId: id,
-            finding: f.finding,
-            firstAt: at.toISOString(),
-          },
-          'Replace',
-        ];
-      }),
-      ...remove.map((f): TransactionAction => [
-        'delete',
-        { partitionKey: scope, rowKey: rowKey(f.clusterId.toLowerCase(), f.finding) },
-      ]),
-    ];
+    const byPartition = new Map<string, TransactionAction[]>();
+    const push = (clusterIdLower: string, action: TransactionAction): void => {
+      const pk = partitionOf(scope, clusterIdLower);
+      const list = byPartition.get(pk) ?? [];
+      list.push(action);
+      byPartition.set(pk, list);
+    };
+    for (const f of add) {
+      const id = f.clusterId.toLowerCase();
+      push(id, ['upsert', entity(scope, id, f.finding, at.toISOString()), 'Replace']);
+    }
+    for (const f of remove) {
+      const id = f.clusterId.toLowerCase();
+      push(id, ['delete', { partitionKey: partitionOf(scope, id), rowKey: rowKey(id, f.finding) }]);
+    }
     // A row is changed once per call: a transaction refuses two actions on one row.
-    for (let i = 0; i < actions.length; i += BATCH) {
-      const batch = actions.slice(i, i + BATCH);
-      await this.tables.use('findings', `record ${batch.length} ${scope} findings`, (t) =>
-        t.submitTransaction(batch),
-      );
+    for (const actions of byPartition.values()) {
+      for (let i = 0; i < actions.length; i += BATCH) {
+        const batch = actions.slice(i, i + BATCH);
+        await this.tables.use('findings', `record ${batch.length} ${scope} findings`, (t) =>
+          t.submitTransaction(batch),
+        );
+      }
     }
   }
 }
+
+const entity = (
+  scope: string,
+  clusterIdLower: string,
+  finding: string,
+  firstAt: string,
+): TableEntity<FindingEntity> => ({
+  partitionKey: partitionOf(scope, clusterIdLower),
+  rowKey: rowKey(clusterIdLower, finding),
+  clusterId: clusterIdLower,
+  finding,
+  firstAt,
+});
 
 /** The finding holds tag values: bounded, so a 256-character or CJK value is a valid key. */
 function rowKey(clusterIdLower: string, finding: string): string {

@@ -4,6 +4,7 @@ import type { Actor, JobName } from '../records/outcome';
 import type { OperationIntent } from '../operations/intent';
 import { getOrUndefined, isConflict, isNotFound, keyOf, Tables } from '../storage/tables';
 import { deleteRows, rowsWhere } from '../storage/prune';
+import { moveToSpread, spreadPartition, spreadRange } from '../storage/spread';
 
 /** An operation aks-day2 started on AKS (stop, start, upgrade, node-image upgrade) and its outcome. */
 export interface OperationRecord {
@@ -81,13 +82,23 @@ interface OperationEntity {
 
 type Keyed<T> = T & { partitionKey: string; rowKey: string };
 
-/** History partition: one row per operation, never pruned. */
+/** History: one row per operation, pruned by housekeeping; spread over partitions `op.<bucket>` by id. */
 const OP = 'op';
 /**
- * Index partition: a copy of each operation from `start` until its outcome was reported (Starting,
- * InProgress, finished-but-unreported), so `inFlight`, `unreported` and `abandonStale` never scan history.
+ * Index: a copy of each operation from `start` until its outcome was reported (Starting, InProgress,
+ * finished-but-unreported), so `inFlight`, `unreported` and `abandonStale` never scan history; spread over
+ * partitions `active.<bucket>` by id.
  */
 const ACTIVE = 'active';
+const opPk = (id: string): string => spreadPartition(OP, id);
+const activePk = (id: string): string => spreadPartition(ACTIVE, id);
+/** Locks: one row per cluster held, spread over partitions `lock.<bucket>` by cluster. */
+const lockPk = (rk: string): string => spreadPartition('lock', rk);
+/** Where the lock of a cluster is stored. */
+export const lockKeys = (clusterId: string): { partitionKey: string; rowKey: string } => ({
+  partitionKey: lockPk(keyOf(clusterId)),
+  rowKey: keyOf(clusterId),
+});
 const FINISHED = ['Succeeded', 'Failed'];
 
 const toEntity = (
@@ -100,9 +111,9 @@ const toEntity = (
     intent?: OperationIntent;
     recovered?: boolean;
   },
-  pk = OP,
+  index = false,
 ): Keyed<OperationEntity> => ({
-  partitionKey: pk,
+  partitionKey: index ? activePk(r.id) : opPk(r.id),
   rowKey: r.id,
   id: r.id,
   runId: r.runId,
@@ -175,13 +186,37 @@ const LOCK_ATTEMPTS = 3;
  * once (`finish`): a late or repeated report (event, sweeper) never reverses a recorded outcome.
  */
 export class OperationStore {
+  private moved?: Promise<void>;
   constructor(private readonly tables: Tables) {}
 
-  private ops<T>(doing: string, fn: (t: TableClient) => Promise<T>): Promise<T> {
+  private async ops<T>(doing: string, fn: (t: TableClient) => Promise<T>): Promise<T> {
+    await this.moveUnspread();
     return this.tables.use('operations', doing, fn);
   }
-  private locks<T>(doing: string, fn: (t: TableClient) => Promise<T>): Promise<T> {
+  private async locks<T>(doing: string, fn: (t: TableClient) => Promise<T>): Promise<T> {
+    await this.moveUnspread();
     return this.tables.use('locks', doing, fn);
+  }
+
+  /**
+   * Once per store, before its first use: rows an earlier version kept in the single partitions `op`,
+   * `active` and `lock` move to their spread partitions, so an operation in flight across an upgrade of
+   * the app is still settled and its cluster still held.
+   */
+  private moveUnspread(): Promise<void> {
+    this.moved ??= (async () => {
+      await this.tables.use('operations', 'move operations to spread partitions', async (t) => {
+        await moveToSpread(t, OP, (r) => opPk(r.rowKey!));
+        await moveToSpread(t, ACTIVE, (r) => activePk(r.rowKey!));
+      });
+      await this.tables.use('locks', 'move locks to spread partitions', (t) =>
+        moveToSpread(t, 'lock', (r) => lockPk(r.rowKey!)),
+      );
+    })().catch((err: unknown) => {
+      this.moved = undefined; // tried again on the next use
+      throw err;
+    });
+    return this.moved;
   }
 
   /**
@@ -193,7 +228,7 @@ export class OperationStore {
     const record = toEntity({ ...op, status: 'Starting' });
     try {
       return await this.ops(`record operation ${op.id} on ${op.cluster.name}`, async (t) => {
-        await t.upsertEntity({ ...record, partitionKey: ACTIVE }, 'Replace');
+        await t.upsertEntity({ ...record, partitionKey: activePk(record.id) }, 'Replace');
         const r = await t.upsertEntity(record, 'Replace');
         return { op, etag: r.etag ?? '' };
       });
@@ -204,8 +239,8 @@ export class OperationStore {
   }
 
   private lock(op: NewOperation, lockTtlMs: number): Promise<boolean> {
-    const pk = 'lock';
     const rk = keyOf(op.cluster.id);
+    const pk = lockPk(rk);
     const entity = {
       partitionKey: pk,
       rowKey: rk,
@@ -254,7 +289,7 @@ export class OperationStore {
         ignoreGone(err);
         return undefined;
       }
-      await t.upsertEntity(toEntity(record, ACTIVE), 'Replace');
+      await t.upsertEntity(toEntity(record, true), 'Replace');
       return record;
     });
   }
@@ -274,7 +309,7 @@ export class OperationStore {
         ignoreGone(err);
         return undefined;
       }
-      await t.upsertEntity({ ...record, partitionKey: ACTIVE }, 'Replace');
+      await t.upsertEntity({ ...record, partitionKey: activePk(record.id) }, 'Replace');
       return { op: claim.op, etag, stage: 'Submitting' as const, intent };
     });
   }
@@ -291,7 +326,7 @@ export class OperationStore {
     const { stage: _stage, ...op } = accepted;
     return this.ops(`record accepted operation ${op.id}`, async (t) => {
       for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
-        const e = await getOrUndefined<OperationEntity>(t, OP, op.id);
+        const e = await getOrUndefined<OperationEntity>(t, opPk(op.id), op.id);
         if (e && FINISHED.includes(e.status)) return fromEntity(e);
         if (e?.status === 'InProgress' && (e.poller || !poller)) return fromEntity(e);
         const base = e ? fromEntity(e) : undefined;
@@ -308,7 +343,7 @@ export class OperationStore {
           ignoreGone(err);
           continue; // changed meanwhile: read again
         }
-        await t.upsertEntity(toEntity(record, ACTIVE), 'Replace');
+        await t.upsertEntity(toEntity(record, true), 'Replace');
         return record;
       }
       throw new Error(`operation ${op.id} still contended after ${LOCK_ATTEMPTS} attempts`);
@@ -316,18 +351,18 @@ export class OperationStore {
   }
 
   async get(id: string): Promise<OperationRecord | undefined> {
-    const e = await this.ops(`read operation ${id}`, (t) => getOrUndefined<OperationEntity>(t, OP, id));
+    const e = await this.ops(`read operation ${id}`, (t) => getOrUndefined<OperationEntity>(t, opPk(id), id));
     return e && !PENDING.includes(e.status) ? fromEntity(e) : undefined;
   }
 
   /** The operation holding the cluster's lock, still before AKS's answer was recorded; undefined otherwise. */
   async pendingHolder(clusterId: string): Promise<PendingOperation | undefined> {
     const lock = await this.locks(`read the lock of ${clusterId}`, (l) =>
-      getOrUndefined<{ operationId: string }>(l, 'lock', keyOf(clusterId)),
+      getOrUndefined<{ operationId: string }>(l, lockPk(keyOf(clusterId)), keyOf(clusterId)),
     );
     if (!lock) return undefined;
     const e = await this.ops(`read operation ${lock.operationId}`, (t) =>
-      getOrUndefined<OperationEntity>(t, OP, lock.operationId),
+      getOrUndefined<OperationEntity>(t, opPk(lock.operationId), lock.operationId),
     );
     return e && PENDING.includes(e.status) ? pendingOf(e) : undefined;
   }
@@ -339,16 +374,16 @@ export class OperationStore {
   async breakOrphanLock(clusterId: string, before: Date): Promise<boolean> {
     const rk = keyOf(clusterId);
     const lock = await this.locks(`read the lock of ${clusterId}`, (l) =>
-      getOrUndefined<{ operationId: string; takenAt?: string }>(l, 'lock', rk),
+      getOrUndefined<{ operationId: string; takenAt?: string }>(l, lockPk(rk), rk),
     );
     if (!lock?.takenAt || new Date(lock.takenAt) >= before) return false;
     const e = await this.ops(`read operation ${lock.operationId}`, (t) =>
-      getOrUndefined<OperationEntity>(t, OP, lock.operationId),
+      getOrUndefined<OperationEntity>(t, opPk(lock.operationId), lock.operationId),
     );
     if (e && !FINISHED.includes(e.status)) return false;
     return this.locks(`free the orphaned lock of ${clusterId}`, async (l) => {
       try {
-        await l.deleteEntity('lock', rk, { etag: lock.etag });
+        await l.deleteEntity(lockPk(rk), rk, { etag: lock.etag });
         return true;
       } catch (err) {
         ignoreGone(err);
@@ -367,7 +402,7 @@ export class OperationStore {
     for (const row of rows) {
       // The history row is authoritative: an index row a crash left behind is repaired, not recovered.
       const e = await this.ops(`read operation ${row.id}`, (t) =>
-        getOrUndefined<OperationEntity>(t, OP, row.id),
+        getOrUndefined<OperationEntity>(t, opPk(row.id), row.id),
       );
       if (e && PENDING.includes(e.status)) out.push(pendingOf(e));
       else if (e)
@@ -385,7 +420,7 @@ export class OperationStore {
    */
   async update(op: OperationRecord): Promise<boolean> {
     return this.ops(`update operation ${op.id}`, async (t) => {
-      const e = await getOrUndefined<OperationEntity>(t, OP, op.id);
+      const e = await getOrUndefined<OperationEntity>(t, opPk(op.id), op.id);
       if (e?.status !== op.status) return false;
       try {
         await t.updateEntity(toEntity(op), 'Replace', { etag: e.etag });
@@ -402,7 +437,7 @@ export class OperationStore {
     return this.ops(doing, async (t) => {
       const out: OperationEntity[] = [];
       for await (const e of t.listEntities<OperationEntity>({
-        queryOptions: { filter: `PartitionKey eq '${ACTIVE}' and (${filter})` },
+        queryOptions: { filter: `${spreadRange(ACTIVE)} and (${filter})` },
       }))
         out.push(e);
       return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
@@ -427,20 +462,20 @@ export class OperationStore {
   async markReported(ids: readonly string[]): Promise<void> {
     for (const id of new Set(ids)) {
       await this.ops(`mark operation ${id} reported`, async (t) => {
-        const e = await getOrUndefined<OperationEntity>(t, OP, id);
+        const e = await getOrUndefined<OperationEntity>(t, opPk(id), id);
         if (!e || !FINISHED.includes(e.status)) return;
         if (e.reported === false) {
           await t
-            .updateEntity({ partitionKey: OP, rowKey: id, reported: true }, 'Merge', { etag: e.etag })
+            .updateEntity({ partitionKey: opPk(id), rowKey: id, reported: true }, 'Merge', { etag: e.etag })
             .catch(ignoreGone);
         }
-        await t.deleteEntity(ACTIVE, id).catch(ignoreGone);
+        await t.deleteEntity(activePk(id), id).catch(ignoreGone);
       });
     }
   }
 
   async history(filter: { job?: JobName; since?: Date } = {}): Promise<OperationRecord[]> {
-    const parts = [`PartitionKey eq '${OP}'`, "status ne 'Starting'", "status ne 'Submitting'"];
+    const parts = [spreadRange(OP), "status ne 'Starting'", "status ne 'Submitting'"];
     if (filter.job) parts.push(`job eq '${filter.job}'`);
     if (filter.since) parts.push(`startedAt ge '${filter.since.toISOString()}'`);
     return this.ops('read operation history', async (t) => {
@@ -460,10 +495,10 @@ export class OperationStore {
    */
   async release(op: Pick<OperationRecord, 'id' | 'cluster'>): Promise<void> {
     const released = await this.ops(`release operation ${op.id}`, async (t) => {
-      const e = await getOrUndefined<OperationEntity>(t, OP, op.id);
+      const e = await getOrUndefined<OperationEntity>(t, opPk(op.id), op.id);
       if (e && !neverSubmitted(e)) return false; // accepted by AKS: its lock stays until its outcome
-      if (e) await t.deleteEntity(OP, op.id, { etag: e.etag }).catch(ignoreGone);
-      await t.deleteEntity(ACTIVE, op.id).catch(ignoreGone);
+      if (e) await t.deleteEntity(opPk(op.id), op.id, { etag: e.etag }).catch(ignoreGone);
+      await t.deleteEntity(activePk(op.id), op.id).catch(ignoreGone);
       return true;
     });
     if (released) await this.unlock(op.id, op.cluster.id);
@@ -483,7 +518,7 @@ export class OperationStore {
     for (const row of stale) {
       const op = fromEntity(row);
       const e = await this.ops(`read operation ${op.id}`, (t) =>
-        getOrUndefined<OperationEntity>(t, OP, op.id),
+        getOrUndefined<OperationEntity>(t, opPk(op.id), op.id),
       );
       if (e && e.status !== 'Starting' && !neverSubmitted(e)) {
         await this.ops(`repair the index row of operation ${op.id}`, (t) =>
@@ -512,7 +547,7 @@ export class OperationStore {
       const old: Array<Keyed<OperationEntity>> = [];
       for await (const e of t.listEntities<OperationEntity>({
         queryOptions: {
-          filter: `PartitionKey eq '${OP}' and finishedAt lt '${cutoff}' and (status eq 'Succeeded' or status eq 'Failed')`,
+          filter: `${spreadRange(OP)} and finishedAt lt '${cutoff}' and (status eq 'Succeeded' or status eq 'Failed')`,
         },
       }))
         if (e.reported !== false) old.push(e as Keyed<OperationEntity>);
@@ -529,17 +564,18 @@ export class OperationStore {
 
   private async unlock(operationId: string, clusterId: string): Promise<void> {
     await this.locks(`release the lock of ${clusterId}`, async (locks) => {
-      const lock = await getOrUndefined<{ operationId: string }>(locks, 'lock', keyOf(clusterId));
+      const rk = keyOf(clusterId);
+      const lock = await getOrUndefined<{ operationId: string }>(locks, lockPk(rk), rk);
       if (lock?.operationId !== operationId) return;
-      await locks.deleteEntity('lock', keyOf(clusterId), { etag: lock.etag }).catch(ignoreGone);
+      await locks.deleteEntity(lockPk(rk), rk, { etag: lock.etag }).catch(ignoreGone);
     });
   }
 
   /** The index row follows the record: kept while not finished or not reported, deleted after. */
   private async syncIndex(t: TableClient, e: Keyed<OperationEntity>): Promise<void> {
     if (!FINISHED.includes(e.status) || e.reported === false)
-      await t.upsertEntity({ ...e, partitionKey: ACTIVE }, 'Replace');
-    else await t.deleteEntity(ACTIVE, e.id).catch(ignoreGone);
+      await t.upsertEntity({ ...e, partitionKey: activePk(e.id) }, 'Replace');
+    else await t.deleteEntity(activePk(e.id), e.id).catch(ignoreGone);
   }
 
   /**
@@ -555,7 +591,7 @@ export class OperationStore {
     etag?: string,
   ): Promise<FinishedOperation | undefined> {
     const done = await this.ops(`record the outcome of operation ${id}`, async (t) => {
-      const e = await getOrUndefined<OperationEntity>(t, OP, id);
+      const e = await getOrUndefined<OperationEntity>(t, opPk(id), id);
       if (!e || e.status !== from) {
         if (e && FINISHED.includes(e.status)) await this.syncIndex(t, toEntity(fromEntity(e))); // a crash may have left its index row behind
         return undefined;

@@ -1,7 +1,8 @@
 import type { Deps } from '../../shared/deps';
 import { acquire, LEASE_MS, submit } from '../../shared/operations/lifecycle';
 import { createStateStore } from '../../shared/state/stateStore';
-import { keyOf, Tables } from '../../shared/storage/tables';
+import { Tables } from '../../shared/storage/tables';
+import { lockKeys } from '../../shared/state/operationStore';
 import { startTestApp, type TestApp } from '../support/app';
 import { azuriteConnectionString, uniqueName } from '../support/storage';
 import { client, PARIS_OFFICE, powerFleet, powerOf, RG, SUB } from '../power/intSupport';
@@ -43,8 +44,7 @@ describe('the operation lifecycle frees a cluster a crashed holder left locked a
     // A process killed between taking the lock and recording its operation leaves only the lock row.
     const t = await tables.table('locks');
     await t.createEntity({
-      partitionKey: 'lock',
-      rowKey: keyOf(cluster.id),
+      ...lockKeys(cluster.id),
       operationId: 'ghost',
       takenAt: '2026-06-08T17:00:00.000Z',
       expiresAt: '2026-06-08T23:00:00.000Z',

@@ -1,7 +1,8 @@
 import { TableClient } from '@azure/data-tables';
 import { Day2Error } from '../../shared/errors';
 import { createStateStore } from '../../shared/state/stateStore';
-import type { NewOperation } from '../../shared/state/operationStore';
+import { lockKeys, type NewOperation } from '../../shared/state/operationStore';
+import { spreadRange } from '../../shared/storage/spread';
 import { azuriteConnectionString, uniqueName } from '../support/storage';
 
 const cluster = {
@@ -120,7 +121,7 @@ describe('state in Table storage (Azurite)', () => {
     await s.operations.markReported(['a']);
     const index: string[] = [];
     for await (const e of table('operations').listEntities({
-      queryOptions: { filter: "PartitionKey eq 'active'" },
+      queryOptions: { filter: spreadRange('active') },
     }))
       index.push(e.rowKey!);
     expect(index).toEqual(['b']);
@@ -233,5 +234,50 @@ describe('state in Table storage (Azurite)', () => {
     expect(await s.snoozes.prune(new Date('2026-11-24T22:00:00Z'))).toBe(0);
     expect(await s.snoozes.prune(new Date('2026-11-26T22:00:00Z'))).toBe(1);
     expect((await s.snoozes.all(new Date('2026-11-24T22:00:00Z'))).size).toBe(0);
+  });
+
+  it('carries an operation in flight and its lock, stored by an earlier version in single partitions, across the upgrade', async () => {
+    const s = store();
+    await s.operations.history(); // creates the tables
+    // What the earlier layout held for a stop AKS accepted: history row, index row, the cluster's lock.
+    const row = {
+      rowKey: 'old-stop',
+      id: 'old-stop',
+      runId: 'run-0',
+      job: 'power-schedule',
+      action: 'stop',
+      actor: 'timer',
+      cluster: JSON.stringify(cluster),
+      clusterId: cluster.id.toLowerCase(),
+      startedAt: '2026-11-24T17:00:00.000Z',
+      status: 'InProgress',
+      poller: POLLER,
+    };
+    const legacyPrefix = prefix;
+    await table('operations').createEntity({ ...row, partitionKey: 'op' });
+    await table('operations').createEntity({ ...row, partitionKey: 'active' });
+    await table('locks').createEntity({
+      partitionKey: 'lock',
+      rowKey: lockKeys(cluster.id).rowKey,
+      operationId: 'old-stop',
+      takenAt: '2026-11-24T17:00:00.000Z',
+      expiresAt: '2026-11-24T23:00:00.000Z',
+    });
+
+    const upgraded = createStateStore(azuriteConnectionString(), legacyPrefix);
+    expect((await upgraded.operations.inFlight()).map((o) => o.id)).toEqual(['old-stop']);
+    expect(await upgraded.operations.start(op('new-start'))).toBeUndefined(); // the cluster is still held
+    const done = await upgraded.operations.finish(
+      'old-stop',
+      'Succeeded',
+      'stopped',
+      new Date('2026-11-24T17:10:00Z'),
+    );
+    expect(done?.status).toBe('Succeeded');
+    expect(await upgraded.operations.start(op('new-start'))).toBeDefined(); // its outcome freed the cluster
+    const partitions: string[] = [];
+    for (const name of ['operations', 'locks'])
+      for await (const e of table(name).listEntities()) partitions.push(e.partitionKey!);
+    expect(partitions.filter((p) => ['op', 'active', 'lock'].includes(p))).toEqual([]);
   });
 });
