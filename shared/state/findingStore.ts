@@ -24,12 +24,20 @@ const partitionOf = (scope: string, clusterIdLower: string): string => spreadPar
  * there on the scope's first read.
  */
 export class FindingStore {
+  /** Scopes whose single-partition rows were moved by this store (once each). */
+  private readonly moved = new Map<string, Promise<number>>();
   constructor(private readonly tables: Tables) {}
 
   /** Findings of `scope` already reported: cluster id lower-case → finding keys. */
   async reported(scope: string): Promise<Map<string, Set<string>>> {
     return this.tables.use('findings', `read the ${scope} findings`, async (t) => {
-      await moveToSpread(t, scope, (row) => partitionOf(scope, String(row.clusterId)));
+      let move = this.moved.get(scope);
+      if (!move) {
+        move = moveToSpread(t, scope, (row) => partitionOf(scope, String(row.clusterId)));
+        this.moved.set(scope, move);
+        move.catch(() => this.moved.delete(scope)); // tried again on the next read
+      }
+      await move;
       const out = new Map<string, Set<string>>();
       for await (const e of t.listEntities<FindingEntity>({ queryOptions: { filter: spreadRange(scope) } })) {
         const set = out.get(e.clusterId) ?? new Set<string>();
