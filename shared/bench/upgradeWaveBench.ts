@@ -5,7 +5,7 @@ import { simAdmin } from '../local/simAdmin';
 import { silentLogger, type Logger } from '../log';
 import type { CounterSnapshot } from '../sim/counters';
 import { generatedFleet } from '../sim/fleet/generate';
-import type { FleetFile } from '../sim/fleet/schema';
+import { parseFleet, type FleetFile } from '../sim/fleet/schema';
 import { DEFAULT_THROTTLING } from '../sim/throttle';
 import { runSweep } from '../sweeper/runSweep';
 import { listRuns, type UpgradeRun } from '../upgrades/api';
@@ -29,6 +29,40 @@ export interface UpgradeWaveBench {
   /** Of which the timer run that started every run (each through its pre-checks). */
   startMs: number;
   sweeps: number;
+  /** What the wave must read and change at the least (`waveFloor`). */
+  floor: number;
+  /** Requests by operation. */
+  detail: string;
+}
+
+/** Clusters a subscription in the wave's fleets: more than the other rows' ten, so ARM's buckets bite. */
+export const WAVE_CLUSTERS_PER_SUBSCRIPTION = 25;
+
+/**
+ * The least ARM requests a wave of `runs` takes: the Resource Graph listing (the subscriptions, then a page
+ * per 1,000 clusters); per cluster its facts (the cluster, its pools, its upgrade profile, its maintenance
+ * configurations, one audit-log query, the run-command that lists PDBs and its result); per (subscription,
+ * region) the versions offered and the vCPU usage; per step (the control plane, each pool) the request and
+ * one read that shows it done; and the post-check read of each run.
+ */
+export function waveFloor(
+  runs: ReadonlyArray<Pick<UpgradeRun, 'steps'> & { cluster: { subscriptionId: string } }>,
+  locationOf: (run: number) => string,
+  subscriptionPages: number,
+): number {
+  const regions = new Set(runs.map((r, i) => `${r.cluster.subscriptionId}|${locationOf(i)}`));
+  const steps = runs.reduce(
+    (n, r) => n + r.steps.filter((s) => s.kind === 'control-plane' || s.kind === 'pool').length,
+    0,
+  );
+  return (
+    subscriptionPages +
+    Math.ceil(runs.length / 1000) +
+    runs.length * 7 +
+    regions.size * 2 +
+    steps * 2 +
+    runs.length
+  );
 }
 
 /** Every cluster behind its minor's latest patch, tagged for an unattended patch upgrade in one ring. */
@@ -57,8 +91,9 @@ export async function benchUpgradeWave(
   subscriptions: number,
   log: Logger = silentLogger,
 ): Promise<UpgradeWaveBench> {
+  const fleet = patchWaveFleet(clusters, subscriptions);
   const env = await startLocalEnvironment({
-    fleet: patchWaveFleet(clusters, subscriptions),
+    fleet,
     startTime: '2026-01-15T02:00:00Z',
     speed: 0,
     env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-00:00' },
@@ -89,6 +124,7 @@ export async function benchUpgradeWave(
     const wallMs = performance.now() - t0;
     const c = await simAdmin<CounterSnapshot>(env.sim, 'GET', '/counters');
     const reads = sumKind(c, true);
+    const where = locations(fleet);
     const writes = sumKind(c, false);
     const ended = runs.filter((r) => r.state !== 'Succeeded');
     const throttledRuns = ended.filter((r) => /429|throttl/i.test(r.reason ?? ''));
@@ -107,10 +143,31 @@ export async function benchUpgradeWave(
       wallMs,
       startMs,
       sweeps,
+      floor: waveFloor(
+        runs,
+        (i) => {
+          const c = runs[i]!.cluster;
+          return where.get(`${c.subscriptionId}|${c.resourceGroup}|${c.name}`.toLowerCase()) ?? '?';
+        },
+        Math.ceil(fleet.subscriptions.length / parseFleet(fleet).paging.pageSize),
+      ),
+      detail: Object.entries(c.byOperation)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
     };
   } finally {
     await env.close();
   }
+}
+
+/** The region of each cluster of the bench fleet, by `subscription|group|name` (lower case). */
+function locations(fleet: FleetFile): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of fleet.subscriptions)
+    for (const g of s.resourceGroups ?? [])
+      for (const c of g.clusters ?? []) out.set(`${s.id}|${g.name}|${c.name}`.toLowerCase(), c.location);
+  return out;
 }
 
 async function allRuns(deps: Parameters<typeof listRuns>[0]): Promise<UpgradeRun[]> {

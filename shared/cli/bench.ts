@@ -5,7 +5,11 @@ import { benchNodeImage } from '../bench/nodeImageBench';
 import { benchPowerTick } from '../bench/powerBench';
 import { benchSweeper } from '../bench/sweeperBench';
 import { benchHttpFuzz, benchUpgradesApi } from '../bench/upgradesApiBench';
-import { benchUpgradeWave } from '../bench/upgradeWaveBench';
+import {
+  benchUpgradeWave,
+  WAVE_CLUSTERS_PER_SUBSCRIPTION,
+  type UpgradeWaveBench,
+} from '../bench/upgradeWaveBench';
 import { benchVersionSupport } from '../bench/versionBench';
 import { benchYear } from '../bench/yearBench';
 import { createProgress } from './progress';
@@ -49,7 +53,7 @@ export function parseBenchArgs(argv: readonly string[]): {
 }
 
 type Job = { name: string; run: (n: number) => Promise<BenchRow> };
-/** `--jobs upgrade-wave`: the unattended patch wave of 500 clusters in 20 subscriptions (run once, not per size). */
+/** `--jobs upgrade-wave`: the unattended patch wave at each size (a row, then its throttling figures). */
 const UPGRADE_WAVE = 'upgrade-wave';
 /** `--jobs http-api`: POST /api/upgrades latency with 50 clients through serve, and the 10,000-request fuzz (run once). */
 const HTTP_API = 'http-api';
@@ -68,7 +72,28 @@ const JOBS: Job[] = [
   { name: 'node-image', run: (n) => benchNodeImage(n, 'arm') },
   { name: 'version', run: (n) => benchVersionSupport(n) },
   { name: 'sweeper', run: (n) => benchSweeper(n) },
+  { name: UPGRADE_WAVE, run: (n) => waveRow(n) },
 ];
+
+/** Throttling figures of the waves measured in this bench, printed after the table. */
+const waves: UpgradeWaveBench[] = [];
+
+async function waveRow(clusters: number): Promise<BenchRow> {
+  const w = await benchUpgradeWave(
+    clusters,
+    Math.max(1, Math.round(clusters / WAVE_CLUSTERS_PER_SUBSCRIPTION)),
+  );
+  waves.push(w);
+  return {
+    job: 'upgrade wave (patch, every cluster)',
+    clusters: w.clusters,
+    subscriptions: w.subscriptions,
+    armRequests: w.armRequests,
+    floor: w.floor,
+    wallMs: w.wallMs,
+    detail: w.detail,
+  };
+}
 
 /**
  * `npm run bench [-- --sizes 500,5000,50000] [--jobs inventory,power,node-image,version,sweeper,upgrade-wave]`: every
@@ -84,10 +109,8 @@ export async function runBench(out: (line: string) => void, argv: readonly strin
   const details: string[] = [];
   const chosen = JOBS.filter((j) => !jobs || jobs.includes(j.name));
   if (jobs?.includes(YEAR)) {
-    await year(out, yearOpts, (line, day) => {
-      if (day % Math.min(30, yearOpts.retentionDays) === 0) out(`  ${line}`);
-      else progress.update(line);
-    });
+    // A line per simulated day: a run takes long, and a stopped one keeps what it measured.
+    await year(out, yearOpts, (line) => out(`  ${line}`));
     if (jobs.length === 1) return 0;
   }
   const total = sizes.length * chosen.length;
@@ -114,7 +137,7 @@ export async function runBench(out: (line: string) => void, argv: readonly strin
   out('');
   out('Requests by operation:');
   for (const d of details) out(`  ${d}`);
-  if (!jobs || jobs.includes(UPGRADE_WAVE)) await upgradeWave(out);
+  if (waves.length > 0) upgradeWave(out, waves.splice(0));
   if (!jobs || jobs.includes(HTTP_API)) await httpApi(out);
   if (!jobs || jobs.includes(CHATOPS)) await chatops(out);
   return 0;
@@ -168,13 +191,12 @@ async function year(
   out('');
 }
 
-/** An unattended patch wave under the simulator's ARM throttling (docs/upgrades.md). */
-async function upgradeWave(out: (line: string) => void): Promise<void> {
+/** The waves' figures under the simulator's ARM throttling (docs/performance.md). */
+function upgradeWave(out: (line: string) => void, measured: UpgradeWaveBench[]): void {
   out('');
   out(
-    'Kubernetes upgrades: an unattended patch wave (kubernetesUpgrade, then the sweeper every 10 virtual minutes) under ARM throttling',
+    'Kubernetes upgrades: the unattended patch waves above (kubernetesUpgrade, then the sweeper every 10 virtual minutes) under ARM throttling',
   );
-  const w = await benchUpgradeWave(500, 20);
   out(
     renderTable(
       [
@@ -192,23 +214,21 @@ async function upgradeWave(out: (line: string) => void): Promise<void> {
         'WALL S',
         'OF WHICH STARTING S',
       ],
-      [
-        [
-          String(w.clusters),
-          String(w.subscriptions),
-          String(w.runs),
-          String(w.succeeded),
-          String(w.failedByThrottling),
-          String(w.otherFailures),
-          String(w.armRequests),
-          String(w.reads),
-          String(w.writes),
-          String(w.throttled),
-          (w.floorMs / 1000).toFixed(1),
-          (w.wallMs / 1000).toFixed(1),
-          (w.startMs / 1000).toFixed(1),
-        ],
-      ],
+      measured.map((w) => [
+        String(w.clusters),
+        String(w.subscriptions),
+        String(w.runs),
+        String(w.succeeded),
+        String(w.failedByThrottling),
+        String(w.otherFailures),
+        String(w.armRequests),
+        String(w.reads),
+        String(w.writes),
+        String(w.throttled),
+        (w.floorMs / 1000).toFixed(1),
+        (w.wallMs / 1000).toFixed(1),
+        (w.startMs / 1000).toFixed(1),
+      ]),
     ),
   );
 }

@@ -3,10 +3,30 @@ import type { ClusterRef } from '../fleet/cluster';
 import type { RunState, UpgradeRun } from '../upgrades/model';
 import { isTerminalRun } from '../upgrades/model';
 import { getOrUndefined, isConflict, isNotFound, keyOf, type Tables } from '../storage/tables';
+import { moveToSpread, spreadPartition, spreadRange } from '../storage/spread';
 
-/** Table `upgraderuns`: partition `run` holds every run by id; partition `active` one row per cluster with a run not yet ended (or whose end is not yet reported). */
+/**
+ * Table `upgraderuns`: partition `run` holds every run, keyed newest first (`runKey`); partitions
+ * `active.<bucket>` (spread by cluster, storage/spread.ts) one row per cluster with a run not yet ended
+ * (or whose end is not yet reported).
+ */
 const RUN = 'run';
 const ACTIVE = 'active';
+const activeKeys = (clusterId: string): [string, string] => [
+  spreadPartition(ACTIVE, keyOf(clusterId)),
+  keyOf(clusterId),
+];
+const MAX_TIME = 9_999_999_999_999;
+
+/**
+ * A run's row key: its creation time inverted, then its id (`R-<UTC start to the ms>-<8 hex>`), so a
+ * listing reads the newest runs first. The time is read from the id, so a run is found from its id alone.
+ */
+export function runKey(id: string): string {
+  const m = /^R-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z-/.exec(id);
+  const t = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!) : NaN;
+  return Number.isFinite(t) ? `${String(MAX_TIME - t).padStart(13, '0')}-${id}` : id;
+}
 /** A Table string property holds 64 KiB (32K UTF-16 chars); the run's JSON is split into chunks below that. */
 const CHUNK = 30_000;
 const MAX_CHUNKS = 16;
@@ -31,7 +51,7 @@ function toEntity(run: UpgradeRun): RunEntity {
   if (n > MAX_CHUNKS) throw new Error(`run ${run.id} is too large to store (${json.length} characters)`);
   const e: RunEntity = {
     partitionKey: RUN,
-    rowKey: run.id,
+    rowKey: runKey(run.id),
     id: run.id,
     clusterId: run.cluster.id.toLowerCase(),
     clusterName: run.cluster.name,
@@ -61,10 +81,37 @@ export interface RunPage {
  * that has not ended (its `active` row, taken insert-if-absent).
  */
 export class UpgradeRunStore {
+  private moved?: Promise<void>;
   constructor(private readonly tables: Tables) {}
 
-  private use<T>(doing: string, fn: (t: TableClient) => Promise<T>): Promise<T> {
+  private async use<T>(doing: string, fn: (t: TableClient) => Promise<T>): Promise<T> {
+    await this.moveEarlierLayout();
     return this.tables.use('upgraderuns', doing, fn);
+  }
+
+  /**
+   * Once per store, before its first use: runs an earlier version keyed by id alone take their
+   * newest-first key, and the one partition `active` is spread, so runs in flight across an upgrade of
+   * the app are still advanced and their clusters still held. A row already in its new place is newer
+   * and stays as it is.
+   */
+  private moveEarlierLayout(): Promise<void> {
+    this.moved ??= this.tables
+      .use('upgraderuns', 'move upgrade runs to their newest-first keys', async (t) => {
+        for await (const e of t.listEntities<RunEntity>({
+          queryOptions: { filter: `PartitionKey eq '${RUN}' and RowKey ge 'R-' and RowKey lt 'R.'` },
+        })) {
+          const { etag, timestamp: _ts, ...row } = e as RunEntity & { etag: string; timestamp?: string };
+          await t.createEntity({ ...row, rowKey: runKey(e.id) }).catch(ignoreGone);
+          await t.deleteEntity(RUN, e.rowKey, { etag }).catch(ignoreGone);
+        }
+        await moveToSpread(t, ACTIVE, (r) => spreadPartition(ACTIVE, r.rowKey!));
+      })
+      .catch((err: unknown) => {
+        this.moved = undefined; // tried again on the next use
+        throw err;
+      });
+    return this.moved;
   }
 
   /**
@@ -75,21 +122,18 @@ export class UpgradeRunStore {
     return this.use(`create upgrade run on ${run.cluster.name}`, async (t) => {
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
-          await t.createEntity({
-            partitionKey: ACTIVE,
-            rowKey: keyOf(run.cluster.id),
-            runId: run.id,
-          });
+          const [partitionKey, rowKey] = activeKeys(run.cluster.id);
+          await t.createEntity({ partitionKey, rowKey, runId: run.id });
         } catch (err) {
           if (!isConflict(err)) throw err;
-          const held = await getOrUndefined<{ runId: string }>(t, ACTIVE, keyOf(run.cluster.id));
+          const held = await getOrUndefined<{ runId: string }>(t, ...activeKeys(run.cluster.id));
           if (!held) continue;
           const other = await this.getIn(t, held.runId);
           // Not ended, or ended and its end not reported yet (the next sweep reports it): still the cluster's.
           if (other && (!isTerminalRun(other.state) || other.endReported === false))
             return { inFlight: other };
           // A run that ended but whose active row a crash left behind: take it over.
-          await t.deleteEntity(ACTIVE, keyOf(run.cluster.id), { etag: held.etag }).catch(ignoreGone);
+          await t.deleteEntity(...activeKeys(run.cluster.id), { etag: held.etag }).catch(ignoreGone);
           continue;
         }
         const r = await t.createEntity(toEntity(run));
@@ -100,7 +144,7 @@ export class UpgradeRunStore {
   }
 
   private async getIn(t: TableClient, id: string): Promise<UpgradeRun | undefined> {
-    const e = await getOrUndefined<RunEntity>(t, RUN, id);
+    const e = await getOrUndefined<RunEntity>(t, RUN, runKey(id));
     return e ? fromEntity(e) : undefined;
   }
 
@@ -125,9 +169,9 @@ export class UpgradeRunStore {
         throw err;
       }
       if (isTerminalRun(run.state) && run.endReported !== false) {
-        const held = await getOrUndefined<{ runId: string }>(t, ACTIVE, keyOf(run.cluster.id));
+        const held = await getOrUndefined<{ runId: string }>(t, ...activeKeys(run.cluster.id));
         if (held?.runId === run.id)
-          await t.deleteEntity(ACTIVE, keyOf(run.cluster.id), { etag: held.etag }).catch(ignoreGone);
+          await t.deleteEntity(...activeKeys(run.cluster.id), { etag: held.etag }).catch(ignoreGone);
       }
       return { ...run, etag };
     });
@@ -136,7 +180,7 @@ export class UpgradeRunStore {
   /** The run not yet ended on this cluster, if any. */
   async activeFor(cluster: Pick<ClusterRef, 'id'>): Promise<UpgradeRun | undefined> {
     return this.use('read the active upgrade run', async (t) => {
-      const held = await getOrUndefined<{ runId: string }>(t, ACTIVE, keyOf(cluster.id));
+      const held = await getOrUndefined<{ runId: string }>(t, ...activeKeys(cluster.id));
       if (!held) return undefined;
       const run = await this.getIn(t, held.runId);
       return run && !isTerminalRun(run.state) ? run : undefined;
@@ -148,7 +192,7 @@ export class UpgradeRunStore {
     return this.use('list active upgrade runs', async (t) => {
       const out: UpgradeRun[] = [];
       for await (const held of t.listEntities<{ runId: string }>({
-        queryOptions: { filter: `PartitionKey eq '${ACTIVE}'` },
+        queryOptions: { filter: spreadRange(ACTIVE) },
       })) {
         const run = await this.getIn(t, held.runId);
         if (run && (!isTerminalRun(run.state) || run.endReported === false)) out.push(run);
@@ -157,7 +201,7 @@ export class UpgradeRunStore {
     });
   }
 
-  /** Runs, newest first within a page, filtered by cluster id and/or state. */
+  /** Runs, newest first (pages follow each other newest first), filtered by cluster id and/or state. */
   async list(
     filter: { clusterId?: string; state?: RunState; since?: Date } = {},
     page: { maxPageSize?: number; continuationToken?: string } = {},
