@@ -74,7 +74,7 @@ describe('upgrade runs in Table storage (Azurite)', () => {
     const second = await upgraded.create({ ...run(8), cluster: old.cluster });
     expect('inFlight' in second && second.inFlight.id).toBe(old.id); // the cluster is still held
     const stored = (await upgraded.get(old.id))!;
-    expect(await upgraded.save({ ...stored, state: 'Succeeded' } as UpgradeRun)).toBeDefined();
+    expect(await upgraded.save({ ...stored, state: 'Succeeded' })).toBeDefined();
     expect(await upgraded.activeFor(old.cluster)).toBeUndefined();
     const keys: string[] = [];
     for await (const e of table.listEntities()) keys.push(`${e.partitionKey}/${e.rowKey}`);
