@@ -102,6 +102,7 @@ export class UpgradeRunStore {
           queryOptions: { filter: `PartitionKey eq '${RUN}' and RowKey ge 'R-' and RowKey lt 'R.'` },
         })) {
           const { etag, timestamp: _ts, ...row } = e as RunEntity & { etag: string; timestamp?: string };
+          if (runKey(e.id) === e.rowKey) continue; // an id without its time: its key stays the id
           await t.createEntity({ ...row, rowKey: runKey(e.id) }).catch(ignoreGone);
           await t.deleteEntity(RUN, e.rowKey, { etag }).catch(ignoreGone);
         }
