@@ -3,7 +3,7 @@ import type { ClusterRef } from '../fleet/cluster';
 import type { RunState, UpgradeRun } from '../upgrades/model';
 import { isTerminalRun } from '../upgrades/model';
 import { getOrUndefined, isConflict, isNotFound, keyOf, type Tables } from '../storage/tables';
-import { moveToSpread, spreadPartition, spreadRange } from '../storage/spread';
+import { moveRows, moveToSpread, spreadPartition, spreadRange } from '../storage/spread';
 
 /**
  * Table `upgraderuns`: partition `run` holds every run, keyed newest first (`runKey`); partitions
@@ -98,14 +98,11 @@ export class UpgradeRunStore {
   private moveEarlierLayout(): Promise<void> {
     this.moved ??= this.tables
       .use('upgraderuns', 'move upgrade runs to their newest-first keys', async (t) => {
-        for await (const e of t.listEntities<RunEntity>({
-          queryOptions: { filter: `PartitionKey eq '${RUN}' and RowKey ge 'R-' and RowKey lt 'R.'` },
-        })) {
-          const { etag, timestamp: _ts, ...row } = e as RunEntity & { etag: string; timestamp?: string };
-          if (runKey(e.id) === e.rowKey) continue; // an id without its time: its key stays the id
-          await t.createEntity({ ...row, rowKey: runKey(e.id) }).catch(ignoreGone);
-          await t.deleteEntity(RUN, e.rowKey, { etag }).catch(ignoreGone);
-        }
+        // An id without its time keeps the id as its key (`moveRows` leaves a row whose keys do not change).
+        await moveRows(t, `PartitionKey eq '${RUN}' and RowKey ge 'R-' and RowKey lt 'R.'`, (e) => ({
+          partitionKey: RUN,
+          rowKey: runKey(String(e.id)),
+        }));
         await moveToSpread(t, ACTIVE, (r) => spreadPartition(ACTIVE, r.rowKey!));
       })
       .catch((err: unknown) => {

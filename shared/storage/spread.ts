@@ -35,30 +35,44 @@ export function spreadPrefix(partitionKey: string): string {
 }
 
 /**
- * Moves the rows an earlier version kept in the one partition `from` to their spread partitions
- * (`to(row)`), all properties kept. A row already in its spread partition is newer and stays as it is
- * (insert-if-absent), so two instances moving at once, or a move after a newer write, never go back.
- * Returns how many rows were moved.
+ * Moves the rows an earlier version stored under other keys: each row `filter` selects goes to the keys
+ * `to(row)` gives (undefined: it stays where it is), all properties kept. A row already at its new keys is
+ * newer and stays as it is (insert-if-absent), so two instances moving at once, or a move after a newer
+ * write, never go back. Returns how many rows were moved.
  */
-export async function moveToSpread(
+export async function moveRows(
   t: TableClient,
-  from: string,
-  to: (row: TableEntityResult<Record<string, unknown>>) => string,
+  filter: string,
+  to: (
+    row: TableEntityResult<Record<string, unknown>>,
+  ) => { partitionKey: string; rowKey: string } | undefined,
 ): Promise<number> {
   let moved = 0;
-  for await (const row of t.listEntities<Record<string, unknown>>({
-    queryOptions: { filter: odata`PartitionKey eq ${from}` },
-  })) {
-    const { etag, timestamp: _ts, partitionKey: _pk, rowKey, ...props } = row;
+  for await (const row of t.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+    const keys = to(row);
+    const { etag, timestamp: _ts, partitionKey, rowKey, ...props } = row;
+    if (!keys || (keys.partitionKey === partitionKey && keys.rowKey === rowKey)) continue;
     try {
-      await t.createEntity({ ...props, partitionKey: to(row), rowKey: rowKey! });
+      await t.createEntity({ ...props, ...keys });
       moved++;
     } catch (err) {
       if (!isConflict(err)) throw err;
     }
-    await t.deleteEntity(from, rowKey!, { etag }).catch((err: unknown) => {
+    await t.deleteEntity(partitionKey!, rowKey!, { etag }).catch((err: unknown) => {
       if (!isConflict(err) && !isNotFound(err)) throw err;
     });
   }
   return moved;
+}
+
+/** Moves the rows an earlier version kept in the one partition `from` to their spread partitions (`to(row)`), row keys kept. */
+export function moveToSpread(
+  t: TableClient,
+  from: string,
+  to: (row: TableEntityResult<Record<string, unknown>>) => string,
+): Promise<number> {
+  return moveRows(t, odata`PartitionKey eq ${from}`, (row) => ({
+    partitionKey: to(row),
+    rowKey: row.rowKey!,
+  }));
 }
