@@ -3,6 +3,7 @@ import type { TableEntity, TransactionAction } from '@azure/data-tables';
 import { keyOf, Tables } from '../storage/tables';
 import { deleteRows, rowsWhere } from '../storage/prune';
 import { moveToSpread, spreadPartition, spreadPrefix, spreadRange } from '../storage/spread';
+import { oncePerKeyRetrying } from '../util/onceRetrying';
 
 type FindingEntity = {
   clusterId: string;
@@ -24,20 +25,19 @@ const partitionOf = (scope: string, clusterIdLower: string): string => spreadPar
  * there on the scope's first read.
  */
 export class FindingStore {
-  /** Scopes whose single-partition rows were moved by this store (once each). */
-  private readonly moved = new Map<string, Promise<number>>();
   constructor(private readonly tables: Tables) {}
+
+  /** Once per scope and store: the scope's single-partition rows moved to its spread partitions. */
+  private readonly moveScope = oncePerKeyRetrying((scope) =>
+    this.tables.use('findings', `move the ${scope} findings to spread partitions`, (t) =>
+      moveToSpread(t, scope, (row) => partitionOf(scope, String(row.clusterId))),
+    ),
+  );
 
   /** Findings of `scope` already reported: cluster id lower-case → finding keys. */
   async reported(scope: string): Promise<Map<string, Set<string>>> {
+    await this.moveScope(scope);
     return this.tables.use('findings', `read the ${scope} findings`, async (t) => {
-      let move = this.moved.get(scope);
-      if (!move) {
-        move = moveToSpread(t, scope, (row) => partitionOf(scope, String(row.clusterId)));
-        this.moved.set(scope, move);
-        move.catch(() => this.moved.delete(scope)); // tried again on the next read
-      }
-      await move;
       const out = new Map<string, Set<string>>();
       for await (const e of t.listEntities<FindingEntity>({ queryOptions: { filter: spreadRange(scope) } })) {
         const set = out.get(e.clusterId) ?? new Set<string>();

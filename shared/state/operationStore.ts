@@ -5,6 +5,7 @@ import type { OperationIntent } from '../operations/intent';
 import { getOrUndefined, isConflict, isNotFound, keyOf, Tables } from '../storage/tables';
 import { deleteRows, rowsWhere } from '../storage/prune';
 import { moveToSpread, spreadPartition, spreadRange } from '../storage/spread';
+import { onceRetrying } from '../util/onceRetrying';
 
 /** An operation aks-day2 started on AKS (stop, start, upgrade, node-image upgrade) and its outcome. */
 export interface OperationRecord {
@@ -186,7 +187,6 @@ const LOCK_ATTEMPTS = 3;
  * once (`finish`): a late or repeated report (event, sweeper) never reverses a recorded outcome.
  */
 export class OperationStore {
-  private moved?: Promise<void>;
   constructor(private readonly tables: Tables) {}
 
   private async ops<T>(doing: string, fn: (t: TableClient) => Promise<T>): Promise<T> {
@@ -203,21 +203,15 @@ export class OperationStore {
    * `active` and `lock` move to their spread partitions, so an operation in flight across an upgrade of
    * the app is still settled and its cluster still held.
    */
-  private moveUnspread(): Promise<void> {
-    this.moved ??= (async () => {
-      await this.tables.use('operations', 'move operations to spread partitions', async (t) => {
-        await moveToSpread(t, OP, (r) => opPk(r.rowKey!));
-        await moveToSpread(t, ACTIVE, (r) => activePk(r.rowKey!));
-      });
-      await this.tables.use('locks', 'move locks to spread partitions', (t) =>
-        moveToSpread(t, 'lock', (r) => lockPk(r.rowKey!)),
-      );
-    })().catch((err: unknown) => {
-      this.moved = undefined; // tried again on the next use
-      throw err;
+  private readonly moveUnspread = onceRetrying(async () => {
+    await this.tables.use('operations', 'move operations to spread partitions', async (t) => {
+      await moveToSpread(t, OP, (r) => opPk(r.rowKey!));
+      await moveToSpread(t, ACTIVE, (r) => activePk(r.rowKey!));
     });
-    return this.moved;
-  }
+    await this.tables.use('locks', 'move locks to spread partitions', (t) =>
+      moveToSpread(t, 'lock', (r) => lockPk(r.rowKey!)),
+    );
+  });
 
   /**
    * Takes the cluster's lock for `op` (insert-if-absent; an expired lock is taken over) and records the

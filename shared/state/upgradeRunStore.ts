@@ -4,6 +4,7 @@ import type { RunState, UpgradeRun } from '../upgrades/model';
 import { isTerminalRun } from '../upgrades/model';
 import { getOrUndefined, isConflict, isNotFound, keyOf, type Tables } from '../storage/tables';
 import { moveRows, moveToSpread, spreadPartition, spreadRange } from '../storage/spread';
+import { onceRetrying } from '../util/onceRetrying';
 
 /**
  * Table `upgraderuns`: partition `run` holds every run, keyed newest first (`runKey`); partitions
@@ -81,7 +82,6 @@ export interface RunPage {
  * that has not ended (its `active` row, taken insert-if-absent).
  */
 export class UpgradeRunStore {
-  private moved?: Promise<void>;
   constructor(private readonly tables: Tables) {}
 
   private async use<T>(doing: string, fn: (t: TableClient) => Promise<T>): Promise<T> {
@@ -95,22 +95,16 @@ export class UpgradeRunStore {
    * the app are still advanced and their clusters still held. A row already in its new place is newer
    * and stays as it is.
    */
-  private moveEarlierLayout(): Promise<void> {
-    this.moved ??= this.tables
-      .use('upgraderuns', 'move upgrade runs to their newest-first keys', async (t) => {
-        // An id without its time keeps the id as its key (`moveRows` leaves a row whose keys do not change).
-        await moveRows(t, `PartitionKey eq '${RUN}' and RowKey ge 'R-' and RowKey lt 'R.'`, (e) => ({
-          partitionKey: RUN,
-          rowKey: runKey(String(e.id)),
-        }));
-        await moveToSpread(t, ACTIVE, (r) => spreadPartition(ACTIVE, r.rowKey!));
-      })
-      .catch((err: unknown) => {
-        this.moved = undefined; // tried again on the next use
-        throw err;
-      });
-    return this.moved;
-  }
+  private readonly moveEarlierLayout = onceRetrying(() =>
+    this.tables.use('upgraderuns', 'move upgrade runs to their newest-first keys', async (t) => {
+      // An id without its time keeps the id as its key (`moveRows` leaves a row whose keys do not change).
+      await moveRows(t, `PartitionKey eq '${RUN}' and RowKey ge 'R-' and RowKey lt 'R.'`, (e) => ({
+        partitionKey: RUN,
+        rowKey: runKey(String(e.id)),
+      }));
+      await moveToSpread(t, ACTIVE, (r) => spreadPartition(ACTIVE, r.rowKey!));
+    }),
+  );
 
   /**
    * Stores a new run and makes it its cluster's active run. Returns the run already active on the
