@@ -43,6 +43,7 @@ export { operationOutcome } from './outcome';
 export { isTerminalState, TERMINAL_STATES } from './terminal';
 export { edgeKey, handledEdgeKey } from './edgeKey';
 export { readVerdict, type Verdict } from './verdict';
+export { readOperationStatus, type OperationStatus } from './operationStatus';
 export { readResource, type ResourceState } from './resource';
 
 /**

@@ -7,6 +7,11 @@ import { isTerminalState } from './terminal';
 export interface ResourceState extends ObservedState {
   /** AKS's error of the resource's last operation, when it reports one (`status.provisioningError`). */
   error?: string;
+  /**
+   * The version ARM was last asked for (the cluster's `kubernetesVersion`, the pool's
+   * `orchestratorVersion`): set by the PUT AKS accepted, so it tells whose upgrade or update is running.
+   */
+  askedVersion?: string;
 }
 
 /** Where an operation runs: the cluster, or `nodePool` of it. */
@@ -31,6 +36,7 @@ export async function readResource(
       powerState: p.powerState?.code,
       nodeImageVersion: p.nodeImageVersion,
       kubernetesVersion: p.currentOrchestratorVersion ?? p.orchestratorVersion,
+      ...(p.orchestratorVersion ? { askedVersion: p.orchestratorVersion } : {}),
     };
   }
   const mc = await client.managedClusters.get(rg, name);
@@ -39,6 +45,7 @@ export async function readResource(
     provisioningState: mc.provisioningState ?? 'Succeeded',
     powerState: mc.powerState?.code,
     kubernetesVersion: mc.currentKubernetesVersion ?? mc.kubernetesVersion,
+    ...(mc.kubernetesVersion ? { askedVersion: mc.kubernetesVersion } : {}),
     ...(err?.code || err?.message ? { error: [err.code, err.message].filter(Boolean).join(': ') } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
 import type { OperationRecord } from '../state/operationStore';
 import { isRunning, readResource, targetLabel, type ResourceState } from './resource';
-import { restoreOperation } from './restore';
+import { readOperationStatus, type OperationStatus } from './operationStatus';
 
 /** What ARM says about an operation AKS accepted. */
 export type Verdict =
@@ -30,9 +30,10 @@ function fromResource(op: OperationRecord, r: ResourceState, note = ''): Verdict
 /**
  * The one settle order. The resource is read first (one GET): while its provisioningState is not
  * terminal the operation runs (the operation-status endpoint, throttled apart, is not polled). Once it
- * is terminal, the operation itself is asked once (its serialized poller, restored): a failed operation
- * carries AKS's code and message (e.g. the PDB that blocked a drain), which become the reason. Without
- * a poller, or when its status cannot be read, the resource's terminal state decides.
+ * is terminal, the operation itself is asked once (`readOperationStatus`: its status URL, no second read
+ * of the resource): a failed operation carries AKS's code and message (e.g. the PDB that blocked a
+ * drain), which become the reason. Without a poller, or when its status cannot be read, the resource's
+ * terminal state decides.
  *
  * The resource gone is a Failed verdict; any other failure to read it is thrown (a Day2Error): nothing
  * is known, the operation stays in flight.
@@ -62,19 +63,20 @@ export async function readVerdict(deps: Pick<Deps, 'azure' | 'log'>, op: Operati
       reason: `${op.nodePool ? `pool ${poolLabel(op)}` : targetLabel(op)} is ${r.provisioningState}`,
     };
   if (!op.poller) return fromResource(op, r, op.recovered ? ' (found from ARM: its answer was lost)' : '');
-  const poller = restoreOperation(client, op.poller); // throws Internal for a poller it cannot restore
+  let status: OperationStatus;
   try {
-    // Never awaited itself (a PollerLike is thenable and would poll to completion): one poll only.
-    await poller.poll();
+    status = await readOperationStatus(client, op.poller, { cluster: op.cluster.name, operation: op.action });
   } catch (err) {
     const e = toDay2Error(err, { cluster: op.cluster.name, operation: op.action });
-    if (e.code === 'OperationFailed') return { status: 'Failed', reason: e.message };
+    // A stored poller that cannot be restored is a defect of the record: thrown (logged, left in flight).
+    if (e.code === 'Internal') throw e;
     deps.log.warn(
       `settle: cannot read the operation status of ${targetLabel(op)} (${e.message}); its resource decides`,
     );
     return fromResource(op, r, ` (operation status unreadable: ${e.message})`);
   }
-  if (!poller.isDone)
+  if (status.state === 'Failed') return { status: 'Failed', reason: status.error.message };
+  if (status.state === 'running')
     return { status: 'running', reason: `AKS reports the ${op.action} of ${targetLabel(op)} still running` };
   if (op.nodePool)
     return { status: 'Succeeded', reason: `AKS reports the ${op.action} of ${poolLabel(op)} succeeded` };

@@ -9,7 +9,7 @@ import { UpgradeError } from './errors';
 import { toDay2Error } from '../azure/azureError';
 import { Day2Error } from '../errors';
 import { mapLimit } from '../util/mapLimit';
-import { gatherFacts, type UpgradeFacts } from './facts';
+import { gatherFacts, type FactsOptions, type UpgradeFacts } from './facts';
 import type { RunState, UpgradePlan, UpgradeRequest, UpgradeRun } from './model';
 import { isTerminalRun } from './model';
 import { newUpgradeRun, planUpgrade } from './plan';
@@ -41,11 +41,15 @@ export type RequestResult = { dryRun: true; plan: UpgradePlan } | { dryRun: fals
  * `run-in-flight` when the cluster already has a run; else the run is stored and returned (state
  * Planned; `advanceRun` carries it out, and the pre-checks are made again when each leg starts).
  */
-export async function requestUpgrade(deps: Deps, req: UpgradeRequest): Promise<RequestResult> {
+export async function requestUpgrade(
+  deps: Deps,
+  req: UpgradeRequest,
+  opts: Pick<FactsOptions, 'regionVersions'> = {},
+): Promise<RequestResult> {
   validateRequest(req);
   let facts: UpgradeFacts;
   try {
-    facts = await gatherFacts(deps, req);
+    facts = await gatherFacts(deps, req, opts);
   } catch (err) {
     if (
       err instanceof Day2Error &&

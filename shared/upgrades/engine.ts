@@ -11,6 +11,7 @@ import { reportRunEvent } from './report';
 import {
   acquire,
   LEASE_MS,
+  readOperationStatus,
   recoverPending,
   release,
   settle,
@@ -22,7 +23,6 @@ import {
   isOperationStep,
   readStepResource,
   sendStep,
-  percentComplete,
   stepOperation,
   type OperationStepKind,
   type StepResource,
@@ -427,7 +427,7 @@ async function submitOrSettle(
   return send(deps, run, i, await readStepResource(deps, run, step));
 }
 
-/** Takes the lock, reads the resource again, and sends the step's request unless ARM shows AKS has it. */
+/** Takes the lock, reads the resource again unless `r` is fresh, and sends the step's request unless ARM shows AKS has it. */
 async function send(deps: Deps, run: UpgradeRun, i: number, r: StepResource): Promise<Outcome> {
   const step = run.steps[i]!;
   const id = step.operationId!;
@@ -442,9 +442,11 @@ async function send(deps: Deps, run: UpgradeRun, i: number, r: StepResource): Pr
     return { next: 'wait', run, dirty: false };
   }
   await hooks.at?.('lock-taken', step);
+  // The read before the lock stands in for the re-read while it is fresh (the same bound as a listing's,
+  // DAY2_LISTING_MAX_AGE_SECONDS); AKS's 409 still refuses a change to a cluster that went busy meanwhile.
   let fresh: StepResource;
   try {
-    fresh = await readStepResource(deps, run, step);
+    fresh = readIsFresh(deps, r) ? r : await readStepResource(deps, run, step);
   } catch (err) {
     await release(deps, claim);
     throw err;
@@ -488,6 +490,11 @@ async function send(deps: Deps, run: UpgradeRun, i: number, r: StepResource): Pr
   return { next: 'wait', run, dirty: false };
 }
 
+function readIsFresh(deps: Pick<Deps, 'clock' | 'settings'>, r: StepResource): boolean {
+  const ageMs = deps.clock.now().getTime() - r.readAt.getTime();
+  return ageMs >= 0 && ageMs < deps.settings.listingMaxAgeSeconds * 1000;
+}
+
 /** What ARM shows once a step took effect, and the provisioningStates it shows while it runs. */
 const EXPECT: Record<OperationStepKind, (s: UpgradeStep) => Pick<SubmitOptions, 'expect' | 'during'>> = {
   wake: () => ({ expect: { powerState: 'Running' }, during: ['Starting'] }),
@@ -525,7 +532,13 @@ async function progressOf(
     return { next: 'wait', run, dirty: false };
   let pct: number | undefined;
   try {
-    pct = await percentComplete(deps.azure.aks(run.cluster.subscriptionId), poller);
+    const status = poller
+      ? await readOperationStatus(deps.azure.aks(run.cluster.subscriptionId), poller, {
+          cluster: run.cluster.name,
+          operation: 'read progress',
+        })
+      : undefined;
+    pct = status?.state === 'running' ? status.percentComplete : undefined;
   } catch {
     pct = undefined; // progress is a nicety: an unreadable status never holds the run up
   }

@@ -6,10 +6,11 @@ import type {
 } from '@azure/arm-containerservice';
 import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
-import type { Day2Error } from '../errors';
-import { toClusterSnapshot, type ClusterSnapshot } from '../fleet/cluster';
+import { Day2Error } from '../errors';
+import { parseClusterId, toClusterSnapshot, type ClusterSnapshot } from '../fleet/cluster';
 import { findCluster } from '../power/findCluster';
 import { parseClusterPolicy, type ClusterPolicy } from '../policy/tags';
+import { regionVersionKey } from '../versions/planVersionSupport';
 import type { UpgradeRun } from './model';
 import { readDeprecatedApiUse, type AuditFacts } from './facts/audit';
 import { readPdbs, type PdbFacts } from './facts/pdbs';
@@ -63,16 +64,29 @@ async function settle<T>(what: string, cluster: string, read: () => Promise<T>):
 export async function gatherFacts(
   deps: Deps,
   req: { cluster: string },
-  opts: { runId?: string } = {},
+  opts: FactsOptions = {},
 ): Promise<UpgradeFacts> {
-  const snap = await findCluster(deps.azure, deps.settings.subscriptions, req.cluster, deps.log);
+  // A resource id is read once, by the facts themselves; a name is looked up in the fleet first.
+  const snap =
+    parseClusterId(req.cluster) ??
+    (await findCluster(deps.azure, deps.settings.subscriptions, req.cluster, deps.log));
   return gatherFactsOf(deps, snap, opts);
+}
+
+export interface FactsOptions {
+  /** The upgrade run these facts are for (its own operation and run are not "another"). */
+  runId?: string;
+  /**
+   * The versions each (subscription, region) offers, already read by the caller (`regionVersionKey`):
+   * the same for every cluster there, so a wave reads them once per region, not once per cluster.
+   */
+  regionVersions?: ReadonlyMap<string, KubernetesVersion[]>;
 }
 
 export async function gatherFactsOf(
   deps: Deps,
   snap: Pick<ClusterSnapshot, 'id' | 'name' | 'subscriptionId' | 'resourceGroup'>,
-  opts: { runId?: string } = {},
+  opts: FactsOptions = {},
 ): Promise<UpgradeFacts> {
   const aks = deps.azure.aks(snap.subscriptionId);
   const where = { cluster: snap.name, operation: 'read upgrade facts' };
@@ -83,8 +97,18 @@ export async function gatherFactsOf(
   const maintenance: MaintenanceConfiguration[] = [];
   try {
     managedCluster = await aks.managedClusters.get(snap.resourceGroup, snap.name);
+  } catch (err) {
+    const e = toDay2Error(err, where);
+    if (e.code !== 'NotFound') throw e;
+    throw new Day2Error('NotFound', `no AKS cluster ${snap.id}`, { cluster: snap.id, cause: e });
+  }
+  try {
     for await (const p of aks.agentPools.list(snap.resourceGroup, snap.name)) pools.push(p);
-    regionVersions = (await aks.managedClusters.listKubernetesVersions(managedCluster.location)).values ?? [];
+    const location = managedCluster.location;
+    regionVersions =
+      opts.regionVersions?.get(regionVersionKey(snap.subscriptionId, location)) ??
+      (await aks.managedClusters.listKubernetesVersions(location)).values ??
+      [];
     const profile = await aks.managedClusters.getUpgradeProfile(snap.resourceGroup, snap.name);
     offered = (profile.controlPlaneProfile?.upgrades ?? []).map((u) => ({
       kubernetesVersion: u.kubernetesVersion ?? '',

@@ -1,4 +1,5 @@
 import { toDay2Error } from '../azure/azureError';
+import type { KubernetesVersion } from '@azure/arm-containerservice';
 import type { Deps } from '../deps';
 import type { ClusterRef, ClusterSnapshot } from '../fleet/cluster';
 import type { Actor, OutcomeRecord, RunRecord } from '../records/outcome';
@@ -17,6 +18,8 @@ const HISTORY_DAYS = 30;
 export interface UnattendedPlan {
   now: Date;
   decisions: UnattendedDecision[];
+  /** The versions each (subscription, region) offers, as read for the plan (`regionVersionKey`). */
+  regionVersions: ReadonlyMap<string, KubernetesVersion[]>;
 }
 
 const refOf = (c: ClusterSnapshot): ClusterRef => ({
@@ -52,7 +55,7 @@ export async function planUnattended(deps: Deps): Promise<UnattendedPlan> {
     runs,
     settings: deps.settings,
   });
-  return { now, decisions };
+  return { now, decisions, regionVersions: versions.regionVersions };
 }
 
 function decisionOutcome(
@@ -74,15 +77,18 @@ function decisionOutcome(
 }
 
 /** Starts one decided run: refused pre-checks and a run already in flight are outcomes, not errors. */
-async function start(deps: Deps, d: UnattendedDecision, actor: Actor): Promise<OutcomeRecord> {
+async function start(
+  deps: Deps,
+  d: UnattendedDecision,
+  actor: Actor,
+  regionVersions: UnattendedPlan['regionVersions'],
+): Promise<OutcomeRecord> {
   try {
-    const r = await requestUpgrade(deps, {
-      cluster: d.cluster.id,
-      to: d.to,
-      requestedBy: actor,
-      unattended: true,
-      ring: d.ring,
-    });
+    const r = await requestUpgrade(
+      deps,
+      { cluster: d.cluster.id, to: d.to, requestedBy: actor, unattended: true, ring: d.ring },
+      { regionVersions },
+    );
     if (r.dryRun) throw new Error('unreachable: not a dry run');
     const run = (await advanceRun(deps, r.run.id)) ?? r.run;
     return {
@@ -159,7 +165,9 @@ export async function runKubernetesUpgrade(
         for (const d of startNow) record.outcomes.push(decisionOutcome(d, plan.now, 'Planned'));
         return plan;
       }
-      record.outcomes.push(...(await mapLimit(startNow, START_CONCURRENCY, (d) => start(deps, d, actor))));
+      record.outcomes.push(
+        ...(await mapLimit(startNow, START_CONCURRENCY, (d) => start(deps, d, actor, plan.regionVersions))),
+      );
       return plan;
     },
   );

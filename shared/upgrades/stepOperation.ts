@@ -1,5 +1,4 @@
-import type { AgentPool, ContainerServiceClient, ManagedCluster } from '@azure/arm-containerservice';
-import { createDefaultHttpClient, createPipelineRequest } from '@azure/core-rest-pipeline';
+import type { AgentPool, ManagedCluster } from '@azure/arm-containerservice';
 import type { Deps } from '../deps';
 import type { NewOperation } from '../state/operationStore';
 import type { UpgradeRun, UpgradeStep } from './model';
@@ -26,6 +25,8 @@ export interface StepResource {
   describe: string;
   cluster: ManagedCluster;
   pool?: AgentPool;
+  /** When it was read (the app's clock): a read younger than DAY2_LISTING_MAX_AGE_SECONDS is acted on. */
+  readAt: Date;
 }
 
 export type StepVerdict =
@@ -35,10 +36,11 @@ export type StepVerdict =
 
 /** Reads the step's resource and whether AKS was asked for the change / carried it out. */
 export async function readStepResource(
-  deps: Pick<Deps, 'azure'>,
+  deps: Pick<Deps, 'azure' | 'clock'>,
   run: UpgradeRun,
   step: UpgradeStep,
 ): Promise<StepResource> {
+  const readAt = deps.clock.now();
   const aks = deps.azure.aks(run.cluster.subscriptionId);
   const { resourceGroup, name } = run.cluster;
   const cluster = await aks.managedClusters.get(resourceGroup, name);
@@ -53,6 +55,7 @@ export async function readStepResource(
         provisioningState: cState,
         describe: `cluster ${power}, ${cState}`,
         cluster,
+        readAt,
       };
     case 'sleep':
       return {
@@ -62,6 +65,7 @@ export async function readStepResource(
         provisioningState: cState,
         describe: `cluster ${power}, ${cState}`,
         cluster,
+        readAt,
       };
     case 'control-plane':
       return {
@@ -71,6 +75,7 @@ export async function readStepResource(
         provisioningState: cState,
         describe: `control plane ${cluster.currentKubernetesVersion ?? '?'} (asked ${cluster.kubernetesVersion ?? '?'}), ${cState}`,
         cluster,
+        readAt,
       };
     default: {
       const pool = await aks.agentPools.get(resourceGroup, name, step.pool ?? '');
@@ -90,6 +95,7 @@ export async function readStepResource(
         describe: `pool ${step.pool} ${pool.currentOrchestratorVersion ?? '?'} (asked ${pool.orchestratorVersion ?? '?'}), ${pState}`,
         cluster,
         pool,
+        readAt,
       };
     }
   }
@@ -190,30 +196,3 @@ export function stepOperation(run: UpgradeRun, step: UpgradeStep, id: string, no
     },
   };
 }
-
-/**
- * How far AKS says an accepted operation is (`percentComplete` of its operation status, 0-100), read
- * once through the client's own pipeline (same credential, TLS and retries); undefined when unknown.
- */
-export async function percentComplete(
-  client: ContainerServiceClient,
-  serializedPoller: string | undefined,
-): Promise<number | undefined> {
-  if (!serializedPoller) return undefined;
-  let url: string | undefined;
-  try {
-    url = (JSON.parse(serializedPoller) as { state?: { config?: { operationLocation?: string } } }).state
-      ?.config?.operationLocation;
-  } catch {
-    return undefined;
-  }
-  if (!url) return undefined;
-  const res = await client.pipeline.sendRequest(httpClient, createPipelineRequest({ url, method: 'GET' }));
-  if (res.status !== 200 || !res.bodyAsText) return undefined;
-  const body = JSON.parse(res.bodyAsText) as { percentComplete?: unknown };
-  return typeof body.percentComplete === 'number' && Number.isFinite(body.percentComplete)
-    ? Math.max(0, Math.min(100, body.percentComplete))
-    : undefined;
-}
-
-const httpClient = createDefaultHttpClient();

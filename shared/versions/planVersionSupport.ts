@@ -34,7 +34,13 @@ export interface VersionPlan {
   failures: VersionCheckFailure[];
   /** Requested cluster ids that the fleet does not hold. */
   missing: string[];
+  /** The versions read, by `regionVersionKey`: what a caller may reuse in the same run. */
+  regionVersions: Map<string, KubernetesVersion[]>;
 }
+
+/** The key of a (subscription, region) in `VersionPlan.regionVersions`. */
+export const regionVersionKey = (subscriptionId: string, location: string): string =>
+  `${subscriptionId.toLowerCase()}|${location.toLowerCase()}`;
 
 /** Regions read in parallel at most this many at a time. */
 const REGION_CONCURRENCY = 4;
@@ -58,7 +64,7 @@ export async function planVersionSupport(
     { subscriptionId: string; location: string; clusters: ClusterSnapshot[] }
   >();
   for (const c of clusters) {
-    const key = `${c.subscriptionId.toLowerCase()}|${c.location.toLowerCase()}`;
+    const key = regionVersionKey(c.subscriptionId, c.location);
     const r = regions.get(key) ?? { subscriptionId: c.subscriptionId, location: c.location, clusters: [] };
     r.clusters.push(c);
     regions.set(key, r);
@@ -69,7 +75,8 @@ export async function planVersionSupport(
     error: f.error,
   }));
   const calendar = opts.calendar ?? SUPPORT_CALENDAR;
-  const assessed = await mapLimit([...regions.values()], REGION_CONCURRENCY, async (r) => {
+  const regionVersions = new Map<string, KubernetesVersion[]>();
+  const assessed = await mapLimit([...regions.entries()], REGION_CONCURRENCY, async ([key, r]) => {
     let values: KubernetesVersion[];
     try {
       values =
@@ -84,6 +91,7 @@ export async function planVersionSupport(
       failures.push({ clusters: r.clusters, subscriptionId: r.subscriptionId, error });
       return [];
     }
+    regionVersions.set(key, values);
     return r.clusters.map((cluster) =>
       assessVersionSupport({
         cluster,
@@ -100,5 +108,6 @@ export async function planVersionSupport(
     clusters: new Map(clusters.map((c) => [c.id.toLowerCase(), c])),
     failures,
     missing,
+    regionVersions,
   };
 }

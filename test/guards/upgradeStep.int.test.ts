@@ -92,11 +92,15 @@ describe("an upgrade run's step: the same guards as every other operation", () =
     const run = await runOn('aks-ok');
     const clusters = app.azure.aks(SUB).managedClusters;
     let updated = false;
-    // Someone else's update (a PUT of the cluster) lands between the step's lock and its re-read.
+    // The lock took longer than DAY2_LISTING_MAX_AGE_SECONDS (30 s), so the step's read is stale and read
+    // again; someone else's update (a PUT of the cluster) lands between the step's lock and that re-read.
     const remove = setEngineHooks({
       at: async (point, step) => {
         if (point !== 'lock-taken' || step.kind !== 'control-plane' || updated) return;
         updated = true;
+        await simAdmin(app.sim, 'POST', '/clock/set', {
+          time: new Date(Date.parse(NOW) + 31_000).toISOString(),
+        });
         await clusters.createOrUpdate(RG, 'aks-ok', await clusters.get(RG, 'aks-ok')).submitted();
       },
     });
@@ -108,9 +112,45 @@ describe("an upgrade run's step: the same guards as every other operation", () =
       expect((await clusters.get(RG, 'aks-ok')).kubernetesVersion).toBe('1.33.2');
       expect(await app.deps.state.operations.inFlight()).toEqual([]); // the lock was released, nothing recorded
 
-      await simAdmin(app.sim, 'POST', '/clock/set', { time: minutes(1) }); // the update ended
+      await simAdmin(app.sim, 'POST', '/clock/set', { time: minutes(2) }); // the update ended
       await passes(app, run.id, 1);
       expect(await putsOf(app, 'aks-ok')).toMatchObject({ cluster: 2, received: 2 });
+      expect((await clusters.get(RG, 'aks-ok')).kubernetesVersion).toBe('1.33.3');
+    } finally {
+      remove();
+    }
+  });
+
+  it('sends the step on its read before the lock while that read is fresh: one read, and a cluster gone busy meanwhile is refused by AKS (409), the step waits', async () => {
+    app = await startUpgradeApp();
+    const run = await runOn('aks-ok');
+    const clusters = app.azure.aks(SUB).managedClusters;
+    let updated = false;
+    // Someone else's update lands between the step's read and its lock, within the freshness bound.
+    const remove = setEngineHooks({
+      at: async (point, step) => {
+        if (point !== 'lock-taken' || step.kind !== 'control-plane' || updated) return;
+        updated = true;
+        await clusters.createOrUpdate(RG, 'aks-ok', await clusters.get(RG, 'aks-ok')).submitted();
+        await simAdmin(app.sim, 'DELETE', '/counters');
+      },
+    });
+    try {
+      const waiting = await passes(app, run.id, 1);
+      expect(updated).toBe(true);
+      // No re-read after the lock: the PUT went out, AKS refused it, and one read checked that AKS did
+      // not take it after all (an answer lost to a retry); the re-read would have been a second GET.
+      const counted = await simAdmin<{ byOperation: Record<string, number> }>(app.sim, 'GET', '/counters');
+      expect(counted.byOperation).toEqual({ ManagedClusters_CreateOrUpdate: 1, ManagedClusters_Get: 1 });
+      expect(stepsOf(waiting)).toContain('control-plane 1.33.3: Running');
+      expect(await putsOf(app, 'aks-ok')).toMatchObject({ cluster: 1, received: 2 }); // the other update, and ours refused
+      expect((await clusters.get(RG, 'aks-ok')).kubernetesVersion).toBe('1.33.2');
+      expect(await app.deps.state.operations.inFlight()).toEqual([]);
+      expect(app.logs.some((l) => /control-plane not accepted now \(Conflict\)/.test(l))).toBe(true);
+
+      await simAdmin(app.sim, 'POST', '/clock/set', { time: minutes(1) }); // the update ended
+      await passes(app, run.id, 1);
+      expect(await putsOf(app, 'aks-ok')).toMatchObject({ cluster: 2, received: 3 });
       expect((await clusters.get(RG, 'aks-ok')).kubernetesVersion).toBe('1.33.3');
     } finally {
       remove();

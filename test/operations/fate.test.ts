@@ -68,4 +68,41 @@ describe('the fate of an operation whose answer was lost is read from ARM, never
       'not-accepted',
     );
   });
+
+  describe('an upgrade: the version ARM was asked for tells whose operation runs', () => {
+    const upgrade: PendingOperation = {
+      ...stop,
+      job: 'upgrade',
+      action: 'upgrade-control-plane',
+      intent: {
+        expect: { kubernetesVersion: '1.33.3' },
+        during: ['Upgrading', 'Updating'],
+        before: { provisioningState: 'Succeeded', powerState: 'Running', kubernetesVersion: '1.33.2' },
+      },
+    };
+
+    it('runs when ARM was asked for its version', () => {
+      expect(
+        fateOf(upgrade, {
+          provisioningState: 'Upgrading',
+          kubernetesVersion: '1.33.2',
+          askedVersion: '1.33.3',
+        }).fate,
+      ).toBe('running');
+    });
+
+    it("was not accepted when ARM shows someone else's update (Updating, still asked for the old version)", () => {
+      expect(
+        fateOf(upgrade, {
+          provisioningState: 'Updating',
+          kubernetesVersion: '1.33.2',
+          askedVersion: '1.33.2',
+        }),
+      ).toEqual({
+        fate: 'not-accepted',
+        reason:
+          'ARM shows another operation running (provisioningState Updating, asked for 1.33.2, not 1.33.3)',
+      });
+    });
+  });
 });

@@ -101,3 +101,87 @@ describe('an unattended wave', () => {
     expect(prod?.state).toBe('AwaitingApproval');
   });
 });
+
+describe('the requests of an unattended wave', () => {
+  it("reads what a region shares once, and each cluster once for its facts and once before its step's PUT, however many runs start", async () => {
+    const ring0 = { 'day2-upgrade': 'patch', 'day2-ring': '0' };
+    const names = ['aks-ok', 'aks-prod', 'aks-protect', 'aks-channel'];
+    const fleet = upgradeTestFleet(
+      Object.fromEntries(
+        names.map((n) => [
+          n,
+          (c: { tags?: Record<string, string>; upgradeChannel?: string }) => {
+            c.tags = { ...ring0 };
+            delete c.upgradeChannel;
+          },
+        ]),
+      ),
+      names,
+    );
+    const app = await startTestApp({
+      speed: 0,
+      startTime: NOW,
+      fleet,
+      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-00:00' },
+    });
+    try {
+      await admin(app.sim, 'POST', '/timings', { runCommandSeconds: 0 });
+      await admin(app.sim, 'DELETE', '/counters');
+      const { run } = await runKubernetesUpgrade(app.deps);
+      expect(run.outcomes.map((o) => `${o.cluster.name} ${o.outcome}`).sort()).toEqual(
+        names.map((n) => `${n} InProgress`).sort(),
+      );
+      const counted = await admin<{ byOperation: Record<string, number> }>(app.sim, 'GET', '/counters');
+      expect(counted.byOperation).toMatchObject({
+        // One region: read for the plan, and the same answer serves every run's pre-checks.
+        ManagedClusters_ListKubernetesVersions: 1,
+        // Per cluster: its facts, then the control-plane step's read just before its PUT (fresh: not read again
+        // after the lock).
+        ManagedClusters_Get: 2 * names.length,
+        ManagedClusters_CreateOrUpdate: names.length,
+        AgentPools_List: names.length,
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("settles a step on one read of its resource and one of its status, then reads the next step's pool once before its PUT", async () => {
+    const fleet = upgradeTestFleet(
+      { 'aks-ok': (c) => void (c.tags = { 'day2-upgrade': 'patch', 'day2-ring': '0' }) },
+      ['aks-ok'],
+    );
+    const app = await startTestApp({
+      speed: 0,
+      startTime: NOW,
+      fleet,
+      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-00:00' },
+    });
+    try {
+      await admin(app.sim, 'POST', '/timings', { runCommandSeconds: 0 });
+      await runKubernetesUpgrade(app.deps);
+      await admin(app.sim, 'POST', '/clock/advance', { minutes: 60 }); // the control plane is done
+      await admin(app.sim, 'DELETE', '/counters');
+      await runSweep(app.deps);
+      const counted = await admin<{ byOperation: Record<string, number> }>(app.sim, 'GET', '/counters');
+      expect(counted.byOperation).toEqual({
+        // The control plane's settle (its status, no second read of the cluster); the first pool step's
+        // read of its cluster (at rest?) and pool, and its PUT.
+        ManagedClusters_Get: 2,
+        Operations_GetStatus: 1,
+        AgentPools_Get: 1,
+        AgentPools_CreateOrUpdate: 1,
+      });
+      const [run] = (await listRuns(app.deps)).runs;
+      expect(run!.steps.map((s) => `${s.kind}${s.pool ? ` ${s.pool}` : ''} ${s.status}`)).toEqual([
+        'pre-checks Succeeded',
+        'control-plane Succeeded',
+        'pool system Running',
+        'pool apps Pending',
+        'post-checks Pending',
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+});
