@@ -1,7 +1,7 @@
 import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
 import type { OperationRecord } from '../state/operationStore';
-import { isRunning, readResource, targetLabel, type ResourceState } from './resource';
+import { isRunning, readResource, showsEffect, targetLabel, type ResourceState } from './resource';
 import { readOperationStatus, type OperationStatus } from './operationStatus';
 
 /** What ARM says about an operation AKS accepted. */
@@ -30,10 +30,11 @@ function fromResource(op: OperationRecord, r: ResourceState, note = ''): Verdict
 /**
  * The one settle order. The resource is read first (one GET): while its provisioningState is not
  * terminal the operation runs (the operation-status endpoint, throttled apart, is not polled). Once it
- * is terminal, the operation itself is asked once (`readOperationStatus`: its status URL, no second read
- * of the resource): a failed operation carries AKS's code and message (e.g. the PDB that blocked a
- * drain), which become the reason. Without a poller, or when its status cannot be read, the resource's
- * terminal state decides.
+ * is terminal and shows the effect the operation was sent for (its intent's `expect`, not shown before),
+ * it succeeded. Otherwise the operation itself is asked once (`readOperationStatus`: its status URL, no
+ * second read of the resource): a failed operation carries AKS's code and message (e.g. the PDB that
+ * blocked a drain), which become the reason. Without a poller, or when its status cannot be read, the
+ * resource's terminal state decides.
  *
  * The resource gone is a Failed verdict; any other failure to read it is thrown (a Day2Error): nothing
  * is known, the operation stays in flight.
@@ -63,6 +64,7 @@ export async function readVerdict(deps: Pick<Deps, 'azure' | 'log'>, op: Operati
       reason: `${op.nodePool ? `pool ${poolLabel(op)}` : targetLabel(op)} is ${r.provisioningState}`,
     };
   if (!op.poller) return fromResource(op, r, op.recovered ? ' (found from ARM: its answer was lost)' : '');
+  if (showsItsEffect(op, r)) return succeeded(op, r);
   let status: OperationStatus;
   try {
     status = await readOperationStatus(client, op.poller, { cluster: op.cluster.name, operation: op.action });
@@ -78,6 +80,22 @@ export async function readVerdict(deps: Pick<Deps, 'azure' | 'log'>, op: Operati
   if (status.state === 'Failed') return { status: 'Failed', reason: status.error.message };
   if (status.state === 'running')
     return { status: 'running', reason: `AKS reports the ${op.action} of ${targetLabel(op)} still running` };
+  return succeeded(op, r);
+}
+
+/**
+ * The resource at rest (`Succeeded`) showing what the operation was sent for (its intent's `expect`),
+ * which it did not show before: that is AKS's answer, and its status needs no read of its own.
+ */
+function showsItsEffect(op: OperationRecord, r: ResourceState): boolean {
+  const expect = op.intent?.expect;
+  const before = op.intent?.before;
+  return (
+    r.provisioningState === 'Succeeded' && showsEffect(r, expect) && !(before && showsEffect(before, expect))
+  );
+}
+
+function succeeded(op: OperationRecord, r: ResourceState): Verdict {
   if (op.nodePool)
     return { status: 'Succeeded', reason: `AKS reports the ${op.action} of ${poolLabel(op)} succeeded` };
   return { status: 'Succeeded', reason: `${op.action} completed`, power: r.powerState };
