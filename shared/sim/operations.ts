@@ -169,6 +169,8 @@ const NO_OBSERVER: ChangeObserver = { before: () => undefined, after: () => unde
 
 export class OperationEngine {
   readonly operations = new Map<string, SimOperation>();
+  /** The operations still `InProgress`: what `evaluate` walks on every request (not every one ever run). */
+  private readonly inFlight = new Map<string, SimOperation>();
   private timer?: NodeJS.Timeout;
   private closed = false;
 
@@ -181,7 +183,7 @@ export class OperationEngine {
   ) {}
 
   active(): SimOperation[] {
-    return [...this.operations.values()].filter((o) => o.status === 'InProgress');
+    return [...this.inFlight.values()].filter((o) => o.status === 'InProgress');
   }
 
   activeOn(c: ClusterState): SimOperation | undefined {
@@ -293,6 +295,7 @@ export class OperationEngine {
       finalPowerState: spec.finalPowerState,
     };
     this.operations.set(op.id, op);
+    this.inFlight.set(op.id, op);
     this.changing(c);
     c.activeOperationId = op.id;
     c.lastOperation = { name: spec.state, startedAt: now };
@@ -309,11 +312,15 @@ export class OperationEngine {
   /** Applies everything virtual now has passed. Cheap when nothing runs. */
   evaluate(): void {
     const now = this.clock.nowMs();
-    for (const op of this.operations.values()) {
-      if (op.status !== 'InProgress') continue;
+    for (const op of this.inFlight.values()) {
+      if (op.status !== 'InProgress') {
+        this.inFlight.delete(op.id); // ended (failed, canceled, succeeded) since the last pass
+        continue;
+      }
       const c = this.state.clusters.get(op.clusterKey);
       if (!c) {
         op.status = 'Canceled';
+        this.inFlight.delete(op.id);
         continue;
       }
       for (const step of op.steps) {
@@ -331,6 +338,7 @@ export class OperationEngine {
         if (!step.done) this.complete(c, step);
       }
       if (op.status === 'InProgress' && op.steps.every((s) => s.done)) this.succeed(op, c);
+      if (op.status !== 'InProgress') this.inFlight.delete(op.id);
     }
     this.schedule();
   }
@@ -419,7 +427,7 @@ export class OperationEngine {
 
   /** A real timer so that operations finish (and events are pushed) without requests. */
   private schedule(): void {
-    if (this.closed || this.timer || this.active().length === 0) return;
+    if (this.closed || this.timer || this.inFlight.size === 0) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.evaluate();
