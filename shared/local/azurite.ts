@@ -5,8 +5,13 @@ import path from 'node:path';
 export interface AzuriteHandle {
   connectionString: string;
   ports: { blob: number; queue: number; table: number };
+  /** Azurite's process id (it exits with the process that started it). */
+  pid: number;
   close(): Promise<void>;
 }
+
+/** Preloaded into Azurite so that it exits when its starter is gone (a killed bench, demo or test run). */
+const EXIT_WITH_PARENT = path.join(__dirname, '..', '..', 'scripts', 'exit-with-parent.js');
 
 const ACCOUNT = 'devstoreaccount1';
 // Azurite's well-known development key (public, documented by Microsoft; not a secret).
@@ -29,11 +34,14 @@ export function startAzurite(timeoutMs = 30_000): Promise<AzuriteHandle> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      '--require',
+      EXIT_WITH_PARENT,
       entry,
       '--inMemoryPersistence',
       '--disableTelemetry',
       '--skipApiVersionCheck',
       '--loose',
+      '--silent', // no access log: a line per request, read by no one
       '--blobPort',
       '0',
       '--queuePort',
@@ -66,6 +74,7 @@ export function startAzurite(timeoutMs = 30_000): Promise<AzuriteHandle> {
         resolve({
           connectionString: azuriteConnectionString(p),
           ports: p,
+          pid: child.pid!,
           close: () =>
             new Promise<void>((done) => {
               if (child.exitCode !== null) return done();
