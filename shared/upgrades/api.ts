@@ -9,10 +9,12 @@ import { UpgradeError } from './errors';
 import { toDay2Error } from '../azure/azureError';
 import { Day2Error } from '../errors';
 import { mapLimit } from '../util/mapLimit';
-import { gatherFacts, type FactsOptions, type UpgradeFacts } from './facts';
+import { gatherFacts, isUnavailable, type FactsOptions, type UpgradeFacts } from './facts';
 import type { RunState, UpgradePlan, UpgradeRequest, UpgradeRun } from './model';
 import { isTerminalRun } from './model';
-import { newUpgradeRun, planUpgrade } from './plan';
+import { choosePools, newUpgradeRun, planUpgrade } from './plan';
+import { surgeVcpus } from './prechecks/capacityChecks';
+import { poolSurge } from './surge';
 import { reportRefusal, reportRunEvent } from './report';
 
 export type {
@@ -44,7 +46,7 @@ export type RequestResult = { dryRun: true; plan: UpgradePlan } | { dryRun: fals
 export async function requestUpgrade(
   deps: Deps,
   req: UpgradeRequest,
-  opts: Pick<FactsOptions, 'regionVersions'> = {},
+  opts: Pick<FactsOptions, 'regionVersions' | 'quota'> = {},
 ): Promise<RequestResult> {
   validateRequest(req);
   let facts: UpgradeFacts;
@@ -62,6 +64,11 @@ export async function requestUpgrade(
       });
     throw err;
   }
+  // In a wave, the quota check sees what the runs it started so far hold, and this run holds its own
+  // surge at once if it starts: no await between the check and the hold, so concurrent starts add up.
+  const wave = opts.quota;
+  if (wave && !isUnavailable(facts.quota))
+    facts = { ...facts, quota: wave.view(facts.quota, facts.cluster.subscriptionId) };
   const plan = planUpgrade(facts, req, deps.settings);
   if (req.dryRun) return { dryRun: true, plan };
   if (facts.otherRun) {
@@ -80,9 +87,22 @@ export async function requestUpgrade(
       { cluster: facts.cluster.id, prechecks: plan.prechecks.filter((c) => c.status === 'fail') },
     );
   }
+  const held = wave?.hold(
+    facts.cluster.subscriptionId,
+    facts.cluster.location,
+    surgeVcpus(choosePools(facts.pools, req.pools).map((pool) => ({ pool, surge: poolSurge(req, pool) })))
+      .need,
+  );
   const run = newUpgradeRun(plan, req, deps.clock.now());
-  const stored = await deps.state.upgradeRuns.create(run);
+  let stored: Awaited<ReturnType<typeof deps.state.upgradeRuns.create>>;
+  try {
+    stored = await deps.state.upgradeRuns.create(run);
+  } catch (err) {
+    held?.release();
+    throw err;
+  }
   if ('inFlight' in stored) {
+    held?.release();
     throw new UpgradeError(
       'run-in-flight',
       `${facts.cluster.name} already has upgrade run ${stored.inFlight.id} (${stored.inFlight.state})`,

@@ -12,6 +12,7 @@ import { findCluster } from '../power/findCluster';
 import { parseClusterPolicy, type ClusterPolicy } from '../policy/tags';
 import { regionVersionKey } from '../versions/planVersionSupport';
 import type { UpgradeRun } from './model';
+import type { WaveQuota } from './waveQuota';
 import { readDeprecatedApiUse, type AuditFacts } from './facts/audit';
 import { readPdbs, type PdbFacts } from './facts/pdbs';
 import { readQuota, readSubnets, type QuotaFacts, type SubnetFacts } from './facts/capacity';
@@ -81,6 +82,8 @@ export interface FactsOptions {
    * the same for every cluster there, so a wave reads them once per region, not once per cluster.
    */
   regionVersions?: ReadonlyMap<string, KubernetesVersion[]>;
+  /** A wave's view of the vCPU quota: each (subscription, region) read once for all its runs. */
+  quota?: WaveQuota;
 }
 
 export async function gatherFactsOf(
@@ -132,7 +135,9 @@ export async function gatherFactsOf(
     running
       ? settle('list PodDisruptionBudgets', cluster.name, () => readPdbs(deps, cluster))
       : Promise.resolve<Unavailable>({ unavailable: 'the cluster is stopped: run-command needs it running' }),
-    settle('read vCPU quota', cluster.name, () => readQuota(deps, cluster)),
+    settle('read vCPU quota', cluster.name, () =>
+      opts.quota ? opts.quota.read(deps, cluster) : readQuota(deps, cluster),
+    ),
     settle('read subnet usage', cluster.name, () => readSubnets(deps, cluster, managedCluster, pools)),
   ]);
   return {

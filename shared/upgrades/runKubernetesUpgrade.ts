@@ -9,6 +9,7 @@ import { planVersionSupport } from '../versions/planVersionSupport';
 import { advanceActiveRuns, advanceRun, requestUpgrade, UpgradeError } from './api';
 import type { UpgradeRun } from './model';
 import { planUnattendedUpgrades, type UnattendedDecision } from './policy';
+import { WaveQuota } from './waveQuota';
 
 /** Unattended runs started at most this many at a time (each reads its cluster's facts first). */
 export const START_CONCURRENCY = 16;
@@ -81,13 +82,13 @@ async function start(
   deps: Deps,
   d: UnattendedDecision,
   actor: Actor,
-  regionVersions: UnattendedPlan['regionVersions'],
+  wave: { regionVersions: UnattendedPlan['regionVersions']; quota: WaveQuota },
 ): Promise<OutcomeRecord> {
   try {
     const r = await requestUpgrade(
       deps,
       { cluster: d.cluster.id, to: d.to, requestedBy: actor, unattended: true, ring: d.ring },
-      { regionVersions },
+      wave,
     );
     if (r.dryRun) throw new Error('unreachable: not a dry run');
     const run = (await advanceRun(deps, r.run.id)) ?? r.run;
@@ -103,12 +104,13 @@ async function start(
   } catch (err) {
     if (err instanceof UpgradeError && err.kind === 'prechecks-failed') {
       const checks = err.prechecks ?? [];
-      const outsideWindowOnly = checks.every((c) => c.check === 'window');
+      // Only waiting (outside the window, or the quota held by this wave's other runs): not a failure.
+      const waiting = checks.every((c) => c.check === 'window' || c.kind === 'quota-held-by-wave');
       return {
         ...decisionOutcome(
           d,
           deps.clock.now(),
-          outsideWindowOnly ? 'Skipped' : 'Failed',
+          waiting ? 'Skipped' : 'Failed',
           `not started: ${checks.map((c) => `${c.check}: ${c.summary}`).join('; ')}`,
         ),
         details: {
@@ -165,8 +167,9 @@ export async function runKubernetesUpgrade(
         for (const d of startNow) record.outcomes.push(decisionOutcome(d, plan.now, 'Planned'));
         return plan;
       }
+      const wave = { regionVersions: plan.regionVersions, quota: new WaveQuota() };
       record.outcomes.push(
-        ...(await mapLimit(startNow, START_CONCURRENCY, (d) => start(deps, d, actor, plan.regionVersions))),
+        ...(await mapLimit(startNow, START_CONCURRENCY, (d) => start(deps, d, actor, wave))),
       );
       return plan;
     },

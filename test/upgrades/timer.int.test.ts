@@ -184,4 +184,51 @@ describe('the requests of an unattended wave', () => {
       await app.close();
     }
   });
+
+  it("checks a wave's runs against the vCPU quota together: those that fit start, the others wait for them (Skipped, not Failed)", async () => {
+    const ring0 = { 'day2-upgrade': 'patch', 'day2-ring': '0' };
+    const names = ['aks-ok', 'aks-prod', 'aks-protect', 'aks-channel'];
+    const fleet = upgradeTestFleet(
+      Object.fromEntries(
+        names.map((n) => [
+          n,
+          (c: { tags?: Record<string, string>; upgradeChannel?: string }) => {
+            c.tags = { ...ring0 };
+            delete c.upgradeChannel;
+          },
+        ]),
+      ),
+      names,
+    );
+    // 20 vCPUs free in the pools' family: each cluster's two surge nodes take 8, so two runs fit, not four.
+    fleet.subscriptions[0]!.quotas = {
+      westeurope: { standardDDSv5Family: { limit: 100, currentValue: 80 } },
+    };
+    const app = await startTestApp({
+      speed: 0,
+      startTime: NOW,
+      fleet,
+      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-00:00' },
+    });
+    try {
+      await admin(app.sim, 'POST', '/timings', { runCommandSeconds: 0 });
+      await admin(app.sim, 'DELETE', '/counters');
+      const { run } = await runKubernetesUpgrade(app.deps);
+      const outcomes = run.outcomes.map((o) => o.outcome).sort();
+      expect(outcomes).toEqual(['InProgress', 'InProgress', 'Skipped', 'Skipped']);
+      const waiting = run.outcomes.filter((o) => o.outcome === 'Skipped');
+      for (const o of waiting) {
+        expect(o.reason).toContain(
+          'quota: the surge nodes fit the vCPU quota, but not beside those of the runs this wave started first: standardDDSv5Family needs 8 vCPUs, 4 free',
+        );
+        expect(o.details?.prechecks).toEqual([
+          expect.objectContaining({ check: 'quota', kind: 'quota-held-by-wave' }),
+        ]);
+      }
+      const counted = await admin<{ byOperation: Record<string, number> }>(app.sim, 'GET', '/counters');
+      expect(counted.byOperation.Usage_List).toBe(1); // one region: its usage read once for the wave
+    } finally {
+      await app.close();
+    }
+  });
 });

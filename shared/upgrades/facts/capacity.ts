@@ -6,6 +6,8 @@ import type { ClusterSnapshot } from '../../fleet/cluster';
 export interface QuotaFacts {
   location: string;
   usages: Record<string, { current: number; limit: number }>;
+  /** vCPUs the surges of the runs a wave started before this one will take, by usage name (`WaveQuota`). */
+  heldByWave?: Record<string, number>;
 }
 
 export interface SubnetUsage {

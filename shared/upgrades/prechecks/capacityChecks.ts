@@ -22,34 +22,32 @@ export function quotaCheck(c: CheckContext): PreCheckResult {
       false,
       `vCPU quota could not be read: ${q.unavailable}`,
     );
-  const need = new Map<string, number>();
-  const ev: string[] = [];
-  const unknown: string[] = [];
-  let total = 0;
-  for (const { pool, surge } of c.pools) {
-    const info = vmSizeInfo(pool.vmSize ?? '');
-    if (!info) {
-      unknown.push(`${pool.name} (${pool.vmSize ?? 'no size'})`);
-      continue;
-    }
-    const vcpus = surge.surgeNodes * info.vcpus;
-    need.set(info.family, (need.get(info.family) ?? 0) + vcpus);
-    total += vcpus;
-    ev.push(
-      `pool ${pool.name}: ${surge.surgeNodes} surge node(s) × ${info.vcpus} vCPUs (${pool.vmSize}, ${info.family})`,
-    );
-  }
+  const { need, unknown, evidence: ev } = surgeVcpus(c.pools);
   const short: string[] = [];
-  for (const [name, vcpus] of [...need.entries(), ['cores', total] as const]) {
+  let shortAlone = false; // short even without the wave's other runs
+  for (const [name, vcpus] of need) {
     const u = q.usages[name];
     if (!u) {
       ev.push(`${name}: no usage reported in ${q.location}`);
       continue;
     }
-    const free = u.limit - u.current;
-    ev.push(`${name} in ${q.location}: ${u.current}/${u.limit} used, ${free} free, ${vcpus} needed`);
+    const held = q.heldByWave?.[name] ?? 0;
+    const free = u.limit - u.current - held;
+    ev.push(
+      `${name} in ${q.location}: ${u.current}/${u.limit} used${held ? `, ${held} held by the surges of runs this wave started` : ''}, ${free} free, ${vcpus} needed`,
+    );
     if (free < vcpus) short.push(`${name} needs ${vcpus} vCPUs, ${free} free`);
+    if (u.limit - u.current < vcpus) shortAlone = true;
   }
+  if (short.length > 0 && !shortAlone)
+    return result(
+      'quota',
+      'fail',
+      'quota-held-by-wave',
+      true,
+      `the surge nodes fit the vCPU quota, but not beside those of the runs this wave started first: ${short.join('; ')}; it starts once they are done`,
+      ev,
+    );
   if (short.length > 0)
     return result(
       'quota',
@@ -119,4 +117,34 @@ export function subnetCheck(c: CheckContext): PreCheckResult {
       ev,
     );
   return result('subnet', 'pass', 'subnet-fits', false, 'the subnets have IPs for the surge nodes', ev);
+}
+
+/**
+ * The vCPUs the surge nodes of `pools` take, by quota name: each VM family, and `cores` (the regional
+ * total). Pools upgrade one after another, but the sum is the safe reading.
+ */
+export function surgeVcpus(pools: CheckContext['pools']): {
+  need: Map<string, number>;
+  unknown: string[];
+  evidence: string[];
+} {
+  const need = new Map<string, number>();
+  const evidence: string[] = [];
+  const unknown: string[] = [];
+  let total = 0;
+  for (const { pool, surge } of pools) {
+    const info = vmSizeInfo(pool.vmSize ?? '');
+    if (!info) {
+      unknown.push(`${pool.name} (${pool.vmSize ?? 'no size'})`);
+      continue;
+    }
+    const vcpus = surge.surgeNodes * info.vcpus;
+    need.set(info.family, (need.get(info.family) ?? 0) + vcpus);
+    total += vcpus;
+    evidence.push(
+      `pool ${pool.name}: ${surge.surgeNodes} surge node(s) × ${info.vcpus} vCPUs (${pool.vmSize}, ${info.family})`,
+    );
+  }
+  need.set('cores', total);
+  return { need, unknown, evidence };
 }
