@@ -12,12 +12,23 @@ export type OperationStatus =
 
 const httpClient = createDefaultHttpClient();
 
-/** The status URL (`Azure-AsyncOperation`) recorded in a serialized SDK poller, if it has one. */
+/**
+ * The status URL (`Azure-AsyncOperation`) of a serialized SDK poller still running in that mode; any other
+ * state (body or resource-location polling, or already ended) is left to the SDK's own poller.
+ */
 function statusUrlOf(serialized: string): string | undefined {
   try {
-    const parsed = JSON.parse(serialized) as { state?: { config?: { operationLocation?: unknown } } };
-    const url = parsed.state?.config?.operationLocation;
-    return typeof url === 'string' && url !== '' ? url : undefined;
+    const parsed = JSON.parse(serialized) as {
+      state?: { status?: unknown; config?: { metadata?: { mode?: unknown }; operationLocation?: unknown } };
+    };
+    const st = parsed.state;
+    const url = st?.config?.operationLocation;
+    return st?.status === 'running' &&
+      st.config?.metadata?.mode === 'OperationLocation' &&
+      typeof url === 'string' &&
+      url !== ''
+      ? url
+      : undefined;
   } catch {
     return undefined;
   }
@@ -47,10 +58,11 @@ const clamp = (n: unknown): number | undefined =>
   typeof n === 'number' && Number.isFinite(n) ? Math.max(0, Math.min(100, n)) : undefined;
 
 /**
- * Reads the status of an operation AKS accepted, once. With its status URL in the serialized poller, that
- * is one GET through the client's own pipeline (its credential, TLS and retry policies), and the resource
- * is not fetched again (the SDK's poller would GET the resource once the status says done; the caller
- * has just read it). Otherwise the SDK's restored poller is asked once. A failed or canceled operation
+ * Reads the status of an operation AKS accepted, once. Polled through its status URL (`Azure-AsyncOperation`,
+ * as AKS answers its long-running operations), that is one GET through the client's own pipeline (its
+ * credential, TLS and retry policies), and the resource is not fetched again (the SDK's poller would GET
+ * it once the status says done; the caller has just read it). Any other stored state is given to the
+ * SDK's restored poller, asked once. A failed or canceled operation
  * carries AKS's code and message, as the SDK reports them. Throws a Day2Error when the status cannot be
  * read.
  */
