@@ -58,13 +58,12 @@ const clamp = (n: unknown): number | undefined =>
   typeof n === 'number' && Number.isFinite(n) ? Math.max(0, Math.min(100, n)) : undefined;
 
 /**
- * Reads the status of an operation AKS accepted, once. Polled through its status URL (`Azure-AsyncOperation`,
- * as AKS answers its long-running operations), that is one GET through the client's own pipeline (its
- * credential, TLS and retry policies), and the resource is not fetched again (the SDK's poller would GET
- * it once the status says done; the caller has just read it). Any other stored state is given to the
- * SDK's restored poller, asked once. A failed or canceled operation
- * carries AKS's code and message, as the SDK reports them. Throws a Day2Error when the status cannot be
- * read.
+ * Reads the status of an operation AKS accepted, once. Polled through its status URL
+ * (`Azure-AsyncOperation`, as AKS answers its long-running operations), that is one GET through the
+ * client's own pipeline (its credential, TLS and retry policies), and the resource is not fetched again
+ * (the SDK's poller would GET it once the status says done; the caller has just read it). Any other
+ * stored state is given to the SDK's restored poller, asked once. A failed or canceled operation carries
+ * AKS's code and message, as the SDK reports them. Throws a Day2Error when the status cannot be read.
  */
 export async function readOperationStatus(
   client: ContainerServiceClient,
