@@ -91,22 +91,16 @@ describe("an upgrade run's step: the same guards as every other operation", () =
     app = await startUpgradeApp();
     const run = await runOn('aks-ok');
     const clusters = app.azure.aks(SUB).managedClusters;
-    let updated = false;
     // The lock took longer than DAY2_LISTING_MAX_AGE_SECONDS (30 s), so the step's read is stale and read
     // again; someone else's update (a PUT of the cluster) lands between the step's lock and that re-read.
-    const remove = setEngineHooks({
-      at: async (point, step) => {
-        if (point !== 'lock-taken' || step.kind !== 'control-plane' || updated) return;
-        updated = true;
-        await simAdmin(app.sim, 'POST', '/clock/set', {
-          time: new Date(Date.parse(NOW) + 31_000).toISOString(),
-        });
-        await clusters.createOrUpdate(RG, 'aks-ok', await clusters.get(RG, 'aks-ok')).submitted();
-      },
+    const update = updateAtLock(async () => {
+      await simAdmin(app.sim, 'POST', '/clock/set', {
+        time: new Date(Date.parse(NOW) + 31_000).toISOString(),
+      });
     });
     try {
       const waiting = await passes(app, run.id, 1);
-      expect(updated).toBe(true);
+      expect(update.landed()).toBe(true);
       expect(stepsOf(waiting)).toContain('control-plane 1.33.3: Running');
       expect(await putsOf(app, 'aks-ok')).toMatchObject({ cluster: 1, received: 1 }); // the other update only
       expect((await clusters.get(RG, 'aks-ok')).kubernetesVersion).toBe('1.33.2');
@@ -117,7 +111,7 @@ describe("an upgrade run's step: the same guards as every other operation", () =
       expect(await putsOf(app, 'aks-ok')).toMatchObject({ cluster: 2, received: 2 });
       expect((await clusters.get(RG, 'aks-ok')).kubernetesVersion).toBe('1.33.3');
     } finally {
-      remove();
+      update.remove();
     }
   });
 
@@ -125,19 +119,14 @@ describe("an upgrade run's step: the same guards as every other operation", () =
     app = await startUpgradeApp();
     const run = await runOn('aks-ok');
     const clusters = app.azure.aks(SUB).managedClusters;
-    let updated = false;
     // Someone else's update lands between the step's read and its lock, within the freshness bound.
-    const remove = setEngineHooks({
-      at: async (point, step) => {
-        if (point !== 'lock-taken' || step.kind !== 'control-plane' || updated) return;
-        updated = true;
-        await clusters.createOrUpdate(RG, 'aks-ok', await clusters.get(RG, 'aks-ok')).submitted();
-        await simAdmin(app.sim, 'DELETE', '/counters');
-      },
-    });
+    const update = updateAtLock(
+      async () => undefined,
+      () => simAdmin(app.sim, 'DELETE', '/counters'),
+    );
     try {
       const waiting = await passes(app, run.id, 1);
-      expect(updated).toBe(true);
+      expect(update.landed()).toBe(true);
       // No re-read after the lock: the PUT went out, AKS refused it, and one read checked that AKS did
       // not take it after all (an answer lost to a retry); the re-read would have been a second GET.
       const counted = await simAdmin<{ byOperation: Record<string, number> }>(app.sim, 'GET', '/counters');
@@ -153,7 +142,29 @@ describe("an upgrade run's step: the same guards as every other operation", () =
       expect(await putsOf(app, 'aks-ok')).toMatchObject({ cluster: 2, received: 3 });
       expect((await clusters.get(RG, 'aks-ok')).kubernetesVersion).toBe('1.33.3');
     } finally {
-      remove();
+      update.remove();
     }
   });
+
+  /**
+   * Someone else's update (a PUT of the cluster) lands once, when the control-plane step has just taken
+   * the cluster's lock: `before` runs first, `after` once it landed.
+   */
+  function updateAtLock(
+    before: () => Promise<unknown>,
+    after: () => Promise<unknown> = async () => undefined,
+  ): { landed(): boolean; remove(): void } {
+    const clusters = app.azure.aks(SUB).managedClusters;
+    let landed = false;
+    const remove = setEngineHooks({
+      at: async (point, step) => {
+        if (point !== 'lock-taken' || step.kind !== 'control-plane' || landed) return;
+        landed = true;
+        await before();
+        await clusters.createOrUpdate(RG, 'aks-ok', await clusters.get(RG, 'aks-ok')).submitted();
+        await after();
+      },
+    });
+    return { landed: () => landed, remove };
+  }
 });

@@ -103,29 +103,36 @@ describe('an unattended wave', () => {
 });
 
 describe('the requests of an unattended wave', () => {
-  it("reads what a region shares once, and each cluster once for its facts and once before its step's PUT, however many runs start", async () => {
-    const ring0 = { 'day2-upgrade': 'patch', 'day2-ring': '0' };
-    const names = ['aks-ok', 'aks-prod', 'aks-protect', 'aks-channel'];
-    const fleet = upgradeTestFleet(
+  /** Four westeurope clusters on 1.33.2, each tagged for a patch upgrade in ring 0. */
+  const names = ['aks-ok', 'aks-prod', 'aks-protect', 'aks-channel'];
+  const ringZeroWave = () =>
+    upgradeTestFleet(
       Object.fromEntries(
         names.map((n) => [
           n,
           (c: { tags?: Record<string, string>; upgradeChannel?: string }) => {
-            c.tags = { ...ring0 };
+            c.tags = { 'day2-upgrade': 'patch', 'day2-ring': '0' };
             delete c.upgradeChannel;
           },
         ]),
       ),
       names,
     );
+  async function startWaveApp(fleet: ReturnType<typeof upgradeTestFleet>): Promise<TestApp> {
     const app = await startTestApp({
       speed: 0,
       startTime: NOW,
       fleet,
       env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-00:00' },
     });
+    await admin(app.sim, 'POST', '/timings', { runCommandSeconds: 0 });
+    return app;
+  }
+
+  it("reads what a region shares once, and each cluster once for its facts and once before its step's PUT, however many runs start", async () => {
+    const fleet = ringZeroWave();
+    const app = await startWaveApp(fleet);
     try {
-      await admin(app.sim, 'POST', '/timings', { runCommandSeconds: 0 });
       await admin(app.sim, 'DELETE', '/counters');
       const { run } = await runKubernetesUpgrade(app.deps);
       expect(run.outcomes.map((o) => `${o.cluster.name} ${o.outcome}`).sort()).toEqual(
@@ -151,14 +158,8 @@ describe('the requests of an unattended wave', () => {
       { 'aks-ok': (c) => void (c.tags = { 'day2-upgrade': 'patch', 'day2-ring': '0' }) },
       ['aks-ok'],
     );
-    const app = await startTestApp({
-      speed: 0,
-      startTime: NOW,
-      fleet,
-      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-00:00' },
-    });
+    const app = await startWaveApp(fleet);
     try {
-      await admin(app.sim, 'POST', '/timings', { runCommandSeconds: 0 });
       await runKubernetesUpgrade(app.deps);
       await admin(app.sim, 'POST', '/clock/advance', { minutes: 60 }); // the control plane is done
       await admin(app.sim, 'DELETE', '/counters');
@@ -186,32 +187,13 @@ describe('the requests of an unattended wave', () => {
   });
 
   it("checks a wave's runs against the vCPU quota together: those that fit start, the others wait for them (Skipped, not Failed)", async () => {
-    const ring0 = { 'day2-upgrade': 'patch', 'day2-ring': '0' };
-    const names = ['aks-ok', 'aks-prod', 'aks-protect', 'aks-channel'];
-    const fleet = upgradeTestFleet(
-      Object.fromEntries(
-        names.map((n) => [
-          n,
-          (c: { tags?: Record<string, string>; upgradeChannel?: string }) => {
-            c.tags = { ...ring0 };
-            delete c.upgradeChannel;
-          },
-        ]),
-      ),
-      names,
-    );
+    const fleet = ringZeroWave();
     // 20 vCPUs free in the pools' family: each cluster's two surge nodes take 8, so two runs fit, not four.
     fleet.subscriptions[0]!.quotas = {
       westeurope: { standardDDSv5Family: { limit: 100, currentValue: 80 } },
     };
-    const app = await startTestApp({
-      speed: 0,
-      startTime: NOW,
-      fleet,
-      env: { DAY2_MAINTENANCE_WINDOW: 'daily 00:00-00:00' },
-    });
+    const app = await startWaveApp(fleet);
     try {
-      await admin(app.sim, 'POST', '/timings', { runCommandSeconds: 0 });
       await admin(app.sim, 'DELETE', '/counters');
       const { run } = await runKubernetesUpgrade(app.deps);
       const outcomes = run.outcomes.map((o) => o.outcome).sort();
