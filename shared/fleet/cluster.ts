@@ -55,6 +55,10 @@ export function clusterId(subscriptionId: string, resourceGroup: string, name: s
   return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${name}`;
 }
 
+/** The key of a (subscription, region): what a subscription is offered and allowed there is shared by its clusters. */
+export const regionKey = (subscriptionId: string, location: string): string =>
+  `${subscriptionId.toLowerCase()}|${location.toLowerCase()}`;
+
 /** True when two ARM ids name the same resource (ARM ids compare case-insensitively). */
 export function sameId(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();

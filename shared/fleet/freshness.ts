@@ -12,7 +12,11 @@ export function listingIsFresh(
   now: Date,
   maxAgeSeconds: number,
 ): boolean {
-  if (listing.source !== 'arm') return false;
-  const ageMs = now.getTime() - listing.listedAt.getTime();
+  return listing.source === 'arm' && readIsFresh(listing.listedAt, now, maxAgeSeconds);
+}
+
+/** Whether an ARM read made at `readAt` is younger than `maxAgeSeconds` (DAY2_LISTING_MAX_AGE_SECONDS). */
+export function readIsFresh(readAt: Date, now: Date, maxAgeSeconds: number): boolean {
+  const ageMs = now.getTime() - readAt.getTime();
   return ageMs >= 0 && ageMs < maxAgeSeconds * 1000;
 }

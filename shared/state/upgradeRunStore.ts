@@ -1,7 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { ClusterRef } from '../fleet/cluster';
 import type { RunState, UpgradeRun } from '../upgrades/model';
-import { isTerminalRun } from '../upgrades/model';
+import { isTerminalRun, upgradeRunCreatedAt } from '../upgrades/model';
 import { getOrUndefined, isConflict, isNotFound, keyOf, type Tables } from '../storage/tables';
 import { moveRows, moveToSpread, spreadPartition, spreadRange } from '../storage/spread';
 import { onceRetrying } from '../util/onceRetrying';
@@ -20,13 +20,12 @@ const activeKeys = (clusterId: string): [string, string] => [
 const MAX_TIME = 9_999_999_999_999;
 
 /**
- * A run's row key: its creation time inverted, then its id (`R-<UTC start to the ms>-<8 hex>`), so a
- * listing reads the newest runs first. The time is read from the id, so a run is found from its id alone.
+ * A run's row key: its creation time inverted, then its id, so a listing reads the newest runs first. The
+ * time is read from the id (`upgradeRunCreatedAt`), so a run is found from its id alone.
  */
 export function runKey(id: string): string {
-  const m = /^R-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z-/.exec(id);
-  const t = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!) : NaN;
-  return Number.isFinite(t) ? `${String(MAX_TIME - t).padStart(13, '0')}-${id}` : id;
+  const at = upgradeRunCreatedAt(id);
+  return at ? `${String(MAX_TIME - at.getTime()).padStart(13, '0')}-${id}` : id;
 }
 /** A Table string property holds 64 KiB (32K UTF-16 chars); the run's JSON is split into chunks below that. */
 const CHUNK = 30_000;

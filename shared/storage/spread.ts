@@ -36,22 +36,20 @@ export function spreadPrefix(partitionKey: string): string {
 
 /**
  * Moves the rows an earlier version stored under other keys: each row `filter` selects goes to the keys
- * `to(row)` gives (undefined: it stays where it is), all properties kept. A row already at its new keys is
+ * `to(row)` gives (a row whose keys would not change stays where it is), all properties kept. A row already at its new keys is
  * newer and stays as it is (insert-if-absent), so two instances moving at once, or a move after a newer
  * write, never go back. Returns how many rows were moved.
  */
 export async function moveRows(
   t: TableClient,
   filter: string,
-  to: (
-    row: TableEntityResult<Record<string, unknown>>,
-  ) => { partitionKey: string; rowKey: string } | undefined,
+  to: (row: TableEntityResult<Record<string, unknown>>) => { partitionKey: string; rowKey: string },
 ): Promise<number> {
   let moved = 0;
   for await (const row of t.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
     const keys = to(row);
     const { etag, timestamp: _ts, partitionKey, rowKey, ...props } = row;
-    if (!keys || (keys.partitionKey === partitionKey && keys.rowKey === rowKey)) continue;
+    if (keys.partitionKey === partitionKey && keys.rowKey === rowKey) continue;
     try {
       await t.createEntity({ ...props, ...keys });
       moved++;

@@ -12,9 +12,8 @@ import { mapLimit } from '../util/mapLimit';
 import { gatherFacts, isUnavailable, type FactsOptions, type UpgradeFacts } from './facts';
 import type { RunState, UpgradePlan, UpgradeRequest, UpgradeRun } from './model';
 import { isTerminalRun } from './model';
-import { choosePools, newUpgradeRun, planUpgrade } from './plan';
+import { newUpgradeRun, planUpgrade, poolsWithSurge } from './plan';
 import { surgeVcpus } from './prechecks/capacityChecks';
-import { poolSurge } from './surge';
 import { reportRefusal, reportRunEvent } from './report';
 
 export type {
@@ -90,8 +89,7 @@ export async function requestUpgrade(
   const held = wave?.hold(
     facts.cluster.subscriptionId,
     facts.cluster.location,
-    surgeVcpus(choosePools(facts.pools, req.pools).map((pool) => ({ pool, surge: poolSurge(req, pool) })))
-      .need,
+    surgeVcpus(poolsWithSurge(facts.pools, req)).need,
   );
   const run = newUpgradeRun(plan, req, deps.clock.now());
   let stored: Awaited<ReturnType<typeof deps.state.upgradeRuns.create>>;

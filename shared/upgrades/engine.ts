@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
 import type { Day2Error } from '../errors';
+import { readIsFresh } from '../fleet/freshness';
 import { gatherFactsOf } from './facts';
 import type { RunState, StepKind, UpgradeRun, UpgradeStep } from './model';
 import { isTerminalRun } from './model';
-import { choosePools, legPreChecks } from './plan';
+import { legPreChecks, poolsWithSurge } from './plan';
 import { blockingChecks } from './prechecks';
 import { reportRunEvent } from './report';
 import {
@@ -28,7 +29,6 @@ import {
   type StepResource,
   type StepVerdict,
 } from './stepOperation';
-import { poolSurge } from './surge';
 
 /**
  * Named points between the engine's durable writes and its requests to AKS. A test makes the process
@@ -251,10 +251,7 @@ async function carryOut(deps: Deps, start: UpgradeRun, i: number): Promise<Outco
 async function preChecks(deps: Deps, run: UpgradeRun, i: number): Promise<Outcome> {
   const step = run.steps[i]!;
   const facts = await gatherFactsOf(deps, run.cluster, { runId: run.id });
-  const pools = choosePools(facts.pools, run.request.pools).map((pool) => ({
-    pool,
-    surge: poolSurge(run.request, pool),
-  }));
+  const pools = poolsWithSurge(facts.pools, run.request);
   const from = facts.cluster.kubernetesVersion;
   const to = step.toVersion ?? from;
   const results = legPreChecks(facts, run.request, deps.settings, { from, to }, pools, false).map((r) =>
@@ -446,7 +443,9 @@ async function send(deps: Deps, run: UpgradeRun, i: number, r: StepResource): Pr
   // DAY2_LISTING_MAX_AGE_SECONDS); AKS's 409 still refuses a change to a cluster that went busy meanwhile.
   let fresh: StepResource;
   try {
-    fresh = readIsFresh(deps, r) ? r : await readStepResource(deps, run, step);
+    fresh = readIsFresh(r.readAt, deps.clock.now(), deps.settings.listingMaxAgeSeconds)
+      ? r
+      : await readStepResource(deps, run, step);
   } catch (err) {
     await release(deps, claim);
     throw err;
@@ -488,11 +487,6 @@ async function send(deps: Deps, run: UpgradeRun, i: number, r: StepResource): Pr
     `upgrade: run ${run.id}: ${run.cluster.name} ${step.kind}${step.pool ? ` ${step.pool}` : ''}${step.toVersion ? ` → ${step.toVersion}` : ''} accepted by AKS${res.tracked ? '' : ' (its answer was lost; followed from ARM)'}`,
   );
   return { next: 'wait', run, dirty: false };
-}
-
-function readIsFresh(deps: Pick<Deps, 'clock' | 'settings'>, r: StepResource): boolean {
-  const ageMs = deps.clock.now().getTime() - r.readAt.getTime();
-  return ageMs >= 0 && ageMs < deps.settings.listingMaxAgeSeconds * 1000;
 }
 
 /** What ARM shows once a step took effect, and the provisioningStates it shows while it runs. */

@@ -7,10 +7,9 @@ import type {
 import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
 import { Day2Error } from '../errors';
-import { parseClusterId, toClusterSnapshot, type ClusterSnapshot } from '../fleet/cluster';
+import { parseClusterId, regionKey, toClusterSnapshot, type ClusterSnapshot } from '../fleet/cluster';
 import { findCluster } from '../power/findCluster';
 import { parseClusterPolicy, type ClusterPolicy } from '../policy/tags';
-import { regionVersionKey } from '../versions/planVersionSupport';
 import type { UpgradeRun } from './model';
 import type { WaveQuota } from './waveQuota';
 import { readDeprecatedApiUse, type AuditFacts } from './facts/audit';
@@ -78,7 +77,7 @@ export interface FactsOptions {
   /** The upgrade run these facts are for (its own operation and run are not "another"). */
   runId?: string;
   /**
-   * The versions each (subscription, region) offers, already read by the caller (`regionVersionKey`):
+   * The versions each (subscription, region) offers, already read by the caller (`regionKey`):
    * the same for every cluster there, so a wave reads them once per region, not once per cluster.
    */
   regionVersions?: ReadonlyMap<string, KubernetesVersion[]>;
@@ -109,7 +108,7 @@ export async function gatherFactsOf(
     for await (const p of aks.agentPools.list(snap.resourceGroup, snap.name)) pools.push(p);
     const location = managedCluster.location;
     regionVersions =
-      opts.regionVersions?.get(regionVersionKey(snap.subscriptionId, location)) ??
+      opts.regionVersions?.get(regionKey(snap.subscriptionId, location)) ??
       (await aks.managedClusters.listKubernetesVersions(location)).values ??
       [];
     const profile = await aks.managedClusters.getUpgradeProfile(snap.resourceGroup, snap.name);
@@ -136,7 +135,7 @@ export async function gatherFactsOf(
       ? settle('list PodDisruptionBudgets', cluster.name, () => readPdbs(deps, cluster))
       : Promise.resolve<Unavailable>({ unavailable: 'the cluster is stopped: run-command needs it running' }),
     settle('read vCPU quota', cluster.name, () =>
-      opts.quota ? opts.quota.read(deps, cluster) : readQuota(deps, cluster),
+      opts.quota ? opts.quota.read(cluster) : readQuota(deps, cluster),
     ),
     settle('read subnet usage', cluster.name, () => readSubnets(deps, cluster, managedCluster, pools)),
   ]);

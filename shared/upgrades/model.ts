@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ClusterRef } from '../fleet/cluster';
 import type { Actor } from '../records/outcome';
 
@@ -83,6 +84,18 @@ export type RunState =
 
 export const TERMINAL_RUN_STATES: readonly RunState[] = ['Succeeded', 'Failed', 'Halted', 'Cancelled'];
 export const isTerminalRun = (s: RunState): boolean => TERMINAL_RUN_STATES.includes(s);
+
+/** `R-<UTC start to the ms>-<8 hex>`: sorts by creation, a valid Table key. */
+export function newUpgradeRunId(at: Date): string {
+  return `R-${at.toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
+}
+
+/** When the run was created, read from its id (`newUpgradeRunId`); undefined for an id not of that form. */
+export function upgradeRunCreatedAt(id: string): Date | undefined {
+  const m = /^R-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z-/.exec(id);
+  const t = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!) : NaN;
+  return Number.isFinite(t) ? new Date(t) : undefined;
+}
 
 export type StepKind =
   | 'wake' // start a stopped cluster

@@ -1,11 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import type { AgentPool } from '@azure/arm-containerservice';
 import type { Settings } from '../config/settings';
 import { resolveTarget } from '../versions/upgradeTarget';
 import { parseVersion } from '../versions/kubernetesVersion';
 import { UpgradeError } from './errors';
 import type { UpgradeFacts } from './facts';
-import type { PreCheckResult, UpgradePlan, UpgradeRequest, UpgradeRun, UpgradeStep } from './model';
+import {
+  newUpgradeRunId,
+  type PreCheckResult,
+  type UpgradePlan,
+  type UpgradeRequest,
+  type UpgradeRun,
+  type UpgradeStep,
+} from './model';
 import { blockingChecks, runPreChecks } from './prechecks';
 import { poolSurge, type PoolSurge } from './surge';
 
@@ -141,6 +147,14 @@ export function legPreChecks(
   );
 }
 
+/** The pools a run upgrades (`choosePools`), each with the surge it upgrades with (`poolSurge`). */
+export function poolsWithSurge(
+  pools: readonly AgentPool[],
+  req: Parameters<typeof poolSurge>[0] & Pick<UpgradeRequest, 'pools'>,
+): Array<{ pool: AgentPool; surge: PoolSurge }> {
+  return choosePools(pools, req.pools).map((pool) => ({ pool, surge: poolSurge(req, pool) }));
+}
+
 /** The plan of an upgrade (pure): legs, pools with their surge, steps and every leg's pre-checks. */
 export function planUpgrade(
   facts: UpgradeFacts,
@@ -148,7 +162,7 @@ export function planUpgrade(
   settings: Pick<Settings, 'maintenanceWindow' | 'defaultTimezone'>,
 ): UpgradePlan {
   const current = facts.cluster.kubernetesVersion;
-  const pools = choosePools(facts.pools, req.pools).map((pool) => ({ pool, surge: poolSurge(req, pool) }));
+  const pools = poolsWithSurge(facts.pools, req);
   const wakes = facts.cluster.powerState === 'Stopped' && req.wake === true;
   const approval = facts.policy.prod || req.requireApproval === true;
   const resolved: Legs = req.nodeImageOnly
@@ -192,11 +206,6 @@ export function planUpgrade(
     wouldStart: blocking.length === 0,
     blocking,
   };
-}
-
-/** `R-<UTC start to the ms>-<8 hex>`: sorts by creation, a valid Table key. */
-export function newUpgradeRunId(at: Date): string {
-  return `R-${at.toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
 }
 
 export function newUpgradeRun(plan: UpgradePlan, req: UpgradeRequest, now: Date): UpgradeRun {

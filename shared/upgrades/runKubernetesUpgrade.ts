@@ -19,7 +19,7 @@ const HISTORY_DAYS = 30;
 export interface UnattendedPlan {
   now: Date;
   decisions: UnattendedDecision[];
-  /** The versions each (subscription, region) offers, as read for the plan (`regionVersionKey`). */
+  /** The versions each (subscription, region) offers, as read for the plan (`regionKey`). */
   regionVersions: ReadonlyMap<string, KubernetesVersion[]>;
 }
 
@@ -167,7 +167,7 @@ export async function runKubernetesUpgrade(
         for (const d of startNow) record.outcomes.push(decisionOutcome(d, plan.now, 'Planned'));
         return plan;
       }
-      const wave = { regionVersions: plan.regionVersions, quota: new WaveQuota() };
+      const wave = { regionVersions: plan.regionVersions, quota: new WaveQuota(deps) };
       record.outcomes.push(
         ...(await mapLimit(startNow, START_CONCURRENCY, (d) => start(deps, d, actor, wave))),
       );

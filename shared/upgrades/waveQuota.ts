@@ -1,9 +1,7 @@
 import type { Deps } from '../deps';
-import type { ClusterSnapshot } from '../fleet/cluster';
+import { regionKey, type ClusterSnapshot } from '../fleet/cluster';
+import { oncePerKeyRetrying } from '../util/onceRetrying';
 import { readQuota, type QuotaFacts } from './facts/capacity';
-
-const keyOf = (subscriptionId: string, location: string): string =>
-  `${subscriptionId.toLowerCase()}|${location.toLowerCase()}`;
 
 /**
  * The vCPU quota of each (subscription, region) as one wave (a timer run starting many upgrade runs)
@@ -13,33 +11,25 @@ const keyOf = (subscriptionId: string, location: string): string =>
  * reads the usage again (surges that ended are free again, surges still running show in it).
  */
 export class WaveQuota {
-  private readonly reads = new Map<string, Promise<QuotaFacts>>();
   private readonly held = new Map<string, Map<string, number>>();
 
+  constructor(private readonly deps: Pick<Deps, 'azure'>) {}
+
   /** The region's usage, read once for the wave (a failed read is tried again by the next cluster). */
-  read(
-    deps: Pick<Deps, 'azure'>,
-    cluster: Pick<ClusterSnapshot, 'subscriptionId' | 'location'>,
-  ): Promise<QuotaFacts> {
-    const key = keyOf(cluster.subscriptionId, cluster.location);
-    let p = this.reads.get(key);
-    if (!p) {
-      p = readQuota(deps, cluster);
-      this.reads.set(key, p);
-      p.catch(() => this.reads.delete(key));
-    }
-    return p;
-  }
+  readonly read = oncePerKeyRetrying(
+    (cluster: Pick<ClusterSnapshot, 'subscriptionId' | 'location'>) => readQuota(this.deps, cluster),
+    (cluster) => regionKey(cluster.subscriptionId, cluster.location),
+  );
 
   /** `q` with what the wave's runs started so far hold in its region (read at the moment of the check). */
   view(q: QuotaFacts, subscriptionId: string): QuotaFacts {
-    const held = this.held.get(keyOf(subscriptionId, q.location));
+    const held = this.held.get(regionKey(subscriptionId, q.location));
     return held && held.size > 0 ? { ...q, heldByWave: Object.fromEntries(held) } : q;
   }
 
   /** Holds a started run's surge vCPUs (by usage name) in its region; `release` gives them back. */
   hold(subscriptionId: string, location: string, need: ReadonlyMap<string, number>): { release(): void } {
-    const key = keyOf(subscriptionId, location);
+    const key = regionKey(subscriptionId, location);
     const held = this.held.get(key) ?? new Map<string, number>();
     this.held.set(key, held);
     for (const [name, vcpus] of need) held.set(name, (held.get(name) ?? 0) + vcpus);

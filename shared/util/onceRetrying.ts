@@ -1,13 +1,19 @@
 /**
  * `fn` run at most once per key at a time and once for good: every caller shares its promise, and after
- * a failure the next call runs it again (a one-time migration that a transient error must not skip).
+ * a failure the next call runs it again (a one-time migration, or a read shared by a whole run, that a
+ * transient error must not skip). `keyOf` names what counts as the same call (the argument itself by
+ * default).
  */
-export function oncePerKeyRetrying<T>(fn: (key: string) => Promise<T>): (key: string) => Promise<T> {
+export function oncePerKeyRetrying<T, A = string>(
+  fn: (arg: A) => Promise<T>,
+  keyOf: (arg: A) => string = String,
+): (arg: A) => Promise<T> {
   const started = new Map<string, Promise<T>>();
-  return (key) => {
+  return (arg) => {
+    const key = keyOf(arg);
     let p = started.get(key);
     if (!p) {
-      p = fn(key).catch((err: unknown) => {
+      p = fn(arg).catch((err: unknown) => {
         started.delete(key); // tried again on the next call
         throw err;
       });

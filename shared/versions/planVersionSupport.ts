@@ -2,7 +2,7 @@ import type { KubernetesVersion } from '@azure/arm-containerservice';
 import { toDay2Error } from '../azure/azureError';
 import type { Deps } from '../deps';
 import type { Day2Error } from '../errors';
-import { sameId, type ClusterSnapshot } from '../fleet/cluster';
+import { regionKey, sameId, type ClusterSnapshot } from '../fleet/cluster';
 import { discoverFleet } from '../fleet/inventory';
 import { mapLimit } from '../util/mapLimit';
 import { SUPPORT_CALENDAR, type SupportCalendar } from './calendar';
@@ -34,13 +34,9 @@ export interface VersionPlan {
   failures: VersionCheckFailure[];
   /** Requested cluster ids that the fleet does not hold. */
   missing: string[];
-  /** The versions read, by `regionVersionKey`: what a caller may reuse in the same run. */
+  /** The versions read, by `regionKey`: what a caller may reuse in the same run. */
   regionVersions: Map<string, KubernetesVersion[]>;
 }
-
-/** The key of a (subscription, region) in `VersionPlan.regionVersions`. */
-export const regionVersionKey = (subscriptionId: string, location: string): string =>
-  `${subscriptionId.toLowerCase()}|${location.toLowerCase()}`;
 
 /** Regions read in parallel at most this many at a time. */
 const REGION_CONCURRENCY = 4;
@@ -64,7 +60,7 @@ export async function planVersionSupport(
     { subscriptionId: string; location: string; clusters: ClusterSnapshot[] }
   >();
   for (const c of clusters) {
-    const key = regionVersionKey(c.subscriptionId, c.location);
+    const key = regionKey(c.subscriptionId, c.location);
     const r = regions.get(key) ?? { subscriptionId: c.subscriptionId, location: c.location, clusters: [] };
     r.clusters.push(c);
     regions.set(key, r);
